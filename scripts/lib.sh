@@ -1,0 +1,61 @@
+# Shared helpers for the scripts in this directory. Source it; do not run it.
+# Finds the newest JDK (release 21 or later) and exports JAVA_HOME and JAVA.
+
+SWARM_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+MIN_JAVA=21
+
+_java_feature() {  # prints the feature release of the java binary $1, or nothing
+  "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = \([0-9][0-9]*\).*/\1/p' | head -n1
+}
+
+find_jdk() {
+  local best="" best_v=0 cand v
+  # A JDK, not a JRE: Chronicle Map compiles classes at run time and needs javac (jdk.compiler).
+  for cand in ${SWARM_JAVA_HOME:-} ${JAVA_HOME:-} /usr/lib/jvm/* /opt/java/* /opt/jdk*; do
+    [ -x "$cand/bin/java" ] && [ -x "$cand/bin/javac" ] || continue
+    v=$(_java_feature "$cand/bin/java")
+    [ -n "$v" ] || continue
+    if [ "$v" -gt "$best_v" ]; then best="$cand"; best_v="$v"; fi
+  done
+  if [ -z "$best" ] || [ "$best_v" -lt "$MIN_JAVA" ]; then
+    echo "error: no JDK $MIN_JAVA or newer found (looked at \$SWARM_JAVA_HOME, \$JAVA_HOME, /usr/lib/jvm/*, /opt/java/*)." >&2
+    echo "       newest found: ${best:-none} ${best_v:+(release $best_v)}" >&2
+    echo "       install one, e.g. 'apt-get install openjdk-21-jdk-headless' (or Temurin 21+), or set SWARM_JAVA_HOME." >&2
+    return 1
+  fi
+  export JAVA_HOME="$best"
+  export JAVA="$best/bin/java"
+  export JAVA_FEATURE="$best_v"
+}
+
+# JVM flags the tracker needs (Chronicle Map on JDK 17+, Netty on JDK 24+), from conf/jvm.options.
+jvm_flags() {
+  local f="$SWARM_ROOT/conf/jvm.options" line
+  while IFS= read -r line || [ -n "$line" ]; do
+    line="${line%%#*}"
+    line="$(echo "$line" | xargs)"
+    [ -n "$line" ] || continue
+    case "$line" in
+      jdk24+:*) [ "${JAVA_FEATURE:-0}" -ge 24 ] && echo "${line#jdk24+:}" ;;
+      *) echo "$line" ;;
+    esac
+  done < "$f"
+}
+
+require_mvn() {
+  command -v mvn >/dev/null 2>&1 && return 0
+  echo "error: Maven (mvn) not found; install it with 'apt-get install maven'." >&2
+  return 1
+}
+
+# Builds the jars when a source file is newer than the jar (or the jar is missing).
+build_if_needed() {
+  local jar="$1"
+  if [ -f "$jar" ] && [ -z "$(find "$SWARM_ROOT/pom.xml" "$SWARM_ROOT/tracker" "$SWARM_ROOT/peerbridge" \
+        \( -path '*/target' -prune \) -o -type f -newer "$jar" -print -quit)" ]; then
+    return 0
+  fi
+  require_mvn || return 1
+  echo "building (mvn package, tests skipped)..." >&2
+  (cd "$SWARM_ROOT" && mvn -B -q -DskipTests package) >&2 || { echo "error: build failed" >&2; return 1; }
+}
