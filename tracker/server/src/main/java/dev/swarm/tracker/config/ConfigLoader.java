@@ -1,0 +1,337 @@
+package dev.swarm.tracker.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Loads the configuration. The embedded default ({@code conf/tracker.yaml}, packaged as a resource) defines
+ * which keys exist: an operator's file may only set keys the default has, so unknown keys and typos are
+ * rejected. Every value is validated here and a failure names the key.
+ */
+public final class ConfigLoader {
+    static final String DEFAULT_RESOURCE = "/dev/swarm/tracker/config/tracker.yaml";
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    private ConfigLoader() {
+    }
+
+    /** The embedded default configuration file, byte for byte. */
+    public static String defaultYaml() {
+        try (InputStream in = ConfigLoader.class.getResourceAsStream(DEFAULT_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("embedded default configuration " + DEFAULT_RESOURCE + " is missing from the jar");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static TrackerConfig defaults() {
+        return load(null, Map.of());
+    }
+
+    /**
+     * @param file      operator's YAML file, or null for the defaults alone
+     * @param overrides dotted key → value text (e.g. {@code http.listen → 127.0.0.1:8080}), applied last
+     */
+    public static TrackerConfig load(Path file, Map<String, String> overrides) {
+        ObjectNode merged = parse(defaultYaml(), "embedded default");
+        if (file != null) {
+            String text;
+            try {
+                text = Files.readString(file, StandardCharsets.UTF_8);
+            } catch (NoSuchFileException e) {
+                throw new ConfigException("config file " + file + " does not exist");
+            } catch (IOException e) {
+                throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
+            }
+            JsonNode user = parseAny(text, file.toString());
+            if (user != null && !user.isNull() && !user.isMissingNode()) {
+                if (!user.isObject()) {
+                    throw new ConfigException(file + ": the top level must be a mapping of sections (http, udp, ...)");
+                }
+                mergeInto(merged, (ObjectNode) user, "");
+            }
+        }
+        for (Map.Entry<String, String> o : overrides.entrySet()) {
+            setPath(merged, o.getKey(), o.getValue());
+        }
+        return build(new Node(merged, ""));
+    }
+
+    private static ObjectNode parse(String text, String source) {
+        JsonNode n = parseAny(text, source);
+        if (n == null || !n.isObject()) {
+            throw new ConfigException(source + ": the top level must be a mapping");
+        }
+        return (ObjectNode) n;
+    }
+
+    private static JsonNode parseAny(String text, String source) {
+        try {
+            return YAML.readTree(text);
+        } catch (JsonProcessingException e) {
+            String loc = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
+            throw new ConfigException(source + ": not valid YAML" + loc + ": " + e.getOriginalMessage());
+        }
+    }
+
+    private static void mergeInto(ObjectNode base, ObjectNode user, String prefix) {
+        Iterator<Map.Entry<String, JsonNode>> it = user.fields();
+        while (it.hasNext()) {
+            Map.Entry<String, JsonNode> e = it.next();
+            String key = prefix + e.getKey();
+            JsonNode def = base.get(e.getKey());
+            if (def == null) {
+                throw new ConfigException(key + ": unknown key" + suggestion(base, e.getKey(), prefix));
+            }
+            JsonNode val = e.getValue();
+            if (def.isObject()) {
+                if (val == null || val.isNull()) {
+                    continue;
+                }
+                if (!val.isObject()) {
+                    throw new ConfigException(key + ": expected a section (a mapping of keys), got '" + val.asText() + "'");
+                }
+                mergeInto((ObjectNode) def, (ObjectNode) val, key + ".");
+            } else {
+                if (val.isObject() || val.isArray()) {
+                    throw new ConfigException(key + ": expected a single value, got a " + (val.isObject() ? "mapping" : "list"));
+                }
+                base.set(e.getKey(), val);
+            }
+        }
+    }
+
+    private static String suggestion(ObjectNode base, String key, String prefix) {
+        List<String> names = new ArrayList<>();
+        base.fieldNames().forEachRemaining(names::add);
+        for (String n : names) {
+            if (n.equalsIgnoreCase(key) || n.replace("-", "").equalsIgnoreCase(key.replace("_", "").replace("-", ""))) {
+                return " (did you mean '" + prefix + n + "'?)";
+            }
+        }
+        return " (known keys here: " + String.join(", ", names) + ")";
+    }
+
+    private static void setPath(ObjectNode root, String dotted, String value) {
+        String[] parts = dotted.split("\\.");
+        ObjectNode cur = root;
+        for (int i = 0; i < parts.length - 1; i++) {
+            JsonNode next = cur.get(parts[i]);
+            if (!(next instanceof ObjectNode)) {
+                throw new ConfigException(dotted + ": unknown key");
+            }
+            cur = (ObjectNode) next;
+        }
+        if (!cur.has(parts[parts.length - 1])) {
+            throw new ConfigException(dotted + ": unknown key");
+        }
+        cur.set(parts[parts.length - 1], TextNode.valueOf(value));
+    }
+
+    private static TrackerConfig build(Node root) {
+        Node http = root.section("http");
+        Node udp = root.section("udp");
+        Node ann = root.section("announce");
+        Node scrape = root.section("scrape");
+        Node store = root.section("store");
+
+        TrackerConfig.Http h = new TrackerConfig.Http(
+                http.listen("listen"),
+                http.integer("io-threads", 1, 256),
+                http.duration("idle-timeout", 1, 86_400),
+                http.integer("max-connections", 1, 10_000_000),
+                http.bool("expose-metrics"));
+
+        String secretText = udp.text("connection-id-secret");
+        byte[] secret = null;
+        if (!secretText.isEmpty()) {
+            if (!secretText.matches("[0-9a-fA-F]{32}")) {
+                throw new ConfigException("udp.connection-id-secret: expected 32 hex characters (a 128-bit key) or \"\" for a random key");
+            }
+            secret = HexFormat.of().parseHex(secretText);
+        }
+        TrackerConfig.Udp u = new TrackerConfig.Udp(
+                udp.listen("listen"),
+                udp.integer("threads", 1, 256),
+                (int) udp.size("receive-buffer", 64 * 1024, 1L << 30),
+                secret,
+                udp.duration("connection-id-lifetime", 60, 3600));
+
+        TrackerConfig.Announce a = new TrackerConfig.Announce(
+                ann.duration("interval", 60, 86_400),
+                ann.duration("min-interval", 1, 86_400),
+                ann.integer("default-numwant", 0, 10_000),
+                ann.integer("max-numwant", 1, 10_000),
+                ann.duration("peer-timeout", 60, 7 * 86_400),
+                ann.bool("trust-announced-ip"),
+                ann.bool("report-external-ip"));
+        if (a.minInterval().compareTo(a.interval()) > 0) {
+            throw new ConfigException("announce.min-interval: must not be longer than announce.interval (" + a.interval() + ")");
+        }
+        if (a.peerTimeout().compareTo(a.interval()) <= 0) {
+            throw new ConfigException("announce.peer-timeout: must be longer than announce.interval (" + a.interval()
+                    + "), or every peer expires before its next announce");
+        }
+        if (a.defaultNumwant() > a.maxNumwant()) {
+            throw new ConfigException("announce.default-numwant: must not exceed announce.max-numwant (" + a.maxNumwant() + ")");
+        }
+
+        TrackerConfig.Scrape s = new TrackerConfig.Scrape(scrape.integer("max-hashes", 1, 1000));
+
+        String dataDir = store.text("data-dir");
+        if (dataDir.isBlank()) {
+            throw new ConfigException("store.data-dir: must not be empty");
+        }
+        TrackerConfig.Store st = new TrackerConfig.Store(
+                store.enumValue("type", TrackerConfig.StoreType.class),
+                Path.of(dataDir),
+                store.longValue("max-swarms", 1, 1L << 32),
+                store.integer("max-peers-per-swarm", 1, 1_000_000),
+                store.longValue("expected-swarms", 1, 1L << 32),
+                store.integer("expected-peers-per-swarm", 1, 1_000_000),
+                store.enumValue("on-corrupt", TrackerConfig.OnCorrupt.class),
+                store.durationMillis("sweep-interval", 1, 60_000));
+        if (h.listen() == null && u.listen() == null) {
+            throw new ConfigException("http.listen, udp.listen: both are off; enable at least one frontend");
+        }
+        return new TrackerConfig(h, u, a, s, st);
+    }
+
+    /** A section of the tree with its dotted path, for error messages. */
+    private record Node(ObjectNode obj, String path) {
+        Node section(String name) {
+            JsonNode n = obj.get(name);
+            if (!(n instanceof ObjectNode o)) {
+                throw new ConfigException(key(name) + ": missing section");
+            }
+            return new Node(o, key(name));
+        }
+
+        String key(String name) {
+            return path.isEmpty() ? name : path + "." + name;
+        }
+
+        JsonNode value(String name) {
+            JsonNode n = obj.get(name);
+            if (n == null || n.isNull()) {
+                throw new ConfigException(key(name) + ": a value is required");
+            }
+            return n;
+        }
+
+        String text(String name) {
+            return value(name).asText().trim();
+        }
+
+        HostPort listen(String name) {
+            String t = text(name);
+            if (t.equalsIgnoreCase("off") || t.equals("false")) {
+                return null;
+            }
+            try {
+                return HostPort.parse(t);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(key(name) + ": " + e.getMessage());
+            }
+        }
+
+        boolean bool(String name) {
+            JsonNode n = value(name);
+            if (n.isBoolean()) {
+                return n.booleanValue();
+            }
+            String t = n.asText().trim().toLowerCase(Locale.ROOT);
+            return switch (t) {
+                case "true", "yes", "on" -> true;
+                case "false", "no", "off" -> false;
+                default -> throw new ConfigException(key(name) + ": expected true or false, got '" + n.asText() + "'");
+            };
+        }
+
+        long longValue(String name, long min, long max) {
+            JsonNode n = value(name);
+            long v;
+            if (n.canConvertToLong() && n.isIntegralNumber()) {
+                v = n.longValue();
+            } else {
+                try {
+                    v = Long.parseLong(n.asText().trim().replace("_", ""));
+                } catch (NumberFormatException e) {
+                    throw new ConfigException(key(name) + ": expected a whole number, got '" + n.asText() + "'");
+                }
+            }
+            if (v < min || v > max) {
+                throw new ConfigException(key(name) + ": must be between " + min + " and " + max + ", got " + v);
+            }
+            return v;
+        }
+
+        int integer(String name, int min, int max) {
+            return (int) longValue(name, min, max);
+        }
+
+        Duration duration(String name, long minSeconds, long maxSeconds) {
+            long ms = durationMillis(name, minSeconds * 1000, maxSeconds * 1000);
+            return Duration.ofMillis(ms);
+        }
+
+        Duration durationMillis(String name, long minMs, long maxMs) {
+            String t = text(name).toLowerCase(Locale.ROOT);
+            long ms = Units.parseDurationMillis(t);
+            if (ms < 0) {
+                throw new ConfigException(key(name) + ": expected a duration with a unit (e.g. 250ms, 90s, 30m, 2h), got '" + text(name) + "'");
+            }
+            if (ms < minMs || ms > maxMs) {
+                throw new ConfigException(key(name) + ": must be between " + Units.formatMillis(minMs) + " and "
+                        + Units.formatMillis(maxMs) + ", got " + text(name));
+            }
+            return Duration.ofMillis(ms);
+        }
+
+        long size(String name, long min, long max) {
+            long v = Units.parseSize(text(name));
+            if (v < 0) {
+                throw new ConfigException(key(name) + ": expected a size such as 4MiB, 512KiB or a number of bytes, got '" + text(name) + "'");
+            }
+            if (v < min || v > max) {
+                throw new ConfigException(key(name) + ": must be between " + min + " and " + max + " bytes, got " + text(name));
+            }
+            return v;
+        }
+
+        <E extends Enum<E>> E enumValue(String name, Class<E> type) {
+            String t = text(name);
+            for (E e : type.getEnumConstants()) {
+                if (e.name().replace('_', '-').equalsIgnoreCase(t)) {
+                    return e;
+                }
+            }
+            List<String> allowed = new ArrayList<>();
+            for (E e : type.getEnumConstants()) {
+                allowed.add(e.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+            }
+            throw new ConfigException(key(name) + ": expected one of " + String.join(", ", allowed) + ", got '" + t + "'");
+        }
+    }
+}

@@ -1,0 +1,276 @@
+package dev.swarm.tracker.frontend.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.swarm.protocol.ByteSink;
+import dev.swarm.protocol.ProtocolException;
+import dev.swarm.protocol.http.AnnounceRequest;
+import dev.swarm.protocol.http.HttpQueryParser;
+import dev.swarm.protocol.http.HttpResponses;
+import dev.swarm.tracker.config.TrackerConfig;
+import dev.swarm.tracker.frontend.PeerAddresses;
+import dev.swarm.tracker.logic.AnnounceContext;
+import dev.swarm.tracker.logic.TrackerLogic;
+import dev.swarm.tracker.metrics.Metrics;
+import dev.swarm.tracker.swarm.Family;
+import dev.swarm.tracker.swarm.PeerSample;
+import dev.swarm.tracker.swarm.ScrapeHolder;
+import dev.swarm.tracker.swarm.StoreStats;
+import dev.swarm.tracker.swarm.SwarmStore;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
+import io.undertow.util.Methods;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Routes and answers HTTP requests on the I/O thread. Bencoded answers are always status 200, as clients expect. */
+final class TrackerHttpHandler implements HttpHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(TrackerHttpHandler.class);
+    private static final String TEXT = "text/plain";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Largest bencoded reply: max-numwant peers in the dictionary model is about 60 bytes a peer. */
+    private static final int MAX_RESPONSE = 1 << 20;
+
+    private final TrackerLogic logic;
+    private final SwarmStore store;
+    private final Metrics metrics;
+    private final boolean exposeMetrics;
+    private final boolean trustAnnouncedIp;
+    private final boolean reportExternalIp;
+    private final int maxScrapeHashes;
+    private final int maxNumWant;
+    private final Metrics.Counter announces;
+    private final Metrics.Counter scrapes;
+    private final Metrics.Counter failures;
+    private final ThreadLocal<Scratch> scratch;
+
+    /** Per I/O thread reusable state. */
+    private static final class Scratch {
+        final AnnounceContext ctx = new AnnounceContext();
+        final PeerSample sample;
+        final ScrapeHolder counts = new ScrapeHolder();
+        final ByteSink out = new ByteSink(MAX_RESPONSE);
+
+        Scratch(int maxPeers) {
+            sample = new PeerSample(maxPeers);
+            ctx.transport = AnnounceContext.Transport.HTTP;
+            ctx.transportPeerCap = Integer.MAX_VALUE;
+        }
+    }
+
+    TrackerHttpHandler(TrackerConfig cfg, TrackerLogic logic, SwarmStore store, Metrics metrics) {
+        this.logic = logic;
+        this.store = store;
+        this.metrics = metrics;
+        this.exposeMetrics = cfg.http().exposeMetrics();
+        this.trustAnnouncedIp = cfg.announce().trustAnnouncedIp();
+        this.reportExternalIp = cfg.announce().reportExternalIp();
+        this.maxScrapeHashes = cfg.scrape().maxHashes();
+        this.maxNumWant = cfg.announce().maxNumwant();
+        this.announces = metrics.counter("http.announce");
+        this.scrapes = metrics.counter("http.scrape");
+        this.failures = metrics.counter("http.failure_sent");
+        this.scratch = ThreadLocal.withInitial(() -> new Scratch(maxNumWant));
+    }
+
+    @Override
+    public void handleRequest(HttpServerExchange exchange) {
+        try {
+            route(exchange);
+        } catch (RuntimeException e) {
+            LOG.error("unexpected error on {} {}", exchange.getRequestMethod(), exchange.getRequestPath(), e);
+            if (!exchange.isResponseStarted()) {
+                exchange.setStatusCode(500);
+                exchange.getResponseSender().send("internal error");
+            }
+        }
+    }
+
+    private void route(HttpServerExchange exchange) {
+        String path = exchange.getRequestPath();
+        if (!Methods.GET.equals(exchange.getRequestMethod()) && !Methods.HEAD.equals(exchange.getRequestMethod())) {
+            plain(exchange, 405, "only GET");
+            return;
+        }
+        if (path.equals("/announce") || path.startsWith("/announce/")) {
+            announce(exchange, path.length() > 10 ? path.substring(10) : "");
+        } else if (path.equals("/scrape") || path.startsWith("/scrape/")) {
+            scrape(exchange);
+        } else if (exposeMetrics && path.equals("/metrics")) {
+            prometheus(exchange);
+        } else if (exposeMetrics && path.equals("/stats")) {
+            stats(exchange);
+        } else {
+            plain(exchange, 404, "not found: the tracker serves /announce and /scrape");
+        }
+    }
+
+    private static byte[] queryBytes(HttpServerExchange exchange) {
+        return exchange.getQueryString().getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    private void announce(HttpServerExchange exchange, String passkeyPath) {
+        Scratch s = scratch.get();
+        ByteSink out = s.out;
+        out.reset();
+        byte[] q = queryBytes(exchange);
+        AnnounceRequest r;
+        try {
+            r = HttpQueryParser.parseAnnounce(q, 0, q.length);
+        } catch (ProtocolException e) {
+            fail(exchange, out, e.getMessage());
+            return;
+        }
+        announces.inc();
+        InetSocketAddress src = exchange.getSourceAddress();
+        byte[] address = PeerAddresses.canonical(src.getAddress());
+        if (trustAnnouncedIp && r.ip() != null) {
+            byte[] announced = literalAddress(r.ip());
+            if (announced == null) {
+                fail(exchange, out, "invalid ip parameter: not an IP address literal");
+                return;
+            }
+            address = announced;
+        }
+        AnnounceContext c = s.ctx;
+        System.arraycopy(r.infoHash(), 0, c.op.infoHash, 0, 20);
+        System.arraycopy(r.peerId(), 0, c.peerId, 0, 20);
+        PeerAddresses.fill(c.op, address, r.port());
+        c.op.event = r.event();
+        c.uploaded = r.uploaded();
+        c.downloaded = r.downloaded();
+        c.left = r.left();
+        c.requestedNumWant = r.numWant();
+        c.path = passkeyPath;
+        String failure = logic.announce(c, s.sample);
+        if (failure != null) {
+            fail(exchange, out, failure);
+            return;
+        }
+        PeerSample p = s.sample;
+        boolean v4 = c.op.family == Family.V4;
+        byte[] external = reportExternalIp ? PeerAddresses.canonical(src.getAddress()) : null;
+        HttpResponses.announce(out, logic.intervalSeconds(), logic.minIntervalSeconds(), p.seeders(), p.leechers(),
+                v4 ? p.peers() : null, v4 ? p.bytes() : 0, v4 ? null : p.peers(), v4 ? 0 : p.bytes(),
+                external, null, r.compact());
+        send(exchange, out);
+    }
+
+    private void scrape(HttpServerExchange exchange) {
+        Scratch s = scratch.get();
+        ByteSink out = s.out;
+        out.reset();
+        byte[] q = queryBytes(exchange);
+        java.util.List<byte[]> hashes;
+        try {
+            hashes = HttpQueryParser.parseScrape(q, 0, q.length, maxScrapeHashes);
+        } catch (ProtocolException e) {
+            fail(exchange, out, e.getMessage());
+            return;
+        }
+        if (hashes.isEmpty()) {
+            fail(exchange, out, "full scrape is not supported: name the torrents with info_hash");
+            return;
+        }
+        scrapes.inc();
+        int n = hashes.size();
+        byte[][] hs = new byte[n][];
+        long[] complete = new long[n];
+        long[] downloaded = new long[n];
+        long[] incomplete = new long[n];
+        for (int i = 0; i < n; i++) {
+            hs[i] = hashes.get(i);
+            logic.scrape(hs[i], 0, s.counts);
+            complete[i] = s.counts.seeders();
+            downloaded[i] = s.counts.downloaded();
+            incomplete[i] = s.counts.leechers();
+        }
+        HttpResponses.scrape(out, hs, complete, downloaded, incomplete, n);
+        send(exchange, out);
+    }
+
+    private void fail(HttpServerExchange exchange, ByteSink out, String reason) {
+        failures.inc();
+        out.reset();
+        HttpResponses.failure(out, reason);
+        send(exchange, out);
+    }
+
+    private static void send(HttpServerExchange exchange, ByteSink out) {
+        exchange.setStatusCode(200);
+        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, TEXT);
+        exchange.getResponseSender().send(ByteBuffer.wrap(out.toByteArray()));
+    }
+
+    private static void plain(HttpServerExchange exchange, int status, String text) {
+        exchange.setStatusCode(status);
+        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain; charset=utf-8");
+        exchange.getResponseSender().send(text + "\n");
+    }
+
+    private void prometheus(HttpServerExchange exchange) {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream(16 * 1024);
+        try {
+            metrics.writePrometheus(buf);
+        } catch (IOException e) {
+            plain(exchange, 500, "metrics unavailable: " + e.getMessage());
+            return;
+        }
+        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+        exchange.getResponseSender().send(ByteBuffer.wrap(buf.toByteArray()));
+    }
+
+    private void stats(HttpServerExchange exchange) {
+        StoreStats st = store.stats();
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("swarms", st.swarms());
+        doc.put("peers", st.peers());
+        doc.put("seeders", st.seeders());
+        doc.put("leechers", st.leechers());
+        Map<String, Object> rates = new LinkedHashMap<>();
+        for (Metrics.Rate r : metrics.snapshot()) {
+            rates.put(r.name(), Map.of("count", r.count(), "per_second_1m", Math.round(r.oneMinuteRate() * 100) / 100.0));
+        }
+        doc.put("requests", rates);
+        try {
+            byte[] body = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(doc);
+            exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
+            exchange.getResponseSender().send(ByteBuffer.wrap(body));
+        } catch (IOException e) {
+            plain(exchange, 500, "stats unavailable: " + e.getMessage());
+        }
+    }
+
+    /** Parses an IPv4 or IPv6 literal without any name lookup; null when it is not one. */
+    static byte[] literalAddress(String text) {
+        if (text.isEmpty() || text.length() > 45) {
+            return null;
+        }
+        boolean v6 = text.indexOf(':') >= 0;
+        for (int i = 0; i < text.length(); i++) {
+            char ch = text.charAt(i);
+            boolean ok = ch == '.' || ch >= '0' && ch <= '9' || v6 && (ch == ':' || ch >= 'a' && ch <= 'f' || ch >= 'A' && ch <= 'F');
+            if (!ok) {
+                return null;
+            }
+        }
+        if (!v6 && text.chars().filter(ch -> ch == '.').count() != 3) {
+            return null;
+        }
+        try {
+            // Only literals reach here (digits, dots, hex and colons), so no DNS lookup happens.
+            return PeerAddresses.canonical(InetAddress.getByName(text));
+        } catch (UnknownHostException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package dev.swarm.tracker.frontend.udp;
+
+import dev.swarm.tracker.config.TrackerConfig;
+import dev.swarm.tracker.logic.TrackerLogic;
+import dev.swarm.tracker.metrics.Metrics;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * BEP 15 over Netty. With epoll (Linux), {@code threads} sockets are bound to the same address with SO_REUSEPORT,
+ * one event loop each, and datagrams are received in batches ({@code recvmmsg}); elsewhere one NIO socket.
+ */
+public final class UdpFrontend implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(UdpFrontend.class);
+    /** Receive slot size: larger than any valid request (see Udp.MAX_REQUEST_SIZE), so oversize is detectable. */
+    private static final int MAX_DATAGRAM = 2048;
+
+    private final EventLoopGroup group;
+    private final List<Channel> channels = new ArrayList<>();
+    private final InetSocketAddress bound;
+
+    private UdpFrontend(EventLoopGroup group, InetSocketAddress bound) {
+        this.group = group;
+        this.bound = bound;
+    }
+
+    public static UdpFrontend start(TrackerConfig.Udp cfg, TrackerLogic logic, InstantSource clock, Metrics metrics)
+            throws Exception {
+        InetSocketAddress addr = cfg.listen().resolve();
+        boolean epoll = Epoll.isAvailable();
+        int threads = epoll ? cfg.threads() : 1;
+        if (!epoll && cfg.threads() > 1) {
+            LOG.warn("udp.threads={} needs epoll (Linux); using one NIO socket ({})", cfg.threads(),
+                    Epoll.unavailabilityCause());
+        }
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("udp-worker", true),
+                epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        UdpFrontend f = new UdpFrontend(group, addr);
+        // One key for all sockets: the kernel may move a client to another socket of the port.
+        byte[] key = cfg.connectionIdSecret();
+        if (key == null) {
+            key = new byte[16];
+            new SecureRandom().nextBytes(key);
+        }
+        byte[] idKey = key;
+        try {
+            for (int i = 0; i < threads; i++) {
+                Bootstrap b = new Bootstrap()
+                        .group(group)
+                        .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
+                        .option(ChannelOption.SO_RCVBUF, cfg.receiveBuffer())
+                        .option(ChannelOption.SO_SNDBUF, cfg.receiveBuffer())
+                        .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM))
+                        .handler(new ChannelInitializer<Channel>() {
+                            @Override
+                            protected void initChannel(Channel ch) {
+                                ch.pipeline().addLast(new UdpHandler(logic,
+                                        new ConnectionIds(idKey, cfg.connectionIdLifetime()), clock, metrics));
+                            }
+                        });
+                if (epoll) {
+                    b.option(EpollChannelOption.SO_REUSEPORT, true)
+                            .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM);
+                }
+                f.channels.add(b.bind(addr).sync().channel());
+            }
+        } catch (Exception e) {
+            f.close();
+            throw e;
+        }
+        LOG.info("UDP listening on {} ({} socket{}, {})", addr, threads, threads == 1 ? "" : "s", epoll ? "epoll" : "nio");
+        return f;
+    }
+
+    public InetSocketAddress address() {
+        return bound;
+    }
+
+    @Override
+    public void close() {
+        for (Channel c : channels) {
+            c.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+}

@@ -1,0 +1,29 @@
+package dev.swarm.tracker.logic;
+
+import dev.swarm.tracker.swarm.AnnounceOp;
+
+/**
+ * One announce as the logic sees it, whatever frontend it came from. Frontends own one instance per thread
+ * and fill it for each request; nothing here is retained after {@link TrackerLogic#announce} returns.
+ */
+public final class AnnounceContext {
+    /** Where the announce came from. */
+    public enum Transport { HTTP, UDP }
+
+    /** Store input: info-hash, address family, compact peer (address + port), event, seeder flag, numwant. */
+    public final AnnounceOp op = new AnnounceOp();
+    public final byte[] peerId = new byte[20];
+    public Transport transport;
+    public long uploaded;
+    public long downloaded;
+    public long left;
+    /** The numwant the client asked for; -1 when absent. */
+    public int requestedNumWant;
+    /** Most peers the transport can carry for this family (UDP: one datagram), or Integer.MAX_VALUE. */
+    public int transportPeerCap;
+    /**
+     * The path (and query) after the announce endpoint: the passkey part of {@code /announce/<passkey>} for HTTP,
+     * BEP 41 URL data for UDP; empty when none.
+     */
+    public String path = "";
+}

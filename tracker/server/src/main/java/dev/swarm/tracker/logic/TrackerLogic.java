@@ -1,0 +1,88 @@
+package dev.swarm.tracker.logic;
+
+import dev.swarm.tracker.config.TrackerConfig;
+import dev.swarm.tracker.metrics.Metrics;
+import dev.swarm.tracker.swarm.Outcome;
+import dev.swarm.tracker.swarm.PeerSample;
+import dev.swarm.tracker.swarm.ScrapeHolder;
+import dev.swarm.tracker.swarm.SwarmStore;
+import java.time.InstantSource;
+import java.util.List;
+
+/**
+ * Protocol-neutral announce and scrape: runs the policy chain, clamps numwant, applies the announce to the
+ * store and reports the intervals. Frontends translate bytes to an {@link AnnounceContext} and the result
+ * back to bytes; no swarm logic lives in them.
+ */
+public final class TrackerLogic {
+    private final SwarmStore store;
+    private final List<AnnouncePolicy> policies;
+    private final InstantSource clock;
+    private final int intervalSeconds;
+    private final int minIntervalSeconds;
+    private final int defaultNumWant;
+    private final int maxNumWant;
+    private final Metrics.Counter refusedSwarmFull;
+    private final Metrics.Counter refusedTooManySwarms;
+    private final Metrics.Counter policyFailures;
+
+    public TrackerLogic(TrackerConfig.Announce cfg, SwarmStore store, List<AnnouncePolicy> policies, InstantSource clock,
+                        Metrics metrics) {
+        this.store = store;
+        this.policies = List.copyOf(policies);
+        this.clock = clock;
+        this.intervalSeconds = (int) cfg.interval().toSeconds();
+        this.minIntervalSeconds = (int) cfg.minInterval().toSeconds();
+        this.defaultNumWant = cfg.defaultNumwant();
+        this.maxNumWant = cfg.maxNumwant();
+        this.refusedSwarmFull = metrics.counter("announce.not_stored.swarm_full");
+        this.refusedTooManySwarms = metrics.counter("announce.refused.too_many_swarms");
+        this.policyFailures = metrics.counter("announce.refused.policy");
+    }
+
+    public int intervalSeconds() {
+        return intervalSeconds;
+    }
+
+    public int minIntervalSeconds() {
+        return minIntervalSeconds;
+    }
+
+    /** Peers to return: the client's numwant (or the default), capped by the config and the transport. */
+    int numWant(int requested, int transportCap) {
+        int n = requested < 0 ? defaultNumWant : requested;
+        return Math.min(Math.min(n, maxNumWant), transportCap);
+    }
+
+    /**
+     * Applies one announce.
+     *
+     * @return null when {@code out} holds the answer, or a failure reason for the client
+     */
+    public String announce(AnnounceContext ctx, PeerSample out) {
+        for (AnnouncePolicy p : policies) {
+            String failure = p.check(ctx);
+            if (failure != null) {
+                policyFailures.inc();
+                return failure;
+            }
+        }
+        ctx.op.seeder = ctx.left == 0;
+        ctx.op.numWant = numWant(ctx.requestedNumWant, ctx.transportPeerCap);
+        store.announce(ctx.op, clock.millis(), out);
+        Outcome o = out.outcome();
+        if (o == Outcome.TOO_MANY_SWARMS) {
+            refusedTooManySwarms.inc();
+            return "tracker is full: too many torrents";
+        }
+        if (o == Outcome.SWARM_FULL) {
+            refusedSwarmFull.inc();
+        }
+        return null;
+    }
+
+    /** Scrape counts of one info-hash (both address families), zeros when unknown. */
+    public void scrape(byte[] hashes, int off, ScrapeHolder out) {
+        store.scrape(hashes, off, clock.millis(), out);
+    }
+}

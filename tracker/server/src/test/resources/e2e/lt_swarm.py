@@ -1,0 +1,155 @@
+#!/usr/bin/python3
+"""Real-client driver for the tracker's end-to-end tests (python3-libtorrent from Debian).
+
+Modes:
+  swarm      a seeder and a leecher (two libtorrent sessions on 127.0.0.1) share a new file through the
+             tracker; prints one JSON line with what libtorrent saw, then exits.
+  seed       creates the torrent, seeds it, prints "READY <torrent file>" and keeps seeding until stdin
+             closes or --timeout passes (for driving another client, e.g. aria2c, against it).
+
+Every wait has a deadline; the script always ends by itself.
+"""
+import argparse
+import json
+import os
+import sys
+import time
+
+import libtorrent as lt
+
+
+def session(port):
+    return lt.session({
+        'listen_interfaces': '127.0.0.1:%d' % port,
+        'enable_dht': False, 'enable_lsd': False, 'enable_upnp': False, 'enable_natpmp': False,
+        'enable_ip_notifier': False, 'dht_bootstrap_nodes': '',
+        'allow_multiple_connections_per_ip': True,
+        'enable_outgoing_utp': False, 'enable_incoming_utp': False,
+        'prefer_udp_trackers': False, 'announce_to_all_trackers': True, 'announce_to_all_tiers': True,
+        'ssrf_mitigation': False,
+        'alert_mask': lt.alert.category_t.all_categories,
+    })
+
+
+def make_torrent(workdir, size, tracker):
+    src = os.path.join(workdir, 'seed')
+    os.makedirs(src, exist_ok=True)
+    path = os.path.join(src, 'payload.bin')
+    with open(path, 'wb') as f:
+        f.write(os.urandom(size))
+    fs = lt.file_storage()
+    lt.add_files(fs, path)
+    ct = lt.create_torrent(fs, 16384, flags=lt.create_torrent.v1_only)
+    ct.add_tracker(tracker)
+    lt.set_piece_hashes(ct, src)
+    data = lt.bencode(ct.generate())
+    tpath = os.path.join(workdir, 'payload.torrent')
+    with open(tpath, 'wb') as f:
+        f.write(data)
+    return tpath, src
+
+
+def add(ses, tpath, save):
+    p = lt.add_torrent_params()
+    p.ti = lt.torrent_info(tpath)
+    p.save_path = save
+    return ses.add_torrent(p)
+
+
+def drain(ses, log, name):
+    for a in ses.pop_alerts():
+        log.append((name, time.time(), a))
+
+
+def wait_for(pred, sessions, log, timeout):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        for name, s in sessions:
+            drain(s, log, name)
+        if pred():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def swarm(args):
+    tpath, src = make_torrent(args.workdir, args.size, args.tracker)
+    seeder = session(args.seed_port)
+    leecher = session(args.leech_port)
+    sessions = [('seeder', seeder), ('leecher', leecher)]
+    log = []
+    hs = add(seeder, tpath, src)
+    dst = os.path.join(args.workdir, 'leech')
+    os.makedirs(dst, exist_ok=True)
+    # The seeder announces first so the leecher's announce finds it.
+    ok_seed = wait_for(lambda: hs.status().is_seeding and any(
+        n == 'seeder' and isinstance(a, lt.tracker_reply_alert) for n, _, a in log), sessions, log, args.timeout)
+    hl = add(leecher, tpath, dst)
+    t0 = time.time()
+    finished = wait_for(lambda: hl.status().is_seeding, sessions, log, args.timeout)
+    t_done = time.time()
+    # libtorrent sends event=completed once the download finishes: wait for the tracker's reply to it.
+    completed_ack = wait_for(lambda: any(n == 'leecher' and isinstance(a, lt.tracker_reply_alert) and t >= t_done - 0.5
+                                         for n, t, a in log), sessions, log, args.timeout)
+    # A scrape from the real client as well.
+    hl.scrape_tracker(0)
+    got_scrape = wait_for(lambda: any(isinstance(a, (lt.scrape_reply_alert, lt.scrape_failed_alert)) for _, _, a in log),
+                          sessions, log, args.timeout)
+    scrape = {}
+    for n, _, a in log:
+        if isinstance(a, lt.scrape_reply_alert):
+            scrape = {'complete': a.complete, 'incomplete': a.incomplete}
+        elif isinstance(a, lt.scrape_failed_alert):
+            scrape = {'error': a.message()}
+    replies = [{'who': n, 'num_peers': a.num_peers} for n, _, a in log if isinstance(a, lt.tracker_reply_alert)]
+    errors = [{'who': n, 'msg': a.message()} for n, _, a in log if isinstance(a, lt.tracker_error_alert)]
+    with open(os.path.join(src, 'payload.bin'), 'rb') as f1, open(os.path.join(dst, 'payload.bin'), 'rb') as f2:
+        same = f1.read() == f2.read() if finished else False
+    print(json.dumps({
+        'seeded': ok_seed, 'finished': finished, 'identical': same, 'seconds': round(t_done - t0, 3),
+        'completed_acknowledged': completed_ack, 'scrape_answered': got_scrape, 'scrape': scrape,
+        'tracker_replies': replies, 'tracker_errors': errors,
+        'leecher_peers_seen': len(hl.get_peer_info()) if finished else 0,
+    }), flush=True)
+
+
+def seed(args):
+    tpath, src = make_torrent(args.workdir, args.size, args.tracker)
+    ses = session(args.seed_port)
+    log = []
+    h = add(ses, tpath, src)
+    ok = wait_for(lambda: h.status().is_seeding and any(isinstance(a, lt.tracker_reply_alert) for _, _, a in log),
+                  [('seeder', ses)], log, args.timeout)
+    if not ok:
+        print('FAILED seeder did not get a tracker reply: %s' % [a.message() for _, _, a in log
+                                                                if isinstance(a, lt.tracker_error_alert)], flush=True)
+        return 1
+    print('READY %s' % tpath, flush=True)
+    import select
+    deadline = time.time() + args.timeout
+    while time.time() < deadline:
+        r, _, _ = select.select([sys.stdin], [], [], 0.2)
+        if r and not sys.stdin.readline():
+            break
+        drain(ses, log, 'seeder')
+    return 0
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('mode', choices=['swarm', 'seed'])
+    ap.add_argument('--tracker', required=True)
+    ap.add_argument('--workdir', required=True)
+    ap.add_argument('--size', type=int, default=256 * 1024)
+    ap.add_argument('--seed-port', type=int, required=True)
+    ap.add_argument('--leech-port', type=int, default=0)
+    ap.add_argument('--timeout', type=float, default=60)
+    args = ap.parse_args()
+    if args.mode == 'swarm':
+        swarm(args)
+        return 0
+    return seed(args)
+
+
+if __name__ == '__main__':
+    sys.exit(main())
