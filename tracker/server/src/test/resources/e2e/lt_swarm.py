@@ -3,8 +3,9 @@
 
 Modes:
   swarm      a seeder and a leecher (two libtorrent sessions on 127.0.0.1) share a new file through the
-             tracker; prints one JSON line with what libtorrent saw, then exits.
-  seed       creates the torrent, seeds it, prints "READY <torrent file>" and keeps seeding until stdin
+             tracker; prints one JSON line with what libtorrent saw, keeps both in the swarm until stdin
+             closes (or --timeout passes), then exits.
+  seed       creates the torrent, seeds it, prints "READY <info-hash hex> <torrent file>" and keeps seeding until stdin
              closes or --timeout passes (for driving another client, e.g. aria2c, against it).
 
 Every wait has a deadline; the script always ends by itself.
@@ -12,6 +13,7 @@ Every wait has a deadline; the script always ends by itself.
 import argparse
 import json
 import os
+import select
 import sys
 import time
 
@@ -57,8 +59,21 @@ def add(ses, tpath, save):
 
 
 def drain(ses, log, name):
+    """Copies what the tests need out of each alert: alert objects die at the next pop_alerts()."""
     for a in ses.pop_alerts():
-        log.append((name, time.time(), a))
+        e = {'who': name, 't': time.time(), 'type': type(a).__name__}
+        if isinstance(a, lt.tracker_reply_alert):
+            e['num_peers'] = a.num_peers
+        elif isinstance(a, lt.tracker_error_alert) or isinstance(a, lt.scrape_failed_alert):
+            e['msg'] = a.message()
+        elif isinstance(a, lt.scrape_reply_alert):
+            e['complete'] = a.complete
+            e['incomplete'] = a.incomplete
+        log.append(e)
+
+
+def seen(log, kind, who=None, after=0.0):
+    return [e for e in log if e['type'] == kind and (who is None or e['who'] == who) and e['t'] >= after]
 
 
 def wait_for(pred, sessions, log, timeout):
@@ -82,35 +97,37 @@ def swarm(args):
     dst = os.path.join(args.workdir, 'leech')
     os.makedirs(dst, exist_ok=True)
     # The seeder announces first so the leecher's announce finds it.
-    ok_seed = wait_for(lambda: hs.status().is_seeding and any(
-        n == 'seeder' and isinstance(a, lt.tracker_reply_alert) for n, _, a in log), sessions, log, args.timeout)
+    ok_seed = wait_for(lambda: hs.status().is_seeding and seen(log, 'tracker_reply_alert', 'seeder'),
+                       sessions, log, args.timeout)
     hl = add(leecher, tpath, dst)
     t0 = time.time()
     finished = wait_for(lambda: hl.status().is_seeding, sessions, log, args.timeout)
     t_done = time.time()
     # libtorrent sends event=completed once the download finishes: wait for the tracker's reply to it.
-    completed_ack = wait_for(lambda: any(n == 'leecher' and isinstance(a, lt.tracker_reply_alert) and t >= t_done - 0.5
-                                         for n, t, a in log), sessions, log, args.timeout)
+    completed_ack = wait_for(lambda: seen(log, 'tracker_reply_alert', 'leecher', t_done - 0.5), sessions, log, args.timeout)
     # A scrape from the real client as well.
     hl.scrape_tracker(0)
-    got_scrape = wait_for(lambda: any(isinstance(a, (lt.scrape_reply_alert, lt.scrape_failed_alert)) for _, _, a in log),
+    got_scrape = wait_for(lambda: seen(log, 'scrape_reply_alert') or seen(log, 'scrape_failed_alert'),
                           sessions, log, args.timeout)
     scrape = {}
-    for n, _, a in log:
-        if isinstance(a, lt.scrape_reply_alert):
-            scrape = {'complete': a.complete, 'incomplete': a.incomplete}
-        elif isinstance(a, lt.scrape_failed_alert):
-            scrape = {'error': a.message()}
-    replies = [{'who': n, 'num_peers': a.num_peers} for n, _, a in log if isinstance(a, lt.tracker_reply_alert)]
-    errors = [{'who': n, 'msg': a.message()} for n, _, a in log if isinstance(a, lt.tracker_error_alert)]
+    for e in seen(log, 'scrape_reply_alert'):
+        scrape = {'complete': e['complete'], 'incomplete': e['incomplete']}
+    for e in seen(log, 'scrape_failed_alert'):
+        scrape = {'error': e['msg']}
+    replies = [{'who': e['who'], 'num_peers': e['num_peers']} for e in seen(log, 'tracker_reply_alert')]
+    errors = [{'who': e['who'], 'msg': e['msg']} for e in seen(log, 'tracker_error_alert')]
     with open(os.path.join(src, 'payload.bin'), 'rb') as f1, open(os.path.join(dst, 'payload.bin'), 'rb') as f2:
         same = f1.read() == f2.read() if finished else False
     print(json.dumps({
+        'info_hash': str(lt.torrent_info(tpath).info_hash()),
         'seeded': ok_seed, 'finished': finished, 'identical': same, 'seconds': round(t_done - t0, 3),
         'completed_acknowledged': completed_ack, 'scrape_answered': got_scrape, 'scrape': scrape,
         'tracker_replies': replies, 'tracker_errors': errors,
         'leecher_peers_seen': len(hl.get_peer_info()) if finished else 0,
     }), flush=True)
+    # Both clients stay in the swarm until the caller closes stdin (it scrapes the tracker meanwhile):
+    # on exit libtorrent announces 'stopped'.
+    wait_stdin_closed(args.timeout, lambda: [drain(s, log, n) for n, s in sessions])
 
 
 def seed(args):
@@ -118,21 +135,23 @@ def seed(args):
     ses = session(args.seed_port)
     log = []
     h = add(ses, tpath, src)
-    ok = wait_for(lambda: h.status().is_seeding and any(isinstance(a, lt.tracker_reply_alert) for _, _, a in log),
-                  [('seeder', ses)], log, args.timeout)
+    ok = wait_for(lambda: h.status().is_seeding and seen(log, 'tracker_reply_alert'), [('seeder', ses)], log, args.timeout)
     if not ok:
-        print('FAILED seeder did not get a tracker reply: %s' % [a.message() for _, _, a in log
-                                                                if isinstance(a, lt.tracker_error_alert)], flush=True)
+        print('FAILED seeder did not get a tracker reply: %s' % [e['msg'] for e in seen(log, 'tracker_error_alert')],
+              flush=True)
         return 1
-    print('READY %s' % tpath, flush=True)
-    import select
-    deadline = time.time() + args.timeout
+    print('READY %s %s' % (str(lt.torrent_info(tpath).info_hash()), tpath), flush=True)
+    wait_stdin_closed(args.timeout, lambda: drain(ses, log, 'seeder'))
+    return 0
+
+
+def wait_stdin_closed(timeout, tick):
+    deadline = time.time() + timeout
     while time.time() < deadline:
         r, _, _ = select.select([sys.stdin], [], [], 0.2)
         if r and not sys.stdin.readline():
-            break
-        drain(ses, log, 'seeder')
-    return 0
+            return
+        tick()
 
 
 def main():

@@ -1,6 +1,134 @@
 package dev.swarm.peerbridge;
 
-public final class Main {
+import dev.swarm.peerbridge.api.ApiClient;
+import dev.swarm.peerbridge.api.ApiServer;
+import dev.swarm.peerbridge.config.BridgeConfig;
+import dev.swarm.peerbridge.config.ConfigException;
+import dev.swarm.peerbridge.config.ConfigLoader;
+import dev.swarm.peerbridge.session.Bridge;
+import dev.swarm.peerbridge.session.DirectoryWatcher;
+import dev.swarm.peerbridge.torrent.TorrentInputException;
+import dev.swarm.peerbridge.torrent.TorrentInputs;
+import dev.swarm.peerbridge.torrent.TorrentSpec;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code peerbridge [run] --config FILE [--torrent X]...}: runs the bridge until interrupted and
+ * prints {@code peerbridge ready listen=HOST:PORT api=HOST:PORT} once listening.
+ * {@code peerbridge ranking --api URL} and {@code peerbridge status --api URL} read a running one.
+ */
+@Command(name = "peerbridge", mixinStandardHelpOptions = true, version = "peerbridge 0.1.0",
+        description = "Observer peer: joins swarms, verifies trackers, exchanges them over lt_tex (BEP 28), ranks them.",
+        subcommands = {Main.Run.class, Main.Ranking.class, Main.Status.class})
+public final class Main implements Callable<Integer> {
+    @CommandLine.Mixin
+    private final Run run = new Run();
+
     public static void main(String[] args) {
+        System.exit(new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        return run.call();
+    }
+
+    /** Runs the bridge in the foreground. */
+    @Command(name = "run", description = "Run the bridge (the default command).")
+    static final class Run implements Callable<Integer> {
+        @Option(names = "--config", description = "YAML configuration file (see conf/peerbridge.yaml)")
+        Path config;
+
+        @Option(names = "--listen", description = "peer listen address host:port (overrides the config)")
+        String listen;
+
+        @Option(names = "--api", description = "API address host:port, or 'off' (overrides the config)")
+        String api;
+
+        @Option(names = "--torrent", description = "a .torrent path, magnet link, or '<info-hash> <tracker-url>...'")
+        List<String> torrents = new ArrayList<>();
+
+        @Override
+        public Integer call() throws Exception {
+            BridgeConfig cfg;
+            try {
+                cfg = config == null ? BridgeConfig.defaults() : ConfigLoader.load(config);
+                cfg = Overrides.apply(cfg, listen, api, torrents);
+            } catch (ConfigException e) {
+                System.err.println("error: " + e.getMessage());
+                return 2;
+            }
+            List<TorrentSpec> specs = new ArrayList<>();
+            for (String t : cfg.torrents()) {
+                try {
+                    specs.add(t.toLowerCase(Locale.ROOT).endsWith(".torrent") ? TorrentInputs.torrentFile(Path.of(t))
+                            : TorrentInputs.line(t, "config"));
+                } catch (TorrentInputException e) {
+                    System.err.println("error: torrent '" + t + "': " + e.getMessage());
+                    return 2;
+                }
+            }
+            CountDownLatch stop = new CountDownLatch(1);
+            try (Bridge bridge = Bridge.start(cfg);
+                    ApiServer apiServer = cfg.api() == null ? null : new ApiServer(bridge, cfg.api());
+                    DirectoryWatcher watcher = cfg.watchDir() == null ? null
+                            : new DirectoryWatcher(cfg.watchDir(), cfg.watchInterval(), cfg.maxTorrents(), bridge)) {
+                for (TorrentSpec s : specs) {
+                    String refused = bridge.addTorrent(s);
+                    if (refused != null) {
+                        System.err.println("warning: " + refused);
+                    }
+                }
+                Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "pb-shutdown"));
+                InetSocketAddress l = bridge.listenAddress();
+                System.out.println("peerbridge ready listen=" + l.getHostString() + ":" + l.getPort() + " api="
+                        + (apiServer == null ? "off" : apiServer.address().getHostString() + ":" + apiServer.address().getPort())
+                        + " peer_id=" + bridge.peerIdText());
+                System.out.flush();
+                stop.await();
+            }
+            return 0;
+        }
+    }
+
+    /** Prints the ranking of a running bridge. */
+    @Command(name = "ranking", description = "Print the tracker ranking of a running bridge.")
+    static final class Ranking implements Callable<Integer> {
+        @Option(names = {"--api", "--url"}, defaultValue = "http://127.0.0.1:7881", description = "the bridge's API base URL")
+        String url;
+
+        @Option(names = "--json", description = "print the JSON as received")
+        boolean json;
+
+        @Override
+        public Integer call() throws IOException, InterruptedException {
+            var node = new ApiClient(url).get("/api/ranking");
+            System.out.print(json ? node.toPrettyString() + "\n" : ApiClient.rankingTable(node));
+            return 0;
+        }
+    }
+
+    /** Prints the status JSON of a running bridge. */
+    @Command(name = "status", description = "Print torrents, trackers (verified, advertised, failing) and peers of a running bridge.")
+    static final class Status implements Callable<Integer> {
+        @Option(names = {"--api", "--url"}, defaultValue = "http://127.0.0.1:7881", description = "the bridge's API base URL")
+        String url;
+
+        @Override
+        public Integer call() throws IOException, InterruptedException {
+            System.out.println(new ApiClient(url).get("/api/status").toPrettyString());
+            return 0;
+        }
     }
 }

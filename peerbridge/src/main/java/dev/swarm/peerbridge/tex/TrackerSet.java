@@ -132,19 +132,28 @@ public final class TrackerSet {
         return LearnResult.ADDED;
     }
 
-    /** Learns every URL of one message, looking at no more than the policy's per-message bound. */
-    public int learnAll(Collection<String> urls) {
-        int added = 0;
+    /**
+     * Learns every URL of one message, looking at no more than the policy's per-message bound.
+     *
+     * @return the normalised URLs that were added
+     */
+    public List<String> learnAll(Collection<String> urls) {
+        List<String> added = new ArrayList<>();
         int seen = 0;
         for (String url : urls) {
             if (seen++ >= policy.maxUrlsPerMessage()) {
                 break;
             }
             if (learn(url) == LearnResult.ADDED) {
-                added++;
+                added.add(TrackerUrl.check(url).url());
             }
         }
         return added;
+    }
+
+    /** Learned trackers dropped lately (most recent last), bounded. */
+    public List<String> recentlyDropped() {
+        return List.copyOf(recentlyDropped.keySet());
     }
 
     /** A valid announce response arrived from {@code url} (see the trackers package for "valid"). */

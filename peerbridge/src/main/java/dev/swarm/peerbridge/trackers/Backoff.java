@@ -4,7 +4,7 @@ import java.time.Duration;
 
 /**
  * Retry delay after failed announces, libtorrent's formula: {@code 5 + 5 × 2.5 × fails²} seconds
- * (7, 15, 27, 45, 67, ... s), capped at 60 minutes, and never shorter than a retry interval the
+ * (17, 55, 117, 205, ... s), capped at 60 minutes, and never shorter than a retry interval the
  * tracker itself asked for.
  */
 public final class Backoff {

@@ -1,14 +1,18 @@
 package dev.swarm.protocol;
 
-/** Lower-case hexadecimal text for byte arrays; shared by the 20-byte identifier types. */
-final class Hex {
+/** Lower-case hexadecimal text for byte arrays (for logs, {@code toString} and info-hash text forms). */
+public final class Hex {
 
     private static final char[] DIGITS = "0123456789abcdef".toCharArray();
 
     private Hex() {
     }
 
-    static String encode(byte[] b) {
+    /** Lower-case hex of all of {@code b}; {@code "null"} for null. */
+    public static String encode(byte[] b) {
+        if (b == null) {
+            return "null";
+        }
         char[] out = new char[b.length * 2];
         for (int i = 0; i < b.length; i++) {
             out[2 * i] = DIGITS[(b[i] >> 4) & 0xf];

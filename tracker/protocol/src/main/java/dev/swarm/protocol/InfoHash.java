@@ -1,6 +1,7 @@
 package dev.swarm.protocol;
 
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * A 20-byte info-hash: the SHA-1 of a torrent's bencoded {@code info} dictionary (BEP 3); for a v2
@@ -40,7 +41,8 @@ public final class InfoHash implements Comparable<InfoHash> {
      * @throws IndexOutOfBoundsException if fewer than {@value #LENGTH} bytes are available
      */
     public static InfoHash of(byte[] b, int off) {
-        return new InfoHash(Arrays.copyOfRange(b, off, Math.addExact(off, LENGTH)));
+        Objects.checkFromIndexSize(off, LENGTH, b.length);
+        return new InfoHash(Arrays.copyOfRange(b, off, off + LENGTH));
     }
 
     /**

@@ -9,8 +9,12 @@ import java.nio.charset.StandardCharsets;
  */
 public final class IpText {
 
-    /** Longest IPv6 literal accepted ({@code ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255}). */
-    private static final int MAX_V6_TEXT = 45;
+    /**
+     * Longest address text, read or written: {@code ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255}.
+     */
+    public static final int MAX_TEXT = 45;
+
+    private static final byte[] MAPPED_PREFIX = "::ffff:".getBytes(StandardCharsets.US_ASCII);
 
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
@@ -33,41 +37,63 @@ public final class IpText {
 
     /** Text of a 4-byte (dotted quad) or 16-byte (RFC 5952) address. */
     public static String format(byte[] addr, int off, int len) {
-        ByteSink sink = new ByteSink(64, 64);
-        write(addr, off, len, sink);
-        return new String(sink.array(), 0, sink.size(), StandardCharsets.US_ASCII);
+        byte[] text = new byte[MAX_TEXT];
+        int n = write(addr, off, len, text, 0);
+        return new String(text, 0, n, StandardCharsets.US_ASCII);
     }
 
     /**
-     * Writes a 4-byte address as a dotted quad or a 16-byte one in RFC 5952 form (lower case, longest
-     * run of two or more zero groups as {@code ::}, IPv4-mapped addresses as {@code ::ffff:a.b.c.d}).
+     * Appends the text of an address to {@code out}.
      *
      * @throws IllegalArgumentException if {@code len} is not 4 or 16
      */
     public static void write(byte[] addr, int off, int len, ByteSink out) {
-        if (len == 4) {
-            writeV4(addr, off, out);
-        } else if (len == 16) {
-            writeV6(addr, off, out);
-        } else {
-            throw new IllegalArgumentException("an IP address has 4 or 16 bytes, not " + len);
-        }
+        byte[] text = new byte[MAX_TEXT];
+        out.write(text, 0, write(addr, off, len, text, 0));
     }
 
-    private static void writeV4(byte[] a, int off, ByteSink out) {
+    /**
+     * Writes a 4-byte address as a dotted quad or a 16-byte one in RFC 5952 form (lower case, longest
+     * run of two or more zero groups as {@code ::}, IPv4-mapped addresses as {@code ::ffff:a.b.c.d}) into
+     * {@code dst} at {@code dstOff}, which needs room for {@link #MAX_TEXT} bytes.
+     *
+     * @return the number of bytes written
+     * @throws IllegalArgumentException if {@code len} is not 4 or 16
+     */
+    public static int write(byte[] addr, int off, int len, byte[] dst, int dstOff) {
+        if (len == 4) {
+            return writeV4(addr, off, dst, dstOff) - dstOff;
+        }
+        if (len == 16) {
+            return writeV6(addr, off, dst, dstOff) - dstOff;
+        }
+        throw new IllegalArgumentException("an IP address has 4 or 16 bytes, not " + len);
+    }
+
+    /** Writes a dotted quad at {@code p}; returns the index after it. */
+    private static int writeV4(byte[] a, int off, byte[] dst, int p) {
         for (int i = 0; i < 4; i++) {
             if (i > 0) {
-                out.write('.');
+                dst[p++] = '.';
             }
-            out.writeDecimal(a[off + i] & 0xff);
+            int v = a[off + i] & 0xff;
+            if (v >= 100) {
+                dst[p++] = (byte) ('0' + v / 100);
+            }
+            if (v >= 10) {
+                dst[p++] = (byte) ('0' + v / 10 % 10);
+            }
+            dst[p++] = (byte) ('0' + v % 10);
         }
+        return p;
     }
 
-    private static void writeV6(byte[] a, int off, ByteSink out) {
+    private static int writeV6(byte[] a, int off, byte[] dst, int p) {
         if (isV4Mapped(a, off)) {
-            out.writeAscii("::ffff:");
-            writeV4(a, off + 12, out);
-            return;
+            for (byte c : MAPPED_PREFIX) {
+                dst[p++] = c;
+            }
+            return writeV4(a, off + 12, dst, p);
         }
         int bestStart = -1;
         int bestLen = 1;
@@ -87,15 +113,17 @@ public final class IpText {
         }
         for (int g = 0; g < 8; g++) {
             if (g == bestStart) {
-                out.writeAscii("::");
+                dst[p++] = ':';
+                dst[p++] = ':';
                 g += bestLen - 1;
                 continue;
             }
             if (g > 0 && g != bestStart + bestLen) {
-                out.write(':');
+                dst[p++] = ':';
             }
-            writeHexGroup(group(a, off, g), out);
+            p = writeHexGroup(group(a, off, g), dst, p);
         }
+        return p;
     }
 
     private static boolean isV4Mapped(byte[] a, int off) {
@@ -111,15 +139,16 @@ public final class IpText {
         return (a[off + 2 * g] & 0xff) << 8 | (a[off + 2 * g + 1] & 0xff);
     }
 
-    private static void writeHexGroup(int v, ByteSink out) {
+    private static int writeHexGroup(int v, byte[] dst, int p) {
         boolean started = false;
         for (int shift = 12; shift >= 0; shift -= 4) {
             int d = (v >> shift) & 0xf;
             if (d != 0 || started || shift == 0) {
-                out.write(HEX[d]);
+                dst[p++] = HEX[d];
                 started = true;
             }
         }
+        return p;
     }
 
     /** Parses a dotted quad in {@code s[from, to)} into {@code out[at..at+3]}; no leading zeros. */
@@ -154,7 +183,7 @@ public final class IpText {
 
     private static byte[] parseV6(CharSequence s) {
         int n = s.length();
-        if (n < 2 || n > MAX_V6_TEXT) {
+        if (n < 2 || n > MAX_TEXT) {
             return null;
         }
         int[] groups = new int[8];

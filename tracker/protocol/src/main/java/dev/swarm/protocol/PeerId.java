@@ -1,6 +1,7 @@
 package dev.swarm.protocol;
 
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * A 20-byte peer id a client chooses for itself (BEP 3; BEP 20 describes common conventions).
@@ -39,7 +40,8 @@ public final class PeerId implements Comparable<PeerId> {
      * @throws IndexOutOfBoundsException if fewer than {@value #LENGTH} bytes are available
      */
     public static PeerId of(byte[] b, int off) {
-        return new PeerId(Arrays.copyOfRange(b, off, Math.addExact(off, LENGTH)));
+        Objects.checkFromIndexSize(off, LENGTH, b.length);
+        return new PeerId(Arrays.copyOfRange(b, off, off + LENGTH));
     }
 
     /**

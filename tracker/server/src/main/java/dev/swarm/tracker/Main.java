@@ -3,6 +3,7 @@ package dev.swarm.tracker;
 import dev.swarm.tracker.config.ConfigException;
 import dev.swarm.tracker.config.ConfigLoader;
 import dev.swarm.tracker.config.TrackerConfig;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -87,12 +88,17 @@ public final class Main implements Callable<Integer> {
             return 1;
         }
         System.out.println("tracker ready"
-                + (tracker.httpAddress() == null ? "" : " http=" + tracker.httpAddress())
-                + (tracker.udpAddress() == null ? "" : " udp=" + tracker.udpAddress()));
+                + (tracker.httpAddress() == null ? "" : " http=" + text(tracker.httpAddress()))
+                + (tracker.udpAddress() == null ? "" : " udp=" + text(tracker.udpAddress())));
         System.out.flush();
         stop.await();
         tracker.close();
         System.out.println("tracker stopped");
         return 0;
+    }
+
+    private static String text(InetSocketAddress a) {
+        String host = a.getAddress().getHostAddress();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
     }
 }

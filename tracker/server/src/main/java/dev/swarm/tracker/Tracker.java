@@ -8,6 +8,7 @@ import dev.swarm.tracker.logic.TrackerLogic;
 import dev.swarm.tracker.metrics.Metrics;
 import dev.swarm.tracker.metrics.dropwizard.DropwizardMetrics;
 import dev.swarm.tracker.swarm.SwarmStore;
+import dev.swarm.tracker.swarm.SwarmStoreConfig;
 import dev.swarm.tracker.swarm.SwarmStores;
 import java.net.InetSocketAddress;
 import java.time.InstantSource;
@@ -50,9 +51,9 @@ public final class Tracker implements AutoCloseable {
         LOG.info("starting with {}", cfg);
         SwarmStore store;
         try {
-            store = SwarmStores.open(cfg.store(), cfg.announce().peerTimeout());
+            store = SwarmStores.open(storeConfig(cfg));
         } catch (Exception e) {
-            throw new StartException("cannot open the swarm store in " + cfg.store().dataDir().toAbsolutePath() + ": " + e.getMessage(), e);
+            throw new StartException("cannot open the swarm store: " + e.getMessage(), e);
         }
         metrics.gauge("store.swarms", () -> store.stats().swarms());
         metrics.gauge("store.peers", () -> store.stats().peers());
@@ -88,6 +89,13 @@ public final class Tracker implements AutoCloseable {
             throw new StartException("cannot listen (http " + cfg.http().listen() + ", udp " + cfg.udp().listen() + "): " + what, e);
         }
         return t;
+    }
+
+    static SwarmStoreConfig storeConfig(TrackerConfig cfg) {
+        TrackerConfig.Store s = cfg.store();
+        return new SwarmStoreConfig(s.type() == TrackerConfig.StoreType.HEAP ? null : s.dataDir(), s.maxSwarms(),
+                s.maxPeersPerSwarm(), s.expectedSwarms(), s.expectedPeersPerSwarm(), cfg.announce().peerTimeout(),
+                s.onCorrupt() == TrackerConfig.OnCorrupt.FAIL ? SwarmStoreConfig.OnCorrupt.FAIL : SwarmStoreConfig.OnCorrupt.QUARANTINE);
     }
 
     public InetSocketAddress httpAddress() {

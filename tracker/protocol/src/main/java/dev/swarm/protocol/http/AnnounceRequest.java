@@ -1,6 +1,7 @@
 package dev.swarm.protocol.http;
 
 import dev.swarm.protocol.AnnounceEvent;
+import dev.swarm.protocol.Hex;
 
 import java.util.Arrays;
 import java.util.Objects;
@@ -44,7 +45,7 @@ public record AnnounceRequest(byte[] infoHash, byte[] peerId, int port, long upl
 
     @Override
     public String toString() {
-        return "AnnounceRequest[infoHash=" + HttpQueryParser.hex(infoHash) + ", peerId=" + HttpQueryParser.hex(peerId)
+        return "AnnounceRequest[infoHash=" + Hex.encode(infoHash) + ", peerId=" + Hex.encode(peerId)
                 + ", port=" + port + ", uploaded=" + uploaded + ", downloaded=" + downloaded + ", left=" + left
                 + ", event=" + event + ", numWant=" + numWant + ", compact=" + compact + ", noPeerId=" + noPeerId
                 + ", key=" + key + ", ip=" + ip + "]";

@@ -22,7 +22,8 @@ import java.util.Objects;
  *   <li>{@code info_hash} and {@code peer_id} must decode to exactly 20 bytes.</li>
  *   <li>Numbers are plain decimal digits, no sign, no percent-encoding: {@code port} 1..65535;
  *       {@code uploaded}, {@code downloaded}, {@code left} 0..{@link Long#MAX_VALUE}; {@code numwant}
- *       &ge; 0, capped at {@link Integer#MAX_VALUE}.</li>
+ *       capped at {@link Integer#MAX_VALUE}; a negative numwant ({@code -1}, as some clients send) means the
+ *       tracker's default and is returned as -1.</li>
  *   <li>Announce requires {@code info_hash}, {@code peer_id}, {@code port} and {@code left};
  *       {@code uploaded} and {@code downloaded} default to 0. Any recognised parameter given twice is
  *       rejected (one value per parameter leaves no room for two parsers to disagree).</li>
@@ -134,7 +135,7 @@ public final class HttpQueryParser {
                     case P_DOWNLOADED -> downloaded = number(query, vs, amp, id);
                     case P_LEFT -> left = number(query, vs, amp, id);
                     case P_EVENT -> event = event(query, vs, amp);
-                    case P_NUMWANT -> numWant = (int) Math.min(Integer.MAX_VALUE, number(query, vs, amp, id));
+                    case P_NUMWANT -> numWant = numWant(query, vs, amp, id);
                     case P_COMPACT -> compact = flag(query, vs, amp, id);
                     case P_NO_PEER_ID -> noPeerId = !(amp - vs == 1 && query[vs] == '0');
                     case P_KEY -> key = text(query, vs, amp, id);
@@ -273,6 +274,14 @@ public final class HttpQueryParser {
         return v;
     }
 
+    /** A negative numwant (some clients send -1 like BEP 15 does) means "the tracker's default": -1. */
+    private static int numWant(byte[] q, int from, int to, int id) throws ProtocolException {
+        if (to - from >= 2 && q[from] == '-' && decimal(q, from + 1, to) >= 0) {
+            return -1;
+        }
+        return (int) Math.min(Integer.MAX_VALUE, number(q, from, to, id));
+    }
+
     private static boolean flag(byte[] q, int from, int to, int id) throws ProtocolException {
         if (to - from == 1 && (q[from] == '0' || q[from] == '1')) {
             return q[from] == '1';
@@ -378,17 +387,6 @@ public final class HttpQueryParser {
             return c - 'A' + 10;
         }
         return -1;
-    }
-
-    static String hex(byte[] b) {
-        if (b == null) {
-            return "null";
-        }
-        StringBuilder sb = new StringBuilder(b.length * 2);
-        for (byte x : b) {
-            sb.append(Character.forDigit((x >> 4) & 0xf, 16)).append(Character.forDigit(x & 0xf, 16));
-        }
-        return sb.toString();
     }
 
     private static byte[][] ascii(String... names) {

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.Iterator;
@@ -27,6 +28,9 @@ import java.util.Map;
  */
 public final class ConfigLoader {
     static final String DEFAULT_RESOURCE = "/dev/swarm/tracker/config/tracker.yaml";
+
+    /** Stored peer timestamps are 14-bit seconds that must not wrap within two timeouts (see SwarmStoreConfig). */
+    static final int MAX_PEER_TIMEOUT_SECONDS = (1 << 13) - 1;
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
@@ -179,11 +183,11 @@ public final class ConfigLoader {
                 udp.duration("connection-id-lifetime", 60, 3600));
 
         TrackerConfig.Announce a = new TrackerConfig.Announce(
-                ann.duration("interval", 60, 86_400),
-                ann.duration("min-interval", 1, 86_400),
+                ann.duration("interval", 60, 7200),
+                ann.duration("min-interval", 1, 7200),
                 ann.integer("default-numwant", 0, 10_000),
                 ann.integer("max-numwant", 1, 10_000),
-                ann.duration("peer-timeout", 60, 7 * 86_400),
+                ann.duration("peer-timeout", 60, MAX_PEER_TIMEOUT_SECONDS),
                 ann.bool("trust-announced-ip"),
                 ann.bool("report-external-ip"));
         if (a.minInterval().compareTo(a.interval()) > 0) {
@@ -206,12 +210,19 @@ public final class ConfigLoader {
         TrackerConfig.Store st = new TrackerConfig.Store(
                 store.enumValue("type", TrackerConfig.StoreType.class),
                 Path.of(dataDir),
-                store.longValue("max-swarms", 1, 1L << 32),
-                store.integer("max-peers-per-swarm", 1, 1_000_000),
-                store.longValue("expected-swarms", 1, 1L << 32),
+                store.longValue("max-swarms", 1, 1L << 30),
+                store.integer("max-peers-per-swarm", 1, 100_000),
+                store.longValue("expected-swarms", 1, 1L << 30),
                 store.integer("expected-peers-per-swarm", 1, 1_000_000),
                 store.enumValue("on-corrupt", TrackerConfig.OnCorrupt.class),
                 store.durationMillis("sweep-interval", 1, 60_000));
+        if (st.expectedSwarms() > st.maxSwarms()) {
+            throw new ConfigException("store.expected-swarms: must not exceed store.max-swarms (" + st.maxSwarms() + ")");
+        }
+        if (st.expectedPeersPerSwarm() > st.maxPeersPerSwarm()) {
+            throw new ConfigException("store.expected-peers-per-swarm: must not exceed store.max-peers-per-swarm ("
+                    + st.maxPeersPerSwarm() + ")");
+        }
         if (h.listen() == null && u.listen() == null) {
             throw new ConfigException("http.listen, udp.listen: both are off; enable at least one frontend");
         }
@@ -292,8 +303,7 @@ public final class ConfigLoader {
         }
 
         Duration duration(String name, long minSeconds, long maxSeconds) {
-            long ms = durationMillis(name, minSeconds * 1000, maxSeconds * 1000);
-            return Duration.ofMillis(ms);
+            return durationMillis(name, minSeconds * 1000, maxSeconds * 1000);
         }
 
         Duration durationMillis(String name, long minMs, long maxMs) {

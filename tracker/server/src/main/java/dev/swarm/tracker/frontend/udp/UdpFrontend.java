@@ -34,6 +34,8 @@ public final class UdpFrontend implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(UdpFrontend.class);
     /** Receive slot size: larger than any valid request (see Udp.MAX_REQUEST_SIZE), so oversize is detectable. */
     private static final int MAX_DATAGRAM = 2048;
+    /** Datagrams fetched by one recvmmsg call (epoll): the receive buffer holds this many slots. */
+    private static final int BATCH = 32;
 
     private final EventLoopGroup group;
     private final List<Channel> channels = new ArrayList<>();
@@ -70,7 +72,7 @@ public final class UdpFrontend implements AutoCloseable {
                         .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
                         .option(ChannelOption.SO_RCVBUF, cfg.receiveBuffer())
                         .option(ChannelOption.SO_SNDBUF, cfg.receiveBuffer())
-                        .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM))
+                        .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(epoll ? MAX_DATAGRAM * BATCH : MAX_DATAGRAM))
                         .handler(new ChannelInitializer<Channel>() {
                             @Override
                             protected void initChannel(Channel ch) {

@@ -1,0 +1,254 @@
+package dev.swarm.peerbridge.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.swarm.peerbridge.tex.TexPolicy;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Reads {@code peerbridge.yaml}: every key optional (defaults below and in conf/peerbridge.yaml),
+ * unknown keys rejected with their path named, each value checked with a message naming the key.
+ * Durations are written {@code 500ms}, {@code 10s}, {@code 2m} or {@code 1h}; addresses
+ * {@code host:port}.
+ */
+public final class ConfigLoader {
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
+    private static final int MAX_FILE = 1 << 20;
+
+    private ConfigLoader() {
+    }
+
+    /** Reads and validates a file. */
+    public static BridgeConfig load(Path file) throws ConfigException {
+        try {
+            if (Files.size(file) > MAX_FILE) {
+                throw new ConfigException(file + ": larger than " + MAX_FILE + " bytes");
+            }
+            return parse(Files.readString(file, StandardCharsets.UTF_8), file.getParent());
+        } catch (IOException e) {
+            throw new ConfigException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Parses and validates YAML text; relative paths stay relative to the working directory. */
+    public static BridgeConfig parse(String yaml) throws ConfigException {
+        return parse(yaml, null);
+    }
+
+    private static BridgeConfig parse(String yaml, Path base) throws ConfigException {
+        ObjectMapper mapper = new ObjectMapper(new YAMLFactory())
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+        Raw raw;
+        try {
+            raw = yaml.isBlank() ? new Raw() : mapper.readValue(yaml, Raw.class);
+            if (raw == null) {
+                raw = new Raw();
+            }
+        } catch (UnrecognizedPropertyException e) {
+            throw new ConfigException("unknown key '" + path(e) + "'" + " (known here: "
+                    + e.getKnownPropertyIds().stream().map(String::valueOf).sorted().collect(Collectors.joining(", ")) + ")");
+        } catch (JsonMappingException e) {
+            throw new ConfigException("bad value for '" + path(e) + "': " + e.getOriginalMessage());
+        } catch (JsonProcessingException e) {
+            throw new ConfigException("not valid YAML: " + e.getOriginalMessage());
+        }
+        return raw.validate(base);
+    }
+
+    private static String path(JsonMappingException e) {
+        return e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                .collect(Collectors.joining(".")).replace(".[", "[");
+    }
+
+    static Duration duration(String key, String value) throws ConfigException {
+        Matcher m = DURATION.matcher(value == null ? "" : value.strip().toLowerCase(Locale.ROOT));
+        if (!m.matches()) {
+            throw new ConfigException("bad value for '" + key + "': '" + value + "' is not a duration like 500ms, 10s, 2m, 1h");
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(n);
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            default -> Duration.ofHours(n);
+        };
+    }
+
+    /** Parses {@code host:port}; the message names {@code key}. */
+    public static InetSocketAddress address(String key, String value) throws ConfigException {
+        String v = value == null ? "" : value.strip();
+        int colon = v.lastIndexOf(':');
+        if (colon < 0) {
+            throw new ConfigException("bad value for '" + key + "': '" + value + "' is not host:port");
+        }
+        String host = v.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        int port;
+        try {
+            port = Integer.parseInt(v.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            throw new ConfigException("bad value for '" + key + "': port of '" + value + "' is not a number");
+        }
+        if (port < 0 || port > 65535 || host.isEmpty()) {
+            throw new ConfigException("bad value for '" + key + "': '" + value + "' needs a host and a port 0..65535");
+        }
+        InetSocketAddress a = new InetSocketAddress(host, port);
+        if (a.isUnresolved()) {
+            throw new ConfigException("bad value for '" + key + "': host of '" + value + "' does not resolve");
+        }
+        return a;
+    }
+
+    static int range(String key, int value, int min, int max) throws ConfigException {
+        if (value < min || value > max) {
+            throw new ConfigException("bad value for '" + key + "': " + value + " is outside " + min + ".." + max);
+        }
+        return value;
+    }
+
+    static Duration positive(String key, String value) throws ConfigException {
+        Duration d = duration(key, value);
+        if (d.isZero()) {
+            throw new ConfigException("bad value for '" + key + "': must be more than 0");
+        }
+        return d;
+    }
+
+    /** The YAML shape; field initialisers are the defaults. */
+    static final class Raw {
+        @JsonProperty("listen") String listen = "0.0.0.0:6881";
+        @JsonProperty("api") String api = "127.0.0.1:7881";
+        @JsonProperty("client-name") String clientName = "peerbridge/0.1.0";
+        @JsonProperty("peer-id-prefix") String peerIdPrefix = "-PB0010-";
+        @JsonProperty("max-torrents") int maxTorrents = 100;
+        @JsonProperty("connections") RawConnections connections = new RawConnections();
+        @JsonProperty("trackers") RawTrackers trackers = new RawTrackers();
+        @JsonProperty("tex") RawTex tex = new RawTex();
+        @JsonProperty("torrents") List<String> torrents = new ArrayList<>();
+        @JsonProperty("watch-dir") String watchDir = "";
+        @JsonProperty("watch-interval") String watchInterval = "5s";
+
+        BridgeConfig validate(Path base) throws ConfigException {
+            if (connections == null || trackers == null || tex == null) {
+                throw new ConfigException("'connections', 'trackers' and 'tex' must be mappings (omit them for defaults)");
+            }
+            if (peerIdPrefix == null || peerIdPrefix.getBytes(StandardCharsets.UTF_8).length > 12) {
+                throw new ConfigException("bad value for 'peer-id-prefix': at most 12 bytes");
+            }
+            if (clientName == null || clientName.isBlank() || clientName.length() > 100) {
+                throw new ConfigException("bad value for 'client-name': 1..100 characters");
+            }
+            Path dir = watchDir == null || watchDir.isBlank() ? null : Path.of(watchDir);
+            if (dir != null && base != null && !dir.isAbsolute()) {
+                dir = base.resolve(dir);
+            }
+            List<String> inputs = new ArrayList<>();
+            for (String t : torrents == null ? List.<String>of() : torrents) {
+                if (t == null || t.isBlank()) {
+                    throw new ConfigException("bad value in 'torrents': empty entry");
+                }
+                String s = t.strip();
+                if (s.toLowerCase(Locale.ROOT).endsWith(".torrent") && base != null && !Path.of(s).isAbsolute()) {
+                    s = base.resolve(s).toString();
+                }
+                inputs.add(s);
+            }
+            return new BridgeConfig(address("listen", listen),
+                    api == null || api.isBlank() ? null : address("api", api), clientName, peerIdPrefix,
+                    range("max-torrents", maxTorrents, 1, 100_000), connections.validate(), trackers.validate(),
+                    tex.validate(), tex.enabled, inputs, dir, positive("watch-interval", watchInterval));
+        }
+    }
+
+    static final class RawConnections {
+        @JsonProperty("max-total") int maxTotal = 200;
+        @JsonProperty("max-per-torrent") int maxPerTorrent = 30;
+        @JsonProperty("connect-timeout") String connectTimeout = "10s";
+        @JsonProperty("handshake-timeout") String handshakeTimeout = "10s";
+        @JsonProperty("idle-timeout") String idleTimeout = "180s";
+        @JsonProperty("keepalive-interval") String keepaliveInterval = "60s";
+        @JsonProperty("max-message-size") int maxMessageSize = 1 << 20;
+        @JsonProperty("redial-delay") String redialDelay = "60s";
+        @JsonProperty("max-known-peers") int maxKnownPeers = 500;
+
+        BridgeConfig.Connections validate() throws ConfigException {
+            Duration idle = positive("connections.idle-timeout", idleTimeout);
+            Duration keepalive = positive("connections.keepalive-interval", keepaliveInterval);
+            if (keepalive.compareTo(idle) >= 0) {
+                throw new ConfigException("bad value for 'connections.keepalive-interval': must be shorter than idle-timeout");
+            }
+            return new BridgeConfig.Connections(range("connections.max-total", maxTotal, 1, 100_000),
+                    range("connections.max-per-torrent", maxPerTorrent, 1, 10_000),
+                    positive("connections.connect-timeout", connectTimeout),
+                    positive("connections.handshake-timeout", handshakeTimeout), idle, keepalive,
+                    range("connections.max-message-size", maxMessageSize, 16 * 1024 + 13, 16 << 20),
+                    positive("connections.redial-delay", redialDelay),
+                    range("connections.max-known-peers", maxKnownPeers, 1, 1_000_000));
+        }
+    }
+
+    static final class RawTrackers {
+        @JsonProperty("announce-timeout") String announceTimeout = "10s";
+        @JsonProperty("max-concurrent-announces") int maxConcurrent = 64;
+        @JsonProperty("numwant") int numwant = 50;
+        @JsonProperty("announce-to-all") boolean announceToAll = true;
+        @JsonProperty("min-interval") String minInterval = "60s";
+        @JsonProperty("max-interval") String maxInterval = "30m";
+        @JsonProperty("ranking-window") String rankingWindow = "60m";
+        @JsonProperty("max-peers-per-tracker") int maxPeersPerTracker = 2000;
+        @JsonProperty("udp-bind") String udpBind = "0.0.0.0:0";
+
+        BridgeConfig.Trackers validate() throws ConfigException {
+            Duration min = duration("trackers.min-interval", minInterval);
+            Duration max = positive("trackers.max-interval", maxInterval);
+            if (min.compareTo(max) > 0) {
+                throw new ConfigException("bad value for 'trackers.min-interval': larger than max-interval");
+            }
+            return new BridgeConfig.Trackers(positive("trackers.announce-timeout", announceTimeout),
+                    range("trackers.max-concurrent-announces", maxConcurrent, 1, 10_000),
+                    range("trackers.numwant", numwant, 0, 1000), announceToAll, min, max,
+                    positive("trackers.ranking-window", rankingWindow),
+                    range("trackers.max-peers-per-tracker", maxPeersPerTracker, 1, 1_000_000),
+                    address("trackers.udp-bind", udpBind));
+        }
+    }
+
+    static final class RawTex {
+        @JsonProperty("enabled") boolean enabled = true;
+        @JsonProperty("trust-torrent-trackers") boolean trustTorrentTrackers = false;
+        @JsonProperty("max-learned") int maxLearned = 50;
+        @JsonProperty("learned-failure-limit") int learnedFailureLimit = 1;
+        @JsonProperty("failures-before-withdraw") int failuresBeforeWithdraw = 1;
+        @JsonProperty("initial-delay") String initialDelay = "6s";
+        @JsonProperty("interval") String interval = "120s";
+        @JsonProperty("max-urls-per-message") int maxUrlsPerMessage = 200;
+
+        TexPolicy validate() throws ConfigException {
+            return new TexPolicy(trustTorrentTrackers, range("tex.max-learned", maxLearned, 0, 10_000),
+                    range("tex.learned-failure-limit", learnedFailureLimit, 1, 1000),
+                    range("tex.failures-before-withdraw", failuresBeforeWithdraw, 1, 1000),
+                    duration("tex.initial-delay", initialDelay), positive("tex.interval", interval),
+                    range("tex.max-urls-per-message", maxUrlsPerMessage, 1, 100_000));
+        }
+    }
+}

@@ -1,0 +1,464 @@
+package dev.swarm.peerbridge.session;
+
+import dev.swarm.peerbridge.config.BridgeConfig;
+import dev.swarm.peerbridge.net.ChannelEvents;
+import dev.swarm.peerbridge.net.PeerNetwork;
+import dev.swarm.peerbridge.tex.TrackerSet;
+import dev.swarm.peerbridge.tex.TrackerUrl;
+import dev.swarm.peerbridge.torrent.TorrentSpec;
+import dev.swarm.peerbridge.trackers.AnnounceClient;
+import dev.swarm.peerbridge.trackers.AnnounceRequest;
+import dev.swarm.peerbridge.trackers.AnnounceResult;
+import dev.swarm.peerbridge.trackers.AnnounceSchedule;
+import dev.swarm.peerbridge.trackers.HttpAnnouncer;
+import dev.swarm.peerbridge.trackers.TrackerRanking;
+import dev.swarm.peerbridge.trackers.UdpAnnouncer;
+import dev.swarm.protocol.AnnounceEvent;
+import dev.swarm.protocol.InfoHash;
+import io.netty.util.concurrent.ScheduledFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
+
+/**
+ * The bridge process core: the torrents it is in, their trackers (announced, verified, ranked,
+ * exchanged over {@code lt_tex}) and the peer connections. Every piece of state is owned by the
+ * network's single event loop thread; other threads talk to it through {@link #addTorrent},
+ * {@link #status()}, {@link #ranking()} and {@link #close()}, which hop onto that thread.
+ */
+public final class Bridge implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Bridge.class);
+    /** How often timers (announces, dials, keep-alives, lt_tex) are looked at. */
+    static final long TICK_MILLIS = 250;
+
+    private final BridgeConfig config;
+    private final LongSupplier clock;
+    private final byte[] peerId;
+    private final int announceKey;
+    private final PeerNetwork network;
+    private final HttpAnnouncer http;
+    private final UdpAnnouncer udp;
+    private final TrackerRanking ranking;
+    private final Map<InfoHash, TorrentState> torrents = new LinkedHashMap<>();
+    private final Set<PeerConnection> open = new LinkedHashSet<>();
+    private final java.util.Random random = new SecureRandom();
+    private InetSocketAddress listenAddress;
+    private ScheduledFuture<?> ticker;
+    private volatile boolean closed;
+
+    private Bridge(BridgeConfig config, LongSupplier clock) throws IOException {
+        this.config = config;
+        this.clock = clock;
+        this.peerId = newPeerId(config.peerIdPrefix(), random);
+        this.announceKey = random.nextInt();
+        this.network = new PeerNetwork(config.connections().maxMessageSize(), config.connections().connectTimeout());
+        var t = config.trackers();
+        this.http = new HttpAnnouncer(t.announceTimeout(), t.maxConcurrent());
+        this.udp = new UdpAnnouncer(t.udpBind(), t.announceTimeout(), t.maxConcurrent());
+        this.ranking = new TrackerRanking(clock, t.rankingWindow(), t.maxPeersPerTracker());
+    }
+
+    /** Starts listening and ticking. */
+    public static Bridge start(BridgeConfig config) throws IOException, InterruptedException {
+        return start(config, System::currentTimeMillis);
+    }
+
+    /** Starts with an explicit clock (milliseconds). */
+    public static Bridge start(BridgeConfig config, LongSupplier clock) throws IOException, InterruptedException {
+        Bridge b = new Bridge(config, clock);
+        try {
+            b.listenAddress = b.network.listen(config.listen(), b::incoming);
+            b.ticker = b.network.loop().scheduleAtFixedRate(b::tickSafely, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (Throwable e) {
+            b.close();
+            throw e;
+        }
+        return b;
+    }
+
+    private static byte[] newPeerId(String prefix, java.util.Random random) {
+        byte[] id = new byte[20];
+        byte[] p = prefix.getBytes(StandardCharsets.UTF_8);
+        System.arraycopy(p, 0, id, 0, p.length);
+        String alphabet = "0123456789abcdefghijklmnopqrstuvwxyz";
+        for (int i = p.length; i < 20; i++) {
+            id[i] = (byte) alphabet.charAt(random.nextInt(alphabet.length()));
+        }
+        return id;
+    }
+
+    public BridgeConfig config() {
+        return config;
+    }
+
+    byte[] peerId() {
+        return peerId;
+    }
+
+    /** Our peer id as text. */
+    public String peerIdText() {
+        return new String(peerId, StandardCharsets.ISO_8859_1);
+    }
+
+    public InetSocketAddress listenAddress() {
+        return listenAddress;
+    }
+
+    int listenPort() {
+        return listenAddress.getPort();
+    }
+
+    /**
+     * Adds a torrent (from any thread). Peer host names are resolved here, before the loop sees them.
+     *
+     * @return null when added, otherwise why not
+     */
+    public String addTorrent(TorrentSpec spec) {
+        List<InetSocketAddress> peers = new ArrayList<>();
+        for (InetSocketAddress p : spec.peers()) {
+            InetSocketAddress r = p.isUnresolved() ? new InetSocketAddress(p.getHostString(), p.getPort()) : p;
+            if (!r.isUnresolved()) {
+                peers.add(r);
+            }
+        }
+        return onLoop(() -> add(spec, peers));
+    }
+
+    private String add(TorrentSpec spec, List<InetSocketAddress> peers) {
+        if (torrents.containsKey(spec.infoHash())) {
+            return "already added: " + spec.infoHash().toHex();
+        }
+        if (torrents.size() >= config.maxTorrents()) {
+            return "torrent limit of " + config.maxTorrents() + " reached";
+        }
+        TrackerSet set = new TrackerSet(spec.isPrivate(), spec.tiers(), config.tex());
+        List<List<String>> tiers = new ArrayList<>();
+        for (TrackerSet.Tracker tr : set.trackers()) {
+            while (tiers.size() <= tr.tier()) {
+                tiers.add(new ArrayList<>());
+            }
+            tiers.get(tr.tier()).add(tr.url());
+        }
+        var tc = config.trackers();
+        AnnounceSchedule schedule = new AnnounceSchedule(tiers, tc.announceToAll(), tc.minInterval(), tc.maxInterval(),
+                random);
+        TorrentState t = new TorrentState(spec, set, schedule, ranking, config.texEnabled(),
+                config.connections().maxKnownPeers());
+        peers.forEach(t::addPeer);
+        torrents.put(spec.infoHash(), t);
+        LOG.info("torrent {} added from {}: {} trackers, private={}", t.key(), spec.source(), set.trackers().size(),
+                spec.isPrivate());
+        return null;
+    }
+
+    TorrentState torrent(InfoHash ih) {
+        return torrents.get(ih);
+    }
+
+    private void tickSafely() {
+        try {
+            tick(clock.getAsLong());
+        } catch (RuntimeException e) {
+            LOG.error("tick failed; continuing", e);
+        }
+    }
+
+    private void tick(long now) {
+        for (PeerConnection c : List.copyOf(open)) {
+            c.onTick(now);
+        }
+        for (TorrentState t : torrents.values()) {
+            announce(t, now);
+            dial(t, now);
+        }
+    }
+
+    private void announce(TorrentState t, long now) {
+        for (String url : t.schedule().due(now)) {
+            t.schedule().started(url);
+            AnnounceClient client = TrackerUrl.scheme(url).equals("udp") ? udp : http;
+            AnnounceEvent event = t.firstAnnounce(url) ? AnnounceEvent.STARTED : AnnounceEvent.NONE;
+            AnnounceRequest req = new AnnounceRequest(t.infoHash().bytes(), peerId, listenPort(), 1, event,
+                    config.trackers().numwant(), announceKey);
+            client.announce(url, req).thenAccept(r -> network.loop().execute(() -> onAnnounced(t, url, r)));
+        }
+    }
+
+    private void onAnnounced(TorrentState t, String url, AnnounceResult r) {
+        if (torrents.get(t.infoHash()) != t) {
+            return;
+        }
+        long now = clock.getAsLong();
+        TrackerSet set = t.trackers();
+        TrackerSet.Status before = set.tracker(url) == null ? null : set.tracker(url).status();
+        switch (r) {
+            case AnnounceResult.Success s -> {
+                set.recordSuccess(url, now);
+                t.schedule().succeeded(url, now, s.interval(), s.minInterval());
+                ranking.recordSuccess(t.key(), url, s.latency(), s.peers());
+                t.recordError(url, null);
+                for (InetSocketAddress p : s.peers()) {
+                    t.addPeer(p);
+                }
+                if (before != TrackerSet.Status.VERIFIED) {
+                    LOG.info("tracker {} verified for {} ({} peers)", url, t.key(), s.peers().size());
+                }
+            }
+            case AnnounceResult.Failure f -> {
+                set.recordFailure(url, now);
+                t.recordError(url, f.reason());
+                if (!set.contains(url)) {
+                    t.schedule().remove(url);
+                    ranking.forget(t.key(), url);
+                    LOG.info("learned tracker {} dropped for {}: {}", url, t.key(), f.reason());
+                } else {
+                    t.schedule().failed(url, now, set.tracker(url).consecutiveFailures(), f.retryAfter());
+                    ranking.recordFailure(t.key(), url);
+                    LOG.debug("announce to {} failed: {}", url, f.reason());
+                }
+            }
+        }
+    }
+
+    void learn(TorrentState t, List<String> urls, long now) {
+        for (String url : t.trackers().learnAll(urls)) {
+            t.schedule().addLearned(url);
+            LOG.info("learned tracker {} for {} (candidate)", url, t.key());
+        }
+    }
+
+    private void dial(TorrentState t, long now) {
+        var c = config.connections();
+        for (Map.Entry<InetSocketAddress, TorrentState.KnownPeer> e : t.known().entrySet()) {
+            if (open.size() >= c.maxTotal() || t.connections().size() >= c.maxPerTorrent()) {
+                return;
+            }
+            TorrentState.KnownPeer k = e.getValue();
+            if (k.connected || k.self || k.nextDialAt > now || e.getKey().equals(listenAddress)) {
+                continue;
+            }
+            k.connected = true;
+            InetSocketAddress address = e.getKey();
+            PeerConnection[] holder = new PeerConnection[1];
+            network.dial(address, transport -> {
+                holder[0] = new PeerConnection(this, transport, t, clock.getAsLong());
+                open.add(holder[0]);
+                return events(holder[0]);
+            }, cause -> {
+                k.connected = false;
+                k.failures++;
+                k.nextDialAt = clock.getAsLong() + c.redialDelay().toMillis() * (1L << Math.min(k.failures, 6));
+            });
+        }
+    }
+
+    private ChannelEvents incoming(dev.swarm.peerbridge.session.PeerTransport transport) {
+        PeerConnection conn = new PeerConnection(this, transport, null, clock.getAsLong());
+        boolean full = open.size() >= config.connections().maxTotal();
+        open.add(conn);
+        ChannelEvents ev = events(conn);
+        if (full) {
+            return new ChannelEvents() {
+                @Override
+                public void onOpen() {
+                    conn.close("connection limit of " + config.connections().maxTotal() + " reached");
+                }
+
+                @Override
+                public void onBytes(ByteBuffer in) {
+                    in.position(in.limit());
+                }
+
+                @Override
+                public void onClosed() {
+                    ev.onClosed();
+                }
+            };
+        }
+        return ev;
+    }
+
+    private ChannelEvents events(PeerConnection conn) {
+        return new ChannelEvents() {
+            @Override
+            public void onOpen() {
+                conn.onOpen(clock.getAsLong());
+            }
+
+            @Override
+            public void onBytes(ByteBuffer in) {
+                conn.onBytes(in, clock.getAsLong());
+            }
+
+            @Override
+            public void onClosed() {
+                conn.onClosed();
+            }
+        };
+    }
+
+    /** Admission after the handshake: limits and duplicates. Returns a refusal reason or null. */
+    String admit(PeerConnection conn) {
+        TorrentState t = conn.torrent();
+        var c = config.connections();
+        if (t.connections().size() >= c.maxPerTorrent()) {
+            return "per-torrent connection limit of " + c.maxPerTorrent() + " reached";
+        }
+        for (PeerConnection other : List.copyOf(t.connections())) {
+            if (java.util.Arrays.equals(other.peerId(), conn.peerId())) {
+                // Both sides see the same pair of connections; both keep the one opened by the larger peer id.
+                if (java.util.Arrays.compareUnsigned(initiator(conn), initiator(other)) > 0) {
+                    other.close("duplicate connection to this peer id");
+                    t.connections().remove(other);
+                    break;
+                }
+                return "duplicate connection to this peer id";
+            }
+        }
+        t.connections().add(conn);
+        return null;
+    }
+
+    private byte[] initiator(PeerConnection c) {
+        return c.isIncoming() ? c.peerId() : peerId;
+    }
+
+    void markSelf(TorrentState t, InetSocketAddress remote) {
+        TorrentState.KnownPeer k = t.known().get(remote);
+        if (k != null) {
+            k.self = true;
+        }
+    }
+
+    void closed(PeerConnection conn) {
+        open.remove(conn);
+        TorrentState t = conn.torrent();
+        if (t == null) {
+            return;
+        }
+        t.connections().remove(conn);
+        if (!conn.isIncoming()) {
+            TorrentState.KnownPeer k = t.known().get(conn.transport().remote());
+            if (k != null) {
+                k.connected = false;
+                k.nextDialAt = clock.getAsLong() + config.connections().redialDelay().toMillis();
+            }
+        }
+        LOG.debug("peer {} closed: {}", conn.transport().remote(), conn.closeReason());
+    }
+
+    /** Everything the API shows, taken on the loop thread. */
+    public Map<String, Object> status() {
+        return onLoop(() -> {
+            long now = clock.getAsLong();
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("peerId", peerIdText());
+            out.put("listen", listenAddress.getHostString() + ":" + listenAddress.getPort());
+            out.put("connections", open.size());
+            List<Object> list = new ArrayList<>();
+            for (TorrentState t : torrents.values()) {
+                list.add(torrentView(t, now));
+            }
+            out.put("torrents", list);
+            return out;
+        });
+    }
+
+    private Map<String, Object> torrentView(TorrentState t, long now) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("infoHash", t.key());
+        m.put("name", t.spec().name());
+        m.put("source", t.spec().source());
+        m.put("private", t.spec().isPrivate());
+        List<String> advertisable = t.advertisable();
+        m.put("advertising", advertisable);
+        m.put("advertisedEver", List.copyOf(t.advertisedEver()));
+        List<Object> trackers = new ArrayList<>();
+        for (TrackerSet.Tracker tr : t.trackers().trackers()) {
+            Map<String, Object> v = new LinkedHashMap<>();
+            v.put("url", tr.url());
+            v.put("origin", tr.origin().name().toLowerCase(java.util.Locale.ROOT));
+            v.put("tier", tr.tier());
+            v.put("status", tr.status().name().toLowerCase(java.util.Locale.ROOT));
+            v.put("advertised", advertisable.contains(tr.url()));
+            v.put("successes", tr.successes());
+            v.put("failures", tr.failures());
+            v.put("consecutiveFailures", tr.consecutiveFailures());
+            v.put("nextAnnounceInMillis", Math.max(0, t.schedule().nextAt(tr.url()) - now));
+            v.put("lastError", t.lastError(tr.url()));
+            trackers.add(v);
+        }
+        m.put("trackers", trackers);
+        m.put("droppedLearned", t.trackers().recentlyDropped());
+        m.put("ranking", ranking.rank(t.key()));
+        m.put("knownPeers", t.known().size());
+        List<Object> peers = new ArrayList<>();
+        for (PeerConnection c : t.connections()) {
+            peers.add(c.view(now));
+        }
+        m.put("peers", peers);
+        return m;
+    }
+
+    /** The ranking overall and per torrent. */
+    public Map<String, Object> ranking() {
+        return onLoop(() -> {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("overall", ranking.overall());
+            Map<String, Object> per = new LinkedHashMap<>();
+            for (TorrentState t : torrents.values()) {
+                per.put(t.key(), ranking.rank(t.key()));
+            }
+            out.put("torrents", per);
+            return out;
+        });
+    }
+
+    private <T> T onLoop(Callable<T> task) {
+        if (network.loop().inEventLoop()) {
+            try {
+                return task.call();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        try {
+            return network.loop().submit(task).get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("bridge loop did not answer: " + e, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (ticker != null) {
+            ticker.cancel(false);
+        }
+        network.close();
+        http.close();
+        udp.close();
+    }
+}

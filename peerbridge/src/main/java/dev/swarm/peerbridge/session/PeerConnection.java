@@ -1,0 +1,290 @@
+package dev.swarm.peerbridge.session;
+
+import dev.swarm.peerbridge.tex.TexAdvertiser;
+import dev.swarm.peerbridge.wire.ExtensionHandshake;
+import dev.swarm.peerbridge.wire.Handshake;
+import dev.swarm.peerbridge.wire.MessageCodec;
+import dev.swarm.peerbridge.wire.PeerMessage;
+import dev.swarm.peerbridge.wire.PieceSet;
+import dev.swarm.peerbridge.wire.TexMessage;
+import dev.swarm.peerbridge.wire.WireException;
+import dev.swarm.protocol.InfoHash;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * One peer connection's state machine: BEP 3 handshake, then the BEP 10 extension handshake, then
+ * the steady state in which it records what the peer has, answers as an observer (never unchokes,
+ * so requests are ignored as BEP 3 allows), sends keep-alives, and exchanges trackers over
+ * {@code lt_tex}. Any protocol violation closes the connection with the reason recorded. All
+ * methods run on the bridge's event loop thread.
+ */
+public final class PeerConnection {
+    /** Our id for {@code lt_tex} in {@code m}, the one libtorrent 1.1 used. */
+    public static final int LT_TEX_ID = 19;
+
+    enum State { AWAIT_HANDSHAKE, ACTIVE, CLOSED }
+
+    private final Bridge bridge;
+    private final PeerTransport transport;
+    private final boolean incoming;
+    private final MessageCodec codec;
+    private final long openedAt;
+    private State state = State.AWAIT_HANDSHAKE;
+    private TorrentState torrent;
+    private byte[] peerId;
+    private ExtensionHandshake peerExtensions;
+    private TexAdvertiser advertiser;
+    private PieceSet pieces;
+    private boolean peerChoking = true;
+    private boolean peerInterested;
+    private long lastReceived;
+    private long lastSent;
+    private long messages;
+    private long ignored;
+    private long texReceived;
+    private long texSent;
+    private Integer dhtPort;
+    private String closeReason;
+
+    /**
+     * @param torrent the torrent dialed for an outgoing connection; null for an incoming one (the
+     *                peer's handshake names it)
+     */
+    PeerConnection(Bridge bridge, PeerTransport transport, TorrentState torrent, long nowMillis) {
+        this.bridge = bridge;
+        this.transport = transport;
+        this.incoming = torrent == null;
+        this.torrent = torrent;
+        this.codec = new MessageCodec(bridge.config().connections().maxMessageSize());
+        this.openedAt = nowMillis;
+        this.lastReceived = nowMillis;
+        this.lastSent = nowMillis;
+    }
+
+    /** The transport is open: an outgoing connection sends its handshake first. */
+    void onOpen(long now) {
+        if (!incoming) {
+            sendHandshake(now);
+        }
+    }
+
+    /**
+     * Consumes as many whole handshake/messages as {@code in} holds; leaves a partial one in place.
+     */
+    public void onBytes(ByteBuffer in, long now) {
+        if (state == State.CLOSED) {
+            in.position(in.limit());
+            return;
+        }
+        lastReceived = now;
+        try {
+            if (state == State.AWAIT_HANDSHAKE) {
+                Handshake h = Handshake.read(in);
+                if (h == null) {
+                    return;
+                }
+                onHandshake(h, now);
+            }
+            PeerMessage m;
+            while (state == State.ACTIVE && (m = codec.read(in)) != null) {
+                messages++;
+                onMessage(m, now);
+            }
+        } catch (WireException e) {
+            close("protocol error: " + e.getMessage());
+        }
+    }
+
+    private void onHandshake(Handshake h, long now) throws WireException {
+        InfoHash ih = InfoHash.of(h.infoHash());
+        if (incoming) {
+            TorrentState t = bridge.torrent(ih);
+            if (t == null) {
+                close("unknown info-hash " + ih.toHex());
+                return;
+            }
+            torrent = t;
+        } else if (!torrent.infoHash().equals(ih)) {
+            close("peer answered with another info-hash " + ih.toHex());
+            return;
+        }
+        peerId = h.peerId();
+        if (Arrays.equals(peerId, bridge.peerId())) {
+            bridge.markSelf(torrent, transport.remote());
+            close("connected to ourselves");
+            return;
+        }
+        String refusal = bridge.admit(this);
+        if (refusal != null) {
+            close(refusal);
+            return;
+        }
+        state = State.ACTIVE;
+        pieces = new PieceSet(torrent.spec().pieceCount(), 8 * codec.maxLength());
+        if (incoming) {
+            sendHandshake(now);
+        }
+        if (h.supportsExtensions()) {
+            send(new PeerMessage.Extended(0, ourExtensionHandshake().encode()), now);
+        }
+    }
+
+    private void sendHandshake(long now) {
+        transport.send(Handshake.withExtensions(torrent.infoHash().bytes(), bridge.peerId()).encode());
+        lastSent = now;
+    }
+
+    private ExtensionHandshake ourExtensionHandshake() {
+        boolean tex = torrent.texAllowed();
+        byte[] yourIp = transport.remote().getAddress() == null ? null : transport.remote().getAddress().getAddress();
+        return new ExtensionHandshake(tex ? java.util.Map.of(ExtensionHandshake.LT_TEX, LT_TEX_ID) : java.util.Map.of(),
+                bridge.listenPort(), bridge.config().clientName(), 250,
+                tex ? dev.swarm.peerbridge.wire.TrackerListHash.of(torrent.advertisable()) : null, yourIp, null);
+    }
+
+    private void onMessage(PeerMessage m, long now) throws WireException {
+        switch (m) {
+            case PeerMessage.KeepAlive k -> {
+            }
+            case PeerMessage.Choke c -> peerChoking = true;
+            case PeerMessage.Unchoke u -> peerChoking = false;
+            case PeerMessage.Interested i -> peerInterested = true;
+            case PeerMessage.NotInterested n -> peerInterested = false;
+            case PeerMessage.Have h -> pieces.applyHave(h.index());
+            case PeerMessage.Bitfield b -> pieces.applyBitfield(b.bits());
+            case PeerMessage.Request r -> ignored++;
+            case PeerMessage.Piece p -> ignored++;
+            case PeerMessage.Cancel c -> ignored++;
+            case PeerMessage.Port p -> dhtPort = p.port();
+            case PeerMessage.Extended e -> onExtended(e, now);
+            case PeerMessage.Unknown u -> ignored++;
+        }
+    }
+
+    private void onExtended(PeerMessage.Extended e, long now) throws WireException {
+        if (e.extendedId() == 0) {
+            peerExtensions = ExtensionHandshake.decode(e.payload());
+            int texId = peerExtensions.idOf(ExtensionHandshake.LT_TEX);
+            if (advertiser == null) {
+                advertiser = new TexAdvertiser(bridge.config().tex(), now, peerExtensions.trackerHash(),
+                        texId != 0 && torrent.texAllowed());
+            }
+            return;
+        }
+        if (e.extendedId() != LT_TEX_ID || !torrent.texAllowed()) {
+            ignored++;
+            return;
+        }
+        if (peerExtensions == null || peerExtensions.idOf(ExtensionHandshake.LT_TEX) == 0) {
+            throw new WireException("lt_tex message from a peer that did not announce lt_tex");
+        }
+        TexMessage tex = TexMessage.decode(e.payload());
+        texReceived++;
+        bridge.learn(torrent, tex.added(), now);
+    }
+
+    /** Called every tick: timeouts, keep-alive, due {@code lt_tex} message. */
+    void onTick(long now) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        var c = bridge.config().connections();
+        if (state == State.AWAIT_HANDSHAKE && now - openedAt > c.handshakeTimeout().toMillis()) {
+            close("handshake timeout");
+            return;
+        }
+        if (now - lastReceived > c.idleTimeout().toMillis()) {
+            close("idle timeout");
+            return;
+        }
+        if (state != State.ACTIVE) {
+            return;
+        }
+        if (advertiser != null && now >= advertiser.nextPollAt()) {
+            List<String> urls = advertiser.poll(now, torrent.advertisable());
+            if (!urls.isEmpty()) {
+                send(new PeerMessage.Extended(peerExtensions.idOf(ExtensionHandshake.LT_TEX), new TexMessage(urls).encode()),
+                        now);
+                texSent++;
+                torrent.noteAdvertised(urls);
+            }
+        }
+        if (now - lastSent >= c.keepaliveInterval().toMillis()) {
+            send(new PeerMessage.KeepAlive(), now);
+        }
+    }
+
+    private void send(PeerMessage m, long now) {
+        transport.send(MessageCodec.encode(m));
+        lastSent = now;
+    }
+
+    /** Closes with a reason (kept for the API and logs). */
+    public void close(String reason) {
+        if (state != State.CLOSED) {
+            closeReason = reason;
+            state = State.CLOSED;
+            transport.close();
+        }
+    }
+
+    /** The transport closed (either side). */
+    void onClosed() {
+        if (closeReason == null) {
+            closeReason = "closed by peer";
+        }
+        state = State.CLOSED;
+        bridge.closed(this);
+    }
+
+    /** A snapshot for the API. */
+    public record View(String address, boolean incoming, String state, String peerId, String client,
+            boolean extensions, boolean ltTex, int pieces, int pieceCount, boolean seed, boolean peerChoking,
+            boolean peerInterested, long messages, long ignored, long texReceived, long texSent, Integer dhtPort,
+            long connectedMillis, String closeReason) {
+    }
+
+    View view(long now) {
+        return new View(transport.remote().toString(), incoming, state.name(), peerId == null ? null : printable(peerId),
+                peerExtensions == null ? null : peerExtensions.client(), peerExtensions != null,
+                peerExtensions != null && peerExtensions.idOf(ExtensionHandshake.LT_TEX) != 0,
+                pieces == null ? 0 : pieces.count(), pieces == null ? -1 : pieces.pieceCount(),
+                pieces != null && pieces.isComplete(), peerChoking, peerInterested, messages, ignored, texReceived,
+                texSent, dhtPort, now - openedAt, closeReason);
+    }
+
+    private static String printable(byte[] id) {
+        StringBuilder sb = new StringBuilder();
+        for (byte b : id) {
+            sb.append(b >= 0x20 && b < 0x7f ? (char) b : '.');
+        }
+        return sb.toString();
+    }
+
+    boolean isActive() {
+        return state == State.ACTIVE;
+    }
+
+    boolean isIncoming() {
+        return incoming;
+    }
+
+    TorrentState torrent() {
+        return torrent;
+    }
+
+    byte[] peerId() {
+        return peerId;
+    }
+
+    PeerTransport transport() {
+        return transport;
+    }
+
+    String closeReason() {
+        return closeReason;
+    }
+}

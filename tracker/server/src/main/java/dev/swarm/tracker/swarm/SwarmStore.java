@@ -1,0 +1,80 @@
+package dev.swarm.tracker.swarm;
+
+/**
+ * The tracker's peer store, shaped by its three operations: announce, scrape, expire.
+ *
+ * <p>Obligations of every implementation (checked by one shared contract test suite):
+ * <ul>
+ *   <li>A peer is keyed by (info-hash, family, address, port). IPv4 and IPv6 swarms of a torrent are
+ *       separate; each announce sees only its own family's swarm.</li>
+ *   <li>All methods except {@link #close()} are thread-safe; counts are exact once threads are quiet.</li>
+ *   <li>Time is passed in as {@code nowMillis} (wall-clock milliseconds; it should not go backwards).
+ *       Timestamps are kept in whole seconds: a peer is expired when more than
+ *       {@link SwarmStoreConfig#peerTimeoutSeconds()} whole seconds have passed since the second of its
+ *       last announce, so never before the timeout and at most one second after it.</li>
+ *   <li>Expired peers are never returned in a sample, but they stay in the counts (announce counts,
+ *       scrape, stats) until {@link #expireStep(long)} or an announce to their swarm sweeps them: exact
+ *       counts would need a walk on the request path.</li>
+ *   <li>Every bound is in {@link SwarmStoreConfig}: swarms per family, peers per swarm.</li>
+ * </ul>
+ */
+public interface SwarmStore extends AutoCloseable {
+
+    /**
+     * Adds or refreshes the requesting peer, or removes it on {@code stopped}, then fills {@code out}.
+     *
+     * <ul>
+     *   <li>{@code stopped}: the peer is removed; outcome {@link Outcome#REMOVED}, no peers.</li>
+     *   <li>otherwise the peer is stored with its seeder flag and the current time; a {@code completed}
+     *       event counts one download, once per stored peer (a second {@code completed} from the same
+     *       address and port is not counted again).</li>
+     *   <li>{@code out} receives a random sample of up to {@code numWant} other peers of the swarm
+     *       (never the requester, no duplicates, no expired peers; a seeder gets only leechers) and the
+     *       swarm's seeders, leechers and downloads after the update.</li>
+     *   <li>A new peer in a full swarm is not stored ({@link Outcome#SWARM_FULL}; it still gets a sample,
+     *       and a {@code completed} from it is not counted); a new swarm beyond the limit is not created
+     *       ({@link Outcome#TOO_MANY_SWARMS}).</li>
+     * </ul>
+     *
+     * @throws IllegalArgumentException if {@code op.family} or {@code op.event} is null
+     * @throws IllegalStateException    if the store is closed
+     */
+    void announce(AnnounceOp op, long nowMillis, PeerSample out);
+
+    /**
+     * Counts of the torrent {@code infoHash[off..off+20)}, summed over both families; zeros for an
+     * unknown torrent.
+     *
+     * @throws IndexOutOfBoundsException if fewer than 20 bytes follow {@code off}
+     * @throws IllegalStateException     if the store is closed
+     */
+    void scrape(byte[] infoHash, int off, long nowMillis, ScrapeHolder out);
+
+    /**
+     * Removes expired peers, and swarms left empty, from one bounded slice of the store (a segment of
+     * the off-heap map, a few hundred swarms of the heap store), moving on to the next slice on the next
+     * call. Meant to be called every few milliseconds by one background thread; a full pass over the
+     * store takes {@link #expireSlices()} calls. Holds a lock only for its slice.
+     *
+     * @return the number of peers removed
+     */
+    int expireStep(long nowMillis);
+
+    /**
+     * How many {@link #expireStep} calls make one full pass over the store: the segments of both maps
+     * for the off-heap store (fixed), {@code swarms / 256 + 2} for the heap store (changes with its size).
+     * Lets the caller pick its calling interval for a target pass time.
+     */
+    int expireSlices();
+
+    /** Current counts, O(1). */
+    StoreStats stats();
+
+    /**
+     * Closes the store, leaving persisted files consistent and marked clean. Idempotent. Call it only
+     * after every thread using the store has stopped; any use afterwards throws
+     * {@link IllegalStateException}.
+     */
+    @Override
+    void close();
+}

@@ -1,0 +1,261 @@
+package dev.swarm.tracker.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.swarm.protocol.AnnounceEvent;
+import dev.swarm.protocol.bencode.BDict;
+import dev.swarm.protocol.udp.AnnounceResponse;
+import dev.swarm.protocol.udp.ConnectResponse;
+import dev.swarm.protocol.udp.ErrorResponse;
+import dev.swarm.protocol.udp.ScrapeResponse;
+import dev.swarm.protocol.udp.UdpClientCodec;
+import dev.swarm.protocol.udp.UdpResponse;
+import dev.swarm.tracker.Tracker;
+import dev.swarm.tracker.config.ConfigLoader;
+import dev.swarm.tracker.config.TrackerConfig;
+import dev.swarm.tracker.metrics.Metrics;
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Bad input over real loopback sockets: every case gets a BEP 15 error, a bencoded failure reason or is dropped;
+ * the tracker keeps serving afterwards, and an unauthenticated UDP source never gets more bytes than it sent.
+ */
+class BadInputTest {
+    private static final long T0 = 1_800_000_000_000L;
+    private static final byte[] HASH = "0123456789abcdefghij".getBytes(StandardCharsets.ISO_8859_1);
+    private static final byte[] PEER_ID = "-XX0001-abcdefghijkl".getBytes(StandardCharsets.ISO_8859_1);
+
+    @TempDir
+    java.nio.file.Path dir;
+    private final MutableClock clock = new MutableClock(T0);
+    private Tracker tracker;
+    private int port;
+    private DatagramSocket socket;
+    private InetSocketAddress udp;
+
+    @BeforeEach
+    void start() throws Exception {
+        port = TestNet.freePort();
+        TrackerConfig cfg = ConfigLoader.load(null, Map.of(
+                "http.listen", "127.0.0.1:" + port, "udp.listen", "127.0.0.1:" + port,
+                "udp.connection-id-lifetime", "2m", "store.type", "heap"));
+        tracker = Tracker.start(cfg, clock, Metrics.NOOP);
+        socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        socket.setSoTimeout(300);
+        udp = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+    }
+
+    @AfterEach
+    void stop() {
+        socket.close();
+        tracker.close();
+    }
+
+    /** Sends a datagram; returns the reply's bytes or null when none came within the timeout. */
+    private byte[] exchange(byte[] packet) throws IOException {
+        socket.send(new DatagramPacket(packet, packet.length, udp));
+        byte[] buf = new byte[4096];
+        DatagramPacket in = new DatagramPacket(buf, buf.length);
+        try {
+            socket.receive(in);
+        } catch (SocketTimeoutException e) {
+            return null;
+        }
+        return Arrays.copyOf(buf, in.getLength());
+    }
+
+    private UdpResponse decode(byte[] reply) throws Exception {
+        return UdpClientCodec.decodeResponse(ByteBuffer.wrap(reply), false);
+    }
+
+    private long connect() throws Exception {
+        ByteBuffer b = ByteBuffer.allocate(16);
+        UdpClientCodec.writeConnectRequest(b, 7);
+        byte[] reply = exchange(Arrays.copyOf(b.array(), b.position()));
+        assertNotNull(reply, "connect answered");
+        assertEquals(16, reply.length);
+        return ((ConnectResponse) decode(reply)).connectionId();
+    }
+
+    private byte[] announcePacket(long connId, int txId, int port) {
+        ByteBuffer b = ByteBuffer.allocate(200);
+        UdpClientCodec.writeAnnounceRequest(b, connId, txId, HASH, PEER_ID, 0, 100, 0, AnnounceEvent.STARTED, 1, 50, port, null);
+        return Arrays.copyOf(b.array(), b.position());
+    }
+
+    /** The tracker still answers a well-formed connect + announce. */
+    private void assertStillServing() throws Exception {
+        long id = connect();
+        byte[] reply = exchange(announcePacket(id, 99, 7000));
+        assertNotNull(reply);
+        assertTrue(decode(reply) instanceof AnnounceResponse, "announce after bad input");
+        BDict ok = TestNet.getBencoded(announceUrl("info_hash=" + TestNet.percentEncode(HASH)));
+        assertNull(ok.get("failure reason"));
+    }
+
+    private String announceUrl(String params) {
+        return "http://127.0.0.1:" + port + "/announce?" + params + "&peer_id=" + TestNet.percentEncode(PEER_ID)
+                + "&port=6881&uploaded=0&downloaded=0&left=10";
+    }
+
+    /** Collects every reply that arrives within {@code quietMs} of the previous one. */
+    private java.util.List<byte[]> drainReplies(int quietMs) throws IOException {
+        java.util.List<byte[]> out = new java.util.ArrayList<>();
+        socket.setSoTimeout(quietMs);
+        byte[] buf = new byte[4096];
+        while (true) {
+            DatagramPacket in = new DatagramPacket(buf, buf.length);
+            try {
+                socket.receive(in);
+            } catch (SocketTimeoutException e) {
+                break;
+            }
+            out.add(Arrays.copyOf(buf, in.getLength()));
+        }
+        socket.setSoTimeout(300);
+        return out;
+    }
+
+    @Test
+    void truncatedAndOversizedPacketsAreDropped() throws Exception {
+        long id = connect();
+        byte[] full = announcePacket(id, 5, 6881);
+        for (int len = 0; len < 16; len++) {
+            socket.send(new DatagramPacket(full, len, udp));
+        }
+        byte[] huge = new byte[2000];
+        System.arraycopy(full, 0, huge, 0, full.length);
+        socket.send(new DatagramPacket(huge, huge.length, udp));
+        assertEquals(0, drainReplies(300).size(), "no reply to packets shorter than a header or over the size limit");
+        assertStillServing();
+    }
+
+    @Test
+    void everyTruncationOfAnAnnounceGetsAtMostAsManyBytesAsItSent() throws Exception {
+        long id = connect();
+        int fullLength = announcePacket(id, 0, 6881).length;
+        for (int len = 16; len < fullLength; len++) {
+            byte[] p = announcePacket(id, len, 6881); // transaction id = length sent
+            socket.send(new DatagramPacket(p, len, udp));
+        }
+        for (byte[] r : drainReplies(300)) {
+            ErrorResponse e = (ErrorResponse) decode(r);
+            assertTrue(r.length <= e.transactionId(), "reply of " + r.length + " bytes to a " + e.transactionId() + "-byte packet");
+        }
+        assertStillServing();
+    }
+
+    @Test
+    void unknownActionGetsAnErrorNoLargerThanTheRequest() throws Exception {
+        long id = connect();
+        ByteBuffer b = ByteBuffer.allocate(16);
+        b.putLong(id).putInt(9).putInt(1234);
+        byte[] r = exchange(b.array());
+        if (r != null) {
+            assertTrue(r.length <= 16);
+            ErrorResponse e = (ErrorResponse) decode(r);
+            assertEquals(1234, e.transactionId());
+        }
+        assertStillServing();
+    }
+
+    @Test
+    void forgedAndExpiredConnectionIdsAreRefused() throws Exception {
+        byte[] forged = announcePacket(0x1122334455667788L, 42, 6881);
+        byte[] r = exchange(forged);
+        assertNotNull(r);
+        assertTrue(r.length <= forged.length);
+        assertTrue(((ErrorResponse) decode(r)).message().contains("connection"));
+
+        long id = connect();
+        clock.advance(121_000);
+        r = exchange(announcePacket(id, 43, 6881));
+        assertTrue(decode(r) instanceof ErrorResponse, "expired ID refused");
+        assertStillServing();
+    }
+
+    @Test
+    void scrapeWithTooManyHashesIsDropped() throws Exception {
+        long id = connect();
+        // 75 hashes make the packet larger than any valid request (16 + 20 × 74 bytes): dropped.
+        ByteBuffer b = ByteBuffer.allocate(16 + 20 * 75);
+        b.putLong(id).putInt(2).putInt(77);
+        b.put(new byte[20 * 75]);
+        assertNull(exchange(b.array()));
+        // 74 hashes is the most a request may carry, and is answered.
+        ByteBuffer ok = ByteBuffer.allocate(16 + 20 * 74);
+        ok.putLong(id).putInt(2).putInt(78).put(new byte[20 * 74]);
+        ScrapeResponse s = (ScrapeResponse) decode(exchange(ok.array()));
+        assertEquals(74, s.seeders().length);
+        assertStillServing();
+    }
+
+    @Test
+    void randomGarbageNeverAmplifiesAndNeverStopsTheServer() throws Exception {
+        Random rnd = new Random(1);
+        for (int i = 0; i < 300; i++) {
+            byte[] p = new byte[rnd.nextInt(200)];
+            rnd.nextBytes(p);
+            if (p.length >= 12 && rnd.nextBoolean()) {
+                ByteBuffer.wrap(p).putLong(0x41727101980L).putInt(rnd.nextInt(5)); // plausible header
+            }
+            socket.send(new DatagramPacket(p, p.length, udp));
+        }
+        byte[] buf = new byte[4096];
+        DatagramPacket in = new DatagramPacket(buf, buf.length);
+        socket.setSoTimeout(200);
+        while (true) {
+            try {
+                socket.receive(in);
+            } catch (SocketTimeoutException e) {
+                break;
+            }
+            assertTrue(in.getLength() <= 200, "no reply bigger than the largest request");
+        }
+        socket.setSoTimeout(300);
+        assertStillServing();
+    }
+
+    @Test
+    void httpBadQueriesGetAFailureReason() throws Exception {
+        String pid = "&peer_id=" + TestNet.percentEncode(PEER_ID);
+        String[] bad = {
+            "info_hash=abc" + pid + "&port=1&uploaded=0&downloaded=0&left=0",                       // wrong length
+            "peer_id=" + TestNet.percentEncode(PEER_ID) + "&port=1&uploaded=0&downloaded=0&left=0", // missing info_hash
+            "info_hash=" + TestNet.percentEncode(HASH) + pid + "&port=x&uploaded=0&downloaded=0&left=0", // non-numeric
+            "info_hash=" + TestNet.percentEncode(HASH) + pid + "&uploaded=0&downloaded=0&left=0",        // missing port
+            "info_hash=" + TestNet.percentEncode(HASH) + pid + "&port=1&uploaded=0&downloaded=0&left=0&x=" + "a".repeat(5000),
+        };
+        for (String q : bad) {
+            BDict d = TestNet.rawGetBencoded(port, "/announce?" + q);
+            assertNotNull(d.get("failure reason"), "failure reason for " + q.substring(0, Math.min(60, q.length())));
+            assertNull(d.get("peers"));
+        }
+        // Malformed percent-escapes and request lines over 16 KiB are refused by the HTTP layer (Undertow) itself.
+        for (String q : new String[] {"info_hash=%zz" + pid, "info_hash=" + "a".repeat(20_000) + pid}) {
+            String head = new String(TestNet.rawGet(port, "/announce?" + q), 0, 12, StandardCharsets.ISO_8859_1);
+            assertEquals("HTTP/1.1 400", head);
+        }
+        BDict scrape = TestNet.getBencoded("http://127.0.0.1:" + port + "/scrape?" + "info_hash=" + TestNet.percentEncode(HASH).repeat(1)
+                + ("&info_hash=" + TestNet.percentEncode(HASH)).repeat(100));
+        assertNotNull(scrape.get("failure reason"), "too many hashes in a scrape");
+        assertStillServing();
+    }
+}

@@ -1,0 +1,192 @@
+package dev.swarm.tracker.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.swarm.protocol.bencode.BDict;
+import dev.swarm.tracker.Tracker;
+import dev.swarm.tracker.config.ConfigLoader;
+import dev.swarm.tracker.config.TrackerConfig;
+import dev.swarm.tracker.metrics.dropwizard.DropwizardMetrics;
+import com.codahale.metrics.MetricRegistry;
+import java.time.InstantSource;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Real BitTorrent clients from Debian (python3-libtorrent 2.0, aria2 1.36) download through the tracker on loopback.
+ * scripts/test installs the packages; without them these tests fail rather than skip when CI=true.
+ */
+class RealClientTest {
+    private static final String PYTHON = "/usr/bin/python3";
+    private static final Path SCRIPT = Path.of("src/test/resources/e2e/lt_swarm.py").toAbsolutePath();
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+    private Tracker tracker;
+    private DropwizardMetrics metrics;
+    private int port;
+
+    @BeforeEach
+    void start() throws Exception {
+        requireTool(PYTHON, "-c", "import libtorrent");
+        port = TestNet.freePort();
+        TrackerConfig cfg = ConfigLoader.load(null, Map.of(
+                "http.listen", "127.0.0.1:" + port,
+                "udp.listen", "127.0.0.1:" + port,
+                "store.data-dir", dir.resolve("store").toString()));
+        metrics = new DropwizardMetrics(new MetricRegistry());
+        tracker = Tracker.start(cfg, InstantSource.system(), metrics);
+    }
+
+    @AfterEach
+    void stop() {
+        if (tracker != null) {
+            tracker.close();
+        }
+    }
+
+    static void requireTool(String... cmd) throws IOException, InterruptedException {
+        boolean ok;
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            ok = p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException e) {
+            ok = false;
+        }
+        if ("true".equals(System.getenv("CI"))) {
+            assertTrue(ok, "required tool missing: " + String.join(" ", cmd) + " (scripts/test installs it)");
+        }
+        assumeTrue(ok, "tool missing: " + cmd[0]);
+    }
+
+    /** Runs the libtorrent swarm driver; returns its report and the process, still in the swarm until stdin closes. */
+    private Process startSwarm(String trackerUrl) throws Exception {
+        int seedPort = TestNet.freePort();
+        int leechPort = TestNet.freePort();
+        return new ProcessBuilder(PYTHON, SCRIPT.toString(), "swarm", "--tracker", trackerUrl,
+                "--workdir", dir.resolve("swarm").toString(), "--seed-port", "" + seedPort, "--leech-port", "" + leechPort,
+                "--timeout", "45")
+                .redirectError(dir.resolve("swarm.err").toFile())
+                .start();
+    }
+
+    private JsonNode report(Process p) throws Exception {
+        String line = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)).readLine();
+        assertTrue(line != null && line.startsWith("{"), "driver report: " + line + " / " + Files.readString(dir.resolve("swarm.err")));
+        return JSON.readTree(line);
+    }
+
+    private static void finish(Process p) throws Exception {
+        p.getOutputStream().close();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+        }
+    }
+
+    private BDict httpScrape(String infoHashHex) throws Exception {
+        byte[] h = HexFormat.of().parseHex(infoHashHex);
+        BDict reply = TestNet.getBencoded("http://127.0.0.1:" + port + "/scrape?info_hash=" + TestNet.percentEncode(h));
+        return reply.dict("files").dict(new String(h, StandardCharsets.ISO_8859_1));
+    }
+
+    private void assertDownloadThroughTracker(String url) throws Exception {
+        Process p = startSwarm(url);
+        try {
+            assertSwarm(report(p));
+        } finally {
+            finish(p);
+        }
+        assertEquals(0, p.exitValue(), "driver exit: " + Files.readString(dir.resolve("swarm.err")));
+    }
+
+    private void assertSwarm(JsonNode r) throws Exception {
+        assertTrue(r.get("seeded").asBoolean(), "seeder announced: " + r);
+        assertTrue(r.get("finished").asBoolean(), "leecher finished: " + r);
+        assertTrue(r.get("identical").asBoolean(), "downloaded file identical: " + r);
+        assertTrue(r.get("completed_acknowledged").asBoolean(), "tracker answered the completed announce: " + r);
+        assertEquals(0, r.get("tracker_errors").size(), "no tracker errors: " + r);
+        boolean leecherGotPeer = false;
+        for (JsonNode reply : r.get("tracker_replies")) {
+            leecherGotPeer |= reply.get("who").asText().equals("leecher") && reply.get("num_peers").asInt() >= 1;
+        }
+        assertTrue(leecherGotPeer, "the tracker gave the leecher the seeder: " + r);
+        // libtorrent's own scrape: both are seeders now.
+        assertEquals(2, r.get("scrape").get("complete").asInt(), "libtorrent scrape: " + r);
+        assertEquals(0, r.get("scrape").get("incomplete").asInt(), "libtorrent scrape: " + r);
+        BDict files = httpScrape(r.get("info_hash").asText());
+        assertEquals(2L, files.integer("complete"));
+        assertEquals(0L, files.integer("incomplete"));
+        assertEquals(1L, files.integer("downloaded"));
+    }
+
+    @Test
+    void libtorrentSeederAndLeecherOverHttp() throws Exception {
+        assertDownloadThroughTracker("http://127.0.0.1:" + port + "/announce");
+    }
+
+    @Test
+    void libtorrentSeederAndLeecherOverUdp() throws Exception {
+        assertDownloadThroughTracker("udp://127.0.0.1:" + port + "/announce");
+    }
+
+    @Test
+    void aria2DownloadsOverUdpTracker() throws Exception {
+        requireTool("aria2c", "--version");
+        Path work = dir.resolve("aria");
+        Files.createDirectories(work);
+        Process seeder = new ProcessBuilder(PYTHON, SCRIPT.toString(), "seed", "--tracker", "udp://127.0.0.1:" + port + "/announce",
+                "--workdir", work.toString(), "--seed-port", "" + TestNet.freePort(), "--timeout", "120")
+                .redirectError(work.resolve("seed.err").toFile())
+                .start();
+        try {
+            BufferedReader lines = new BufferedReader(new InputStreamReader(seeder.getInputStream(), StandardCharsets.UTF_8));
+            String ready = lines.readLine();
+            assertTrue(ready != null && ready.startsWith("READY "), "seeder: " + ready + " / " + Files.readString(work.resolve("seed.err")));
+            String[] parts = ready.split(" ");
+            String infoHash = parts[1];
+            Path torrent = Path.of(parts[2]);
+            Path out = work.resolve("aria-out");
+            List<String> cmd = new ArrayList<>(List.of("aria2c", "--dir=" + out, "--seed-time=0",
+                    "--enable-dht=true", "--enable-dht6=false", "--dht-file-path=" + work.resolve("dht.dat"),
+                    "--dht-listen-port=" + TestNet.freePort(), "--listen-port=" + TestNet.freePort(),
+                    "--bt-enable-lpd=false", "--enable-peer-exchange=false", "--bt-stop-timeout=60",
+                    "--summary-interval=0", "--console-log-level=warn", torrent.toString()));
+            Process aria = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(work.resolve("aria.log").toFile()).start();
+            boolean ended = aria.waitFor(90, TimeUnit.SECONDS);
+            if (!ended) {
+                aria.destroyForcibly();
+            }
+            assertTrue(ended && aria.exitValue() == 0, "aria2c finished: " + Files.readString(work.resolve("aria.log")));
+            assertEquals(-1, Files.mismatch(work.resolve("seed/payload.bin"), out.resolve("payload.bin")), "identical file");
+            // aria2 found the seeder only through the tracker (no DHT nodes, LPD or PEX here). With --seed-time=0 it
+            // sends no 'completed' (it goes straight to 'stopped'), so the swarm is back to the seeder alone.
+            assertTrue(metrics.counter("udp.announce").count() >= 3, "seeder started, aria2 started and stopped");
+            BDict files = httpScrape(infoHash);
+            assertEquals(1L, files.integer("complete"), "the seeder is still there");
+            assertEquals(0L, files.integer("incomplete"), "aria2's stopped announce removed it");
+        } finally {
+            seeder.getOutputStream().close();
+            if (!seeder.waitFor(20, TimeUnit.SECONDS)) {
+                seeder.destroyForcibly();
+            }
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package dev.swarm.tracker.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.swarm.protocol.bencode.BDict;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The packaged tracker as an operator runs it, through {@code scripts/run}: readiness line, SIGTERM → exit 0 with
+ * the store closed, peers still there after a restart, configuration errors named, the default config printed.
+ */
+class TrackerProcessIT {
+    private static final Path RUN = Path.of("../../scripts/run").toAbsolutePath().normalize();
+    private static final byte[] HASH = "restart-test-hash-01".getBytes(StandardCharsets.ISO_8859_1);
+
+    @TempDir
+    Path dir;
+
+    private Process start(String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("bash", RUN.toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(dir.resolve("stderr.log").toFile());
+        pb.environment().put("SWARM_NO_BUILD", "1");
+        return pb.start();
+    }
+
+    /** Waits (bounded) for the "tracker ready" line on stdout. */
+    private static String awaitReady(Process p, Path stderr) throws Exception {
+        BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            String line = r.readLine();
+            if (line == null) {
+                break;
+            }
+            if (line.startsWith("tracker ready")) {
+                return line;
+            }
+        }
+        throw new AssertionError("tracker did not become ready: " + Files.readString(stderr));
+    }
+
+    private String announce(int port, int peerPort, String event) {
+        return "http://127.0.0.1:" + port + "/announce?info_hash=" + TestNet.percentEncode(HASH)
+                + "&peer_id=-IT0001-" + String.format("%012d", peerPort) + "&port=" + peerPort
+                + "&uploaded=0&downloaded=0&left=" + (peerPort % 2 == 0 ? 0 : 100) + "&event=" + event;
+    }
+
+    private static int stop(Process p) throws InterruptedException {
+        p.destroy(); // SIGTERM
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "tracker stopped within 30 s of SIGTERM");
+        return p.exitValue();
+    }
+
+    @Test
+    void peersSurviveARestartAndSigtermExitsZero() throws Exception {
+        int port = TestNet.freePort();
+        Path data = dir.resolve("data");
+        String[] args = {"--http", "127.0.0.1:" + port, "--udp", "127.0.0.1:" + port, "--data-dir", data.toString()};
+        Process p = start(args);
+        try {
+            String ready = awaitReady(p, dir.resolve("stderr.log"));
+            assertTrue(ready.contains("http=") && ready.contains("udp="), ready);
+            for (int i = 0; i < 10; i++) {
+                BDict r = TestNet.getBencoded(announce(port, 20000 + i, "started"));
+                assertNull(r.get("failure reason"));
+            }
+            TestNet.getBencoded(announce(port, 20001, "completed"));
+        } finally {
+            assertEquals(0, stop(p), "exit code after SIGTERM; stderr: " + Files.readString(dir.resolve("stderr.log")));
+        }
+        String log = Files.readString(dir.resolve("stderr.log"));
+        assertTrue(log.contains("store closed"), log);
+
+        Process again = start(args);
+        try {
+            awaitReady(again, dir.resolve("stderr.log"));
+            BDict files = TestNet.getBencoded("http://127.0.0.1:" + port + "/scrape?info_hash=" + TestNet.percentEncode(HASH))
+                    .dict("files").dict(new String(HASH, StandardCharsets.ISO_8859_1));
+            assertEquals(6L, files.integer("complete"), "5 even ports are seeders, plus 20001 completed");
+            assertEquals(4L, files.integer("incomplete"));
+            assertEquals(1L, files.integer("downloaded"));
+            BDict r = TestNet.getBencoded(announce(port, 30001, "started") + "&numwant=50");
+            byte[] peers = r.bytes("peers");
+            assertEquals(10 * 6, peers.length, "all ten peers from before the restart are returned");
+        } finally {
+            assertEquals(0, stop(again));
+        }
+    }
+
+    @Test
+    void configErrorsNameTheKeyAndExitNonZero() throws Exception {
+        Path cfg = dir.resolve("bad.yaml");
+        Files.writeString(cfg, "udp:\n  listen: 127.0.0.1:6969\n  treads: 4\n");
+        Process p = start("--config", cfg.toString());
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(2, p.exitValue());
+        assertTrue(Files.readString(dir.resolve("stderr.log")).contains("udp.treads: unknown key"));
+    }
+
+    @Test
+    void printsTheDefaultConfig() throws Exception {
+        Process p = start("--print-default-config");
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue());
+        assertEquals(Files.readString(Path.of("../../conf/tracker.yaml")), out);
+    }
+
+    @Test
+    void aPortInUseIsAClearErrorNotAHang() throws Exception {
+        int port = TestNet.freePort();
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Process p = start("--http", "127.0.0.1:" + port, "--udp", "off", "--data-dir", dir.resolve("d").toString());
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(1, p.exitValue());
+            assertTrue(Files.readString(dir.resolve("stderr.log")).contains("cannot listen"));
+        }
+    }
+}
