@@ -248,12 +248,17 @@ public final class PeerConnection {
     }
 
     View view(long now) {
-        return new View(transport.remote().toString(), incoming, state.name(), peerId == null ? null : printable(peerId),
+        return new View(hostPort(transport.remote()), incoming, state.name(), peerId == null ? null : printable(peerId),
                 peerExtensions == null ? null : peerExtensions.client(), peerExtensions != null,
                 peerExtensions != null && peerExtensions.idOf(ExtensionHandshake.LT_TEX) != 0,
                 pieces == null ? 0 : pieces.count(), pieces == null ? -1 : pieces.pieceCount(),
                 pieces != null && pieces.isComplete(), peerChoking, peerInterested, messages, ignored, texReceived,
                 texSent, dhtPort, now - openedAt, closeReason);
+    }
+
+    private static String hostPort(java.net.InetSocketAddress a) {
+        String host = a.getAddress() == null ? a.getHostString() : a.getAddress().getHostAddress();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
     }
 
     private static String printable(byte[] id) {

@@ -43,10 +43,11 @@ class TimersTest {
         tracker.close();
     }
 
-    private ScriptedPeer connected() throws Exception {
+    /** A peer past both handshakes; {@code texId} 0: it does not take lt_tex (so only keep-alives are due). */
+    private ScriptedPeer connected(int texId) throws Exception {
         ScriptedPeer p = new ScriptedPeer(Bridges.address(bridge));
         p.handshake(HexFormat.of().parseHex(IH), "T", 5000);
-        p.extensionHandshake(9);
+        p.extensionHandshake(texId);
         assertTrue(p.next(System.currentTimeMillis() + 5000) instanceof PeerMessage.Extended e && e.extendedId() == 0);
         Bridges.await("peer admitted", 5000, () -> Bridges.peers(bridge, IH).size() == 1);
         return p;
@@ -74,9 +75,9 @@ class TimersTest {
 
     @Test
     void keepAliveAfterSixtySecondsAndIdleTimeoutAfterThreeMinutes() throws Exception {
-        try (ScriptedPeer p = connected()) {
+        try (ScriptedPeer p = connected(0)) {
             clock.addAndGet(5_000);
-            assertEquals(null, p.next(System.currentTimeMillis() + 600), "nothing due before the lt_tex delay");
+            assertEquals(null, p.next(System.currentTimeMillis() + 600), "nothing due after 5 s");
             clock.addAndGet(55_001);
             PeerMessage m;
             boolean keepAlive = false;
@@ -92,7 +93,7 @@ class TimersTest {
 
     @Test
     void ltTexFirstAfterSixSecondsThenNotBeforeTwoMinutes() throws Exception {
-        try (ScriptedPeer p = connected()) {
+        try (ScriptedPeer p = connected(9)) {
             clock.addAndGet(5_900);
             assertEquals(null, p.next(System.currentTimeMillis() + 600));
             clock.addAndGet(200);

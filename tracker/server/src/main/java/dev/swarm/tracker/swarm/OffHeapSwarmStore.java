@@ -454,7 +454,7 @@ public final class OffHeapSwarmStore implements SwarmStore {
         ps.insert(op.peer, PeerMeta.of(op.seeder, completed, now));
         try {
             c.absentEntry().doInsert(c.wrapValueBytesAsData(staging, 0, size));
-        } catch (IllegalStateException | IllegalArgumentException ex) {
+        } catch (RuntimeException ex) { // no room in the map, or the disk refused a new tier
             fm.swarms.decrementAndGet();
             warnCapacity(fm, ex);
             out.finish(Outcome.TOO_MANY_SWARMS, 0, 0, 0);
@@ -536,7 +536,7 @@ public final class OffHeapSwarmStore implements SwarmStore {
         staging.write(0, v.bytes(), v.offset(), layout.valueSize(n));
         try {
             e.doReplaceValue(c.wrapValueBytesAsData(staging, 0, size));
-        } catch (IllegalStateException | IllegalArgumentException ex) {
+        } catch (RuntimeException ex) { // no room in the map, or the disk refused a new tier
             warnCapacity(fm, ex);
             return false;
         } finally {
@@ -566,9 +566,9 @@ public final class OffHeapSwarmStore implements SwarmStore {
         long now = System.currentTimeMillis();
         if (now - lastCapacityWarning >= WARN_EVERY_MILLIS) {
             lastCapacityWarning = now;
-            LOG.warn("swarm store {} has no room for a swarm to grow ({}); the peer was not stored. Raise"
-                    + " expected-swarms or expected-peers-per-swarm. (logged at most once a minute)", fm.file,
-                    ex.getMessage());
+            LOG.warn("swarm store {} has no room for a new or bigger swarm ({}); the peer was not stored. Raise"
+                    + " expected-swarms or expected-peers-per-swarm, or free disk space. (logged at most once a minute)",
+                    fm.file, ex.toString());
         }
     }
 

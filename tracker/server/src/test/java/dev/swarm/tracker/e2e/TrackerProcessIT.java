@@ -52,10 +52,12 @@ class TrackerProcessIT {
         throw new AssertionError("tracker did not become ready: " + Files.readString(stderr));
     }
 
+    /** Even peer ports are seeders (left=0), odd ones leechers, unless the event is completed. */
     private String announce(int port, int peerPort, String event) {
+        boolean seeder = peerPort % 2 == 0 || event.equals("completed");
         return "http://127.0.0.1:" + port + "/announce?info_hash=" + TestNet.percentEncode(HASH)
                 + "&peer_id=-IT0001-" + String.format("%012d", peerPort) + "&port=" + peerPort
-                + "&uploaded=0&downloaded=0&left=" + (peerPort % 2 == 0 ? 0 : 100) + "&event=" + event;
+                + "&uploaded=0&downloaded=0&left=" + (seeder ? 0 : 100) + "&event=" + event;
     }
 
     private static int stop(Process p) throws InterruptedException {
