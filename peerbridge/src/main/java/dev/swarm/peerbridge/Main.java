@@ -60,6 +60,7 @@ public final class Main implements Callable<Integer> {
         List<String> torrents = new ArrayList<>();
 
         @Override
+        @SuppressWarnings("try") // the watcher only needs closing
         public Integer call() throws Exception {
             BridgeConfig cfg;
             try {

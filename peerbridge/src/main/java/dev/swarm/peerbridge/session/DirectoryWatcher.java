@@ -53,9 +53,9 @@ public final class DirectoryWatcher implements AutoCloseable {
         }
     }
 
-    /** One pass; also called by tests. */
-    void scan() {
+    private void scan() {
         List<Path> changed = new ArrayList<>();
+        Map<Path, String> current = new HashMap<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
             int n = 0;
             for (Path p : files) {
@@ -67,8 +67,8 @@ public final class DirectoryWatcher implements AutoCloseable {
                     continue;
                 }
                 String stamp = a.lastModifiedTime() + "/" + a.size();
+                current.put(p, stamp);
                 if (!stamp.equals(seen.get(p))) {
-                    seen.put(p, stamp);
                     changed.add(p);
                 }
             }
@@ -76,6 +76,8 @@ public final class DirectoryWatcher implements AutoCloseable {
             LOG.warn("cannot list {}: {}", dir, e.getMessage());
             return;
         }
+        seen.keySet().retainAll(current.keySet());
+        seen.putAll(current);
         for (Path p : changed) {
             List<String> errors = new ArrayList<>();
             for (TorrentSpec s : TorrentInputs.file(p, errors)) {

@@ -3,7 +3,6 @@ package dev.swarm.peerbridge.tex;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
-import java.util.Optional;
 
 /**
  * The tracker URL filter and normaliser used for everything that enters a tracker set.
@@ -80,11 +79,6 @@ public final class TrackerUrl {
         int hostAt = lowered.indexOf(host, scheme.length() + 3);
         String normal = lowered.substring(0, hostAt) + host.toLowerCase(Locale.ROOT) + lowered.substring(hostAt + host.length());
         return new Check(normal, null);
-    }
-
-    /** The normalised URL, or empty if {@link #check} refuses it. */
-    public static Optional<String> normalise(String raw) {
-        return Optional.ofNullable(check(raw).url());
     }
 
     /** The lower-case scheme of an accepted URL. */

@@ -259,11 +259,6 @@ public final class UdpAnnouncer implements AnnounceClient {
         return new AnnounceResult.Failure(reason, Duration.ZERO, HttpAnnouncer.since(start));
     }
 
-    /** The local address of the socket. */
-    public InetSocketAddress localAddress() throws IOException {
-        return (InetSocketAddress) channel.getLocalAddress();
-    }
-
     @Override
     public void close() {
         try {

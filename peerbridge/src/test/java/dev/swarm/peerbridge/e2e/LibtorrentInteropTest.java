@@ -49,7 +49,11 @@ class LibtorrentInteropTest {
 
     @Test
     void libtorrentSeederAndLeecherHandshakeStayConnectedAndFinish() throws Exception {
-        assumeTrue(Files.isExecutable(PYTHON) && libtorrentAvailable(), "python3-libtorrent not installed");
+        boolean available = Files.isExecutable(PYTHON) && libtorrentAvailable();
+        if ("true".equals(System.getenv("CI"))) {
+            assertTrue(available, "python3-libtorrent not installed (scripts/test installs it)");
+        }
+        assumeTrue(available, "python3-libtorrent not installed");
         Path script = dir.resolve("libtorrent_swarm.py");
         try (InputStream in = getClass().getResourceAsStream("libtorrent_swarm.py")) {
             Files.copy(in, script);

@@ -49,7 +49,8 @@ class TimersTest {
         p.handshake(HexFormat.of().parseHex(IH), "T", 5000);
         p.extensionHandshake(texId);
         assertTrue(p.next(System.currentTimeMillis() + 5000) instanceof PeerMessage.Extended e && e.extendedId() == 0);
-        Bridges.await("peer admitted", 5000, () -> Bridges.peers(bridge, IH).size() == 1);
+        Bridges.await("peer admitted and its extension handshake read", 5000, () -> Bridges.peers(bridge, IH).size() == 1
+                && ((dev.swarm.peerbridge.session.PeerConnection.View) Bridges.peers(bridge, IH).get(0)).extensions());
         return p;
     }
 

@@ -31,6 +31,7 @@ final class TrackerProcess implements TestTracker {
     }
 
     /** Starts one, or returns null (with the reason in {@code why}) if the jar is missing or never gets ready. */
+    @SuppressWarnings("try") // the probe socket only needs closing
     static TrackerProcess start(Path dataDir, List<String> why) throws IOException, InterruptedException {
         if (!Files.isRegularFile(JAR)) {
             why.add("no " + JAR);
