@@ -32,6 +32,8 @@ final class PackedSwarm {
     private long keyHi;
     private long keyLo;
     private int keyPort;
+    /** Scratch of {@link #sweep}: the largest age kept. */
+    private int maxAge;
 
     PackedSwarm(SwarmLayout layout) {
         this.layout = layout;
@@ -88,8 +90,8 @@ final class PackedSwarm {
         bs.writeInt(base + SwarmLayout.REF_SEC, sec);
     }
 
-    int sweptSec() {
-        return bs.readInt(base + SwarmLayout.SWEPT_SEC);
+    int oldestSec() {
+        return bs.readInt(base + SwarmLayout.OLDEST_SEC);
     }
 
     long downloaded() {
@@ -120,15 +122,18 @@ final class PackedSwarm {
     /** Writes a fresh header: no peers, both times {@code nowSec}. */
     void init(int nowSec, long downloaded) {
         bs.writeInt(base + SwarmLayout.REF_SEC, nowSec);
-        bs.writeInt(base + SwarmLayout.SWEPT_SEC, nowSec);
+        bs.writeInt(base + SwarmLayout.OLDEST_SEC, nowSec);
         downloaded(downloaded);
         counts(0, 0);
     }
 
-    /** Moves the reference second forward to {@code nowSec} (never back). */
+    /** Records a write at {@code nowSec}: the reference second moves forward, the oldest second back if the clock did. */
     void touch(int nowSec) {
         if (nowSec - refSec() > 0) {
             refSec(nowSec);
+        }
+        if (nowSec - oldestSec() < 0) {
+            bs.writeInt(base + SwarmLayout.OLDEST_SEC, nowSec);
         }
     }
 
@@ -268,7 +273,7 @@ final class PackedSwarm {
     }
 
     /**
-     * Removes expired peers, keeping order, and marks the swarm swept at {@code nowSec}.
+     * Removes expired peers, keeping order, and records the exact oldest last-seen second of the rest.
      *
      * @param removedSeeders receives the number of seeders removed in element 0
      * @return peers removed
@@ -277,19 +282,24 @@ final class PackedSwarm {
         int ref = refSec();
         int l = leechers();
         int n = l + seeders();
+        maxAge = 0;
         int kept = compact(0, l, 0, ref, nowSec, timeoutSec);
         int keptLeechers = kept;
         kept = compact(l, n, kept, ref, nowSec, timeoutSec);
         counts(keptLeechers, kept - keptLeechers);
         removedSeeders[0] = (n - l) - (kept - keptLeechers);
-        bs.writeInt(base + SwarmLayout.SWEPT_SEC, nowSec);
-        touch(nowSec);
+        if (nowSec - ref > 0) {
+            refSec(nowSec);
+        }
+        bs.writeInt(base + SwarmLayout.OLDEST_SEC, nowSec - maxAge);
         return n - kept;
     }
 
     private int compact(int from, int to, int w, int ref, int nowSec, int timeoutSec) {
         for (int i = from; i < to; i++) {
-            if (!PeerMeta.expired(meta(i), ref, nowSec, timeoutSec)) {
+            int age = PeerMeta.age(meta(i), ref, nowSec);
+            if (age <= timeoutSec) {
+                maxAge = Math.max(maxAge, age);
                 if (w != i) {
                     copySlot(i, w);
                 }

@@ -11,9 +11,10 @@ package dev.swarm.tracker.swarm;
  *
  * <p>A 14-bit stamp is decoded against the swarm's reference second (the time of its latest write,
  * kept in full in the swarm header): {@code age = ((ref - stamp) mod 2^14) + (now - ref)}. That is
- * exact as long as no stored peer is 2^14 s older than the reference, which the stores guarantee by
- * sweeping a swarm before writing to it whenever its last sweep is more than {@code 2^14 - timeout}
- * seconds ago (timeout &le; 2^13 - 1, see {@link SwarmStoreConfig#MAX_PEER_TIMEOUT_SECONDS}).
+ * exact as long as no stored peer is 2^14 s older than the reference. The store keeps a lower bound of
+ * its peers' last-seen seconds in the swarm header and sweeps a swarm before writing to it when that
+ * bound is 2^13 s old; after the sweep every peer is at most the timeout (&lt; 2^13 s, see
+ * {@link SwarmStoreConfig#MAX_PEER_TIMEOUT_SECONDS}) old.
  */
 final class PeerMeta {
     static final int SEEDER = 0x8000;
@@ -52,8 +53,13 @@ final class PeerMeta {
         return age(meta, refSec, nowSec) > timeoutSec;
     }
 
-    /** A swarm last swept at {@code sweptSec} must be swept before a write at {@code nowSec}. */
-    static boolean sweepDue(int sweptSec, int nowSec, int timeoutSec) {
-        return nowSec - sweptSec >= WRAP - timeoutSec;
+    /** A swarm whose peers were all seen at {@code oldestSec} or later must be swept before a write at {@code nowSec}. */
+    static boolean wrapDue(int oldestSec, int nowSec) {
+        return nowSec - oldestSec >= WRAP / 2;
+    }
+
+    /** A swarm whose peers were all seen at {@code oldestSec} or later may hold expired peers at {@code nowSec}. */
+    static boolean mayHoldExpired(int oldestSec, int nowSec, int timeoutSec) {
+        return nowSec - oldestSec > timeoutSec;
     }
 }

@@ -11,7 +11,8 @@ package dev.swarm.tracker.swarm;
  * <pre>
  * value:  header (24 bytes, native byte order)
  *           0  int   reference second: time of the latest write (decodes peer stamps, see PeerMeta)
- *           4  int   second of the last full sweep
+ *           4  int   oldest second: no stored peer was last seen before it (exact after a sweep,
+ *                    a lower bound in between, since peers only get younger)
  *           8  long  downloads counted
  *          16  int   leechers L
  *          20  int   seeders S
@@ -23,7 +24,7 @@ final class SwarmLayout {
     static final int KEY_BYTES = 20;
     static final int HEADER = 24;
     static final int REF_SEC = 0;
-    static final int SWEPT_SEC = 4;
+    static final int OLDEST_SEC = 4;
     static final int DOWNLOADED = 8;
     static final int LEECHERS = 16;
     static final int SEEDERS = 20;

@@ -18,16 +18,23 @@
  *       busy swarms get most announces; a linear scan of such a swarm would read 160 KB per announce.
  *       Joins and leaves shift the tail with one {@code memmove}, and they are rare next to
  *       re-announces. The regions let a seeder's sample come from one contiguous range.</li>
+ *   <li><b>No copies, no allocation per request</b>: the key is handed to Chronicle as
+ *       {@code KeyData}, which hashes and compares the caller's info-hash array in place; values are
+ *       read and written in the mapped memory; the sample is copied from there into the caller's
+ *       buffer; scratch space is per thread and off-heap.</li>
  *   <li><b>Sampling</b> takes one random live peer from each of {@code numWant} equal buckets of the
  *       (randomly rotated) candidate range: no duplicates, O(numWant), every peer can come up.</li>
  *   <li><b>Growth</b>: when the value is full it is reallocated by at least one chunk or 1/8, and
  *       shrunk when a quarter of its chunks are spare, so a swarm at a steady size does not
  *       reallocate.</li>
  *   <li><b>Time</b> is kept in whole seconds: 14-bit stamps per peer, decoded against the swarm's
- *       full reference second (see {@code PeerMeta}); a swarm not swept for nearly a wrap (4.5 h) is
- *       swept before it is written.</li>
- *   <li><b>Expiry</b> sweeps one Chronicle segment per call; empty swarms are removed (their download
- *       count with them).</li>
+ *       full reference second (see {@code PeerMeta}). The header also keeps a lower bound of its
+ *       peers' last-seen seconds; a swarm whose bound is half a wrap (2.3 h) old is swept before it is
+ *       written, so stamps never become ambiguous.</li>
+ *   <li><b>Expiry</b> visits one Chronicle segment per call. A swarm whose oldest peer is still within
+ *       the timeout is skipped after reading its header, so in the steady state a pass costs a header
+ *       read per swarm, not a look at every peer; the others are compacted in place. Empty swarms are
+ *       removed (their download count with them).</li>
  *   <li><b>Counters</b> (swarms, seeders, leechers per family) are maintained with every change and
  *       rebuilt at open by one walk; they include expired peers until the sweep removes them.</li>
  *   <li><b>Files</b> are checked against a sidecar before Chronicle maps them (see

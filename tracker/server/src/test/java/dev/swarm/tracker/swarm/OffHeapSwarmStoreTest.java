@@ -1,7 +1,6 @@
 package dev.swarm.tracker.swarm;
 
 import static dev.swarm.protocol.AnnounceEvent.COMPLETED;
-import static dev.swarm.protocol.AnnounceEvent.NONE;
 import static dev.swarm.protocol.AnnounceEvent.STARTED;
 import static dev.swarm.tracker.swarm.Family.V4;
 import static dev.swarm.tracker.swarm.Family.V6;
@@ -28,6 +27,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -128,6 +130,8 @@ class OffHeapSwarmStoreTest extends SwarmStoreContract {
 
     @Test
     void aKilledProcessLeavesARecoverableStore() throws Exception {
+        // An honest crash: another JVM opens the store, announces, reports, and is killed with SIGKILL
+        // (destroyForcibly) while the store is open, so nothing of close() runs.
         Path store = storeDir();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>(List.of(java));
@@ -137,15 +141,19 @@ class OffHeapSwarmStoreTest extends SwarmStoreContract {
                 .toList());
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), CrashingStoreProcess.class.getName(),
                 store.toString(), "2000"));
-        Process child = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Path err = dir.resolve("child.err");
+        Process child = new ProcessBuilder(cmd).redirectError(err.toFile()).start();
+        ExecutorService reader = Executors.newSingleThreadExecutor(r -> new Thread(r, "crash-child-reader"));
         String ready;
         try (BufferedReader r = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-            ready = r.readLine();
+            Future<String> line = reader.submit(r::readLine);
+            ready = line.get(90, TimeUnit.SECONDS);
         } finally {
             child.destroyForcibly();
+            reader.shutdownNow();
             assertTrue(child.waitFor(30, TimeUnit.SECONDS), "child did not die");
         }
-        assertTrue(ready != null && ready.startsWith("READY "), "child said: " + ready);
+        assertTrue(ready != null && ready.startsWith("READY "), "child said: " + ready + "; stderr: " + Files.readString(err));
         assertTrue(Files.readString(store.resolve(StoreFiles.META)).contains("state=open"), "killed while open");
 
         SwarmStore s = store();

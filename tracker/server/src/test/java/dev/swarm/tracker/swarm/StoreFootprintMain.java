@@ -15,19 +15,22 @@ import java.util.Locale;
  *
  * <pre>
  * java @flags -Xmx256m -cp target/test-classes:target/classes:$CP dev.swarm.tracker.swarm.StoreFootprintMain \
- *      DIR [swarms=100000] [peersPerSwarm=50] [expectedSwarms=swarms] [maxSwarms=expectedSwarms]
- * java @flags -Xmx256m -cp ... dev.swarm.tracker.swarm.StoreFootprintMain reopen DIR swarms peersPerSwarm
+ *      DIR [swarms=100000] [peersPerSwarm=50] [expectedSwarms=swarms] [maxSwarms=expectedSwarms] [expectedPeers=peersPerSwarm]
+ * java @flags -Xmx256m -cp ... dev.swarm.tracker.swarm.StoreFootprintMain reopen DIR swarms expectedSwarms maxSwarms expectedPeers
  * </pre>
  *
  * <p>Phases: open and exercise a throw-away store (so that Chronicle's run-time compilation and the
  * JIT are done), then open an empty store and take the baseline; fill {@code swarms * peersPerSwarm}
  * IPv4 peers (round-robin over the swarms, so every swarm grows one peer at a time, with scattered
- * addresses); re-announce every peer in a scrambled order asking for 50 peers; scrape; one full expiry
- * pass that removes nothing; clean reopen; unclean reopen (the sidecar marked open, so Chronicle
- * recovery and the verifying walk run). Reports resident memory from /proc/self/status (anonymous and
- * file-backed), heap after GC, wall and thread-CPU nanoseconds per operation (CPU time is the useful one
- * on a shared machine), bytes allocated per operation on the calling thread, and GC collections.
- * {@code reopen} opens the store left behind in a fresh JVM, as a restarted tracker does.
+ * addresses); re-announce every peer in a scrambled order asking for 50 peers; scrape; an expiry pass
+ * that can skip every swarm and one that must examine every peer but removes none; clean reopen;
+ * unclean reopen (the sidecar marked open, so Chronicle recovery and the verifying walk run). Reports
+ * resident memory from /proc/self/status (anonymous and file-backed), heap after GC, wall and
+ * thread-CPU nanoseconds per operation (CPU time is the useful one on a shared machine), bytes
+ * allocated per operation on the calling thread, and GC collections.
+ *
+ * <p>{@code reopen} then opens the store left behind in a fresh JVM, as a restarted tracker does,
+ * serves one announce, and times an expiry pass that removes everything.
  */
 public final class StoreFootprintMain {
     private static final long NOW = 1_700_000_000_000L;
@@ -39,7 +42,8 @@ public final class StoreFootprintMain {
 
     public static void main(String[] args) throws IOException {
         if (args.length > 0 && args[0].equals("reopen")) {
-            reopen(Path.of(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]));
+            reopen(Path.of(args[1]), Integer.parseInt(args[2]), Long.parseLong(args[3]), Long.parseLong(args[4]),
+                    Integer.parseInt(args[5]));
             return;
         }
         Path dir = Path.of(args.length > 0 ? args[0] : "/var/tmp/swarm-footprint");
@@ -47,8 +51,9 @@ public final class StoreFootprintMain {
         int perSwarm = args.length > 2 ? Integer.parseInt(args[2]) : 50;
         long expected = args.length > 3 ? Long.parseLong(args[3]) : swarms;
         long maxSwarms = args.length > 4 ? Long.parseLong(args[4]) : expected;
+        int expectedPeers = args.length > 5 ? Integer.parseInt(args[5]) : perSwarm;
         int peers = swarms * perSwarm;
-        SwarmStoreConfig config = config(dir, perSwarm, expected, maxSwarms);
+        SwarmStoreConfig config = config(dir, expectedPeers, expected, maxSwarms);
         AnnounceOp op = new AnnounceOp();
         PeerSample out = new PeerSample(200);
         ScrapeHolder scrape = new ScrapeHolder();
@@ -86,7 +91,7 @@ public final class StoreFootprintMain {
         System.out.printf(Locale.ROOT, "  files: v4 %d MB, v6 %d MB (%s); %s%n",
                 Files.size(dir.resolve(StoreFiles.mapFileName(Family.V4))) >> 20,
                 Files.size(dir.resolve(StoreFiles.mapFileName(Family.V6))) >> 20,
-                MapSizing.of(new SwarmLayout(Family.V4, 32, 20_000), expected, maxSwarms, perSwarm).describe(),
+                MapSizing.of(new SwarmLayout(Family.V4, 32, 20_000), expected, maxSwarms, expectedPeers).describe(),
                 store.stats());
 
         long stride = 2_654_435_761L % peers;
@@ -119,18 +124,8 @@ public final class StoreFootprintMain {
         }
         report("scrape", System.nanoTime() - t, cpu() - cpu, 1_000_000);
 
-        int slices = store.expireSlices();
-        long worst = 0;
-        cpu = cpu();
-        t = System.nanoTime();
-        int removed = 0;
-        for (int i = 0; i < slices; i++) {
-            long s0 = System.nanoTime();
-            removed += store.expireStep(NOW + 120_000);
-            worst = Math.max(worst, System.nanoTime() - s0);
-        }
-        System.out.printf(Locale.ROOT, "expiry pass: %d steps, %.1f us/step (cpu %.1f), worst %.1f us, %d removed%n",
-                slices, (System.nanoTime() - t) / 1e3 / slices, (cpu() - cpu) / 1e3 / slices, worst / 1e3, removed);
+        expiryPass(store, NOW + 120_000, "expiry pass, every swarm skipped (oldest peer within the timeout)");
+        expiryPass(store, NOW + 3_630_000, "expiry pass, every peer examined, none expired");
         print("after the work", memory());
         StoreStats stats = store.stats();
 
@@ -153,11 +148,26 @@ public final class StoreFootprintMain {
         System.out.printf(Locale.ROOT, "(scraped leechers %d)%n", seen);
     }
 
+    private static void expiryPass(OffHeapSwarmStore store, long now, String what) {
+        int slices = store.expireSlices();
+        long worst = 0;
+        long cpu = cpu();
+        long t = System.nanoTime();
+        long removed = 0;
+        for (int i = 0; i < slices; i++) {
+            long s0 = System.nanoTime();
+            removed += store.expireStep(now);
+            worst = Math.max(worst, System.nanoTime() - s0);
+        }
+        System.out.printf(Locale.ROOT, "%s: %d steps, %.1f us/step wall (cpu %.1f), worst %.1f us wall, %d removed%n",
+                what, slices, (System.nanoTime() - t) / 1e3 / slices, (cpu() - cpu) / 1e3 / slices, worst / 1e3, removed);
+    }
+
     /** Opens an existing store in a fresh JVM, as a restarted tracker does, and serves one announce. */
-    private static void reopen(Path dir, int swarms, int perSwarm) {
+    private static void reopen(Path dir, int swarms, long expected, long maxSwarms, int expectedPeers) {
         long t = System.nanoTime();
         long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
-        OffHeapSwarmStore store = OffHeapSwarmStore.open(config(dir, perSwarm, swarms, swarms));
+        OffHeapSwarmStore store = OffHeapSwarmStore.open(config(dir, expectedPeers, expected, maxSwarms));
         AnnounceOp op = new AnnounceOp();
         PeerSample out = new PeerSample(200);
         announce(store, op, out, 12_345, swarms, AnnounceEvent.NONE, 50, NOW + 180_000);
@@ -165,11 +175,13 @@ public final class StoreFootprintMain {
         report("restart: open + counting walk + first announce", System.nanoTime() - t, 0, 1);
         System.out.printf(Locale.ROOT, "  %d ms after JVM start; %d peers returned; %s%n", served - jvmStart, out.count(),
                 store.stats());
+        expiryPass(store, NOW + 7_200_000, "expiry pass removing everything");
+        System.out.printf(Locale.ROOT, "  left %s%n", store.stats());
         store.close();
     }
 
-    private static SwarmStoreConfig config(Path dir, int perSwarm, long expected, long maxSwarms) {
-        return new SwarmStoreConfig(dir, maxSwarms, 20_000, expected, perSwarm, Duration.ofHours(1),
+    private static SwarmStoreConfig config(Path dir, int expectedPeers, long expected, long maxSwarms) {
+        return new SwarmStoreConfig(dir, maxSwarms, 20_000, expected, expectedPeers, Duration.ofHours(1),
                 SwarmStoreConfig.OnCorrupt.QUARANTINE);
     }
 

@@ -47,6 +47,8 @@ abstract class SwarmStoreContract {
     Path dir;
 
     private final List<SwarmStore> opened = new ArrayList<>();
+    final AnnounceOp op = new AnnounceOp();
+    final PeerSample out = new PeerSample(500);
 
     /** Opens a store of the implementation under test with this configuration (dataDir is ignored by the heap store). */
     abstract SwarmStore open(SwarmStoreConfig config);
@@ -73,9 +75,6 @@ abstract class SwarmStoreContract {
     void closeStores() {
         opened.forEach(SwarmStore::close);
     }
-
-    final AnnounceOp op = new AnnounceOp();
-    final PeerSample out = new PeerSample(500);
 
     PeerSample announce(SwarmStore s, int torrent, Family f, int peer, AnnounceEvent e, boolean seeder, int numWant,
                         long now) {
@@ -554,6 +553,7 @@ abstract class SwarmStoreContract {
                 while (!done.get()) {
                     s.expireStep(T0);
                     sweeps.incrementAndGet();
+                    Thread.yield(); // a real sweeper steps every few ms; do not starve the announcers
                 }
                 return null;
             });

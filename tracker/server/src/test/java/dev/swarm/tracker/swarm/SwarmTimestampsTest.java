@@ -50,8 +50,16 @@ class SwarmTimestampsTest {
     }
 
     @Test
-    void aSweepIsDueBeforeStampsCouldBeAmbiguous() {
-        assertFalse(PeerMeta.sweepDue(0, PeerMeta.WRAP - 61, 60));
-        assertTrue(PeerMeta.sweepDue(0, PeerMeta.WRAP - 60, 60));
+    void aSweepIsDueLongBeforeStampsCouldBeAmbiguous() {
+        assertFalse(PeerMeta.wrapDue(100, 100 + PeerMeta.WRAP / 2 - 1));
+        assertTrue(PeerMeta.wrapDue(100, 100 + PeerMeta.WRAP / 2));
+        int beforeOverflow = Integer.MAX_VALUE - 10;
+        assertTrue(PeerMeta.wrapDue(beforeOverflow, beforeOverflow + PeerMeta.WRAP / 2), "in 2038 the int wraps; differences still work");
+    }
+
+    @Test
+    void aSwarmWhoseOldestPeerIsWithinTheTimeoutHoldsNoExpiredPeer() {
+        assertFalse(PeerMeta.mayHoldExpired(1000, 1060, 60));
+        assertTrue(PeerMeta.mayHoldExpired(1000, 1061, 60));
     }
 }
