@@ -19,6 +19,8 @@ import sun.misc.Signal;
         description = "BitTorrent tracker: HTTP and UDP announce and scrape over an off-heap swarm store.",
         sortOptions = false)
 public final class Main implements Callable<Integer> {
+    /** Environment variable that sets admin.token, keeping the secret out of config files and process lists. */
+    static final String ADMIN_TOKEN_ENV = "TRACKER_ADMIN_TOKEN";
 
     @Option(names = {"-c", "--config"}, paramLabel = "FILE",
             description = "YAML configuration file; keys not set there take the embedded defaults.")
@@ -35,6 +37,12 @@ public final class Main implements Callable<Integer> {
 
     @Option(names = "--store", paramLabel = "offheap|heap", description = "Store implementation (overrides store.type).")
     String store;
+
+    @Option(names = "--mode", paramLabel = "public|private", description = "Tracking mode (overrides mode).")
+    String mode;
+
+    @Option(names = "--admin", paramLabel = "ADDR:PORT", description = "Admin API listen address (overrides admin.listen; 'off' disables).")
+    String admin;
 
     @Option(names = "--print-default-config", description = "Print the embedded default configuration (every key, commented) and exit.")
     boolean printDefaultConfig;
@@ -66,6 +74,16 @@ public final class Main implements Callable<Integer> {
         if (store != null) {
             overrides.put("store.type", store);
         }
+        if (mode != null) {
+            overrides.put("mode", mode);
+        }
+        if (admin != null) {
+            overrides.put("admin.listen", admin);
+        }
+        String token = System.getenv(ADMIN_TOKEN_ENV);
+        if (token != null && !token.isEmpty()) {
+            overrides.put("admin.token", token);
+        }
         TrackerConfig cfg;
         try {
             cfg = ConfigLoader.load(config, overrides);
@@ -89,7 +107,8 @@ public final class Main implements Callable<Integer> {
         }
         System.out.println("tracker ready"
                 + (tracker.httpAddress() == null ? "" : " http=" + text(tracker.httpAddress()))
-                + (tracker.udpAddress() == null ? "" : " udp=" + text(tracker.udpAddress())));
+                + (tracker.udpAddress() == null ? "" : " udp=" + text(tracker.udpAddress()))
+                + (tracker.adminAddress() == null ? "" : " admin=" + text(tracker.adminAddress())));
         System.out.flush();
         stop.await();
         tracker.close();

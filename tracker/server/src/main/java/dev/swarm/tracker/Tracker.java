@@ -1,25 +1,33 @@
 package dev.swarm.tracker;
 
 import com.codahale.metrics.MetricRegistry;
+import dev.swarm.tracker.abuse.InvalidIdBans;
+import dev.swarm.tracker.access.AccessChain;
+import dev.swarm.tracker.access.InfoHashList;
+import dev.swarm.tracker.admin.AdminServer;
 import dev.swarm.tracker.config.TrackerConfig;
 import dev.swarm.tracker.frontend.http.HttpFrontend;
 import dev.swarm.tracker.frontend.udp.UdpFrontend;
 import dev.swarm.tracker.logic.TrackerLogic;
 import dev.swarm.tracker.metrics.Metrics;
 import dev.swarm.tracker.metrics.dropwizard.DropwizardMetrics;
+import dev.swarm.tracker.registry.Registry;
+import dev.swarm.tracker.registry.RegistryException;
 import dev.swarm.tracker.swarm.SwarmStore;
 import dev.swarm.tracker.swarm.SwarmStoreConfig;
 import dev.swarm.tracker.swarm.SwarmStores;
 import java.net.InetSocketAddress;
 import java.time.InstantSource;
-import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** A running tracker: store, logic, frontends and the expiry sweeper, started and stopped together. */
+/**
+ * A running tracker: store, registry (private mode or admin API), policy chain, logic, frontends, admin API and
+ * the background threads (expiry sweeper, registry flusher), started and stopped together.
+ */
 public final class Tracker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Tracker.class);
 
@@ -34,13 +42,25 @@ public final class Tracker implements AutoCloseable {
 
     private final SwarmStore store;
     private final ScheduledExecutorService sweeper;
+    private Registry registry;
+    private ScheduledExecutorService flusher;
+    private ScheduledExecutorService listWatcher;
     private HttpFrontend http;
     private UdpFrontend udp;
+    private AdminServer admin;
     private boolean closed;
 
     private Tracker(SwarmStore store, ScheduledExecutorService sweeper) {
         this.store = store;
         this.sweeper = sweeper;
+    }
+
+    private static ScheduledExecutorService daemonThread(String name) {
+        return Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     public static Tracker start(TrackerConfig cfg) throws StartException {
@@ -60,11 +80,7 @@ public final class Tracker implements AutoCloseable {
         metrics.gauge("store.seeders", () -> store.stats().seeders());
         metrics.gauge("store.leechers", () -> store.stats().leechers());
         Metrics.Counter expired = metrics.counter("store.expired_peers");
-        ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "store-sweeper");
-            t.setDaemon(true);
-            return t;
-        });
+        ScheduledExecutorService sweeper = daemonThread("store-sweeper");
         Tracker t = new Tracker(store, sweeper);
         long every = cfg.store().sweepInterval().toMillis();
         sweeper.scheduleWithFixedDelay(() -> {
@@ -75,20 +91,84 @@ public final class Tracker implements AutoCloseable {
             }
         }, every, every, TimeUnit.MILLISECONDS);
 
-        TrackerLogic logic = new TrackerLogic(cfg.announce(), store, List.of(), clock, metrics);
+        try {
+            t.openRegistry(cfg, clock, metrics);
+        } catch (RegistryException e) {
+            t.close();
+            throw new StartException(e.getMessage(), e);
+        }
+        InfoHashList list;
+        try {
+            list = t.openInfoHashList(cfg.access(), metrics);
+        } catch (IllegalStateException e) {
+            t.close();
+            throw new StartException(e.getMessage(), e);
+        }
+        AccessChain chain = AccessChain.of(cfg, t.registry, list, clock, metrics);
+        TrackerLogic logic = new TrackerLogic(cfg.announce(), store, chain.announce(), chain.observers(), chain.scrape(),
+                clock, metrics);
         try {
             if (cfg.udp().listen() != null) {
-                t.udp = UdpFrontend.start(cfg.udp(), logic, clock, metrics);
+                InvalidIdBans bans = cfg.limits().banAfterInvalidIds() > 0
+                        ? new InvalidIdBans(cfg.limits(), clock, metrics) : null;
+                t.udp = UdpFrontend.start(cfg.udp(), logic, bans, clock, metrics);
             }
             if (cfg.http().listen() != null) {
                 t.http = HttpFrontend.start(cfg, logic, store, metrics);
             }
+            if (cfg.admin().listen() != null) {
+                t.admin = AdminServer.start(cfg.admin(), t.registry, list == null ? null : list::reload, metrics);
+            }
         } catch (Exception e) {
             t.close();
             String what = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            throw new StartException("cannot listen (http " + cfg.http().listen() + ", udp " + cfg.udp().listen() + "): " + what, e);
+            throw new StartException("cannot listen (http " + cfg.http().listen() + ", udp " + cfg.udp().listen()
+                    + ", admin " + cfg.admin().listen() + "): " + what, e);
         }
         return t;
+    }
+
+    /** Opens the registry when it is needed (private mode or the admin API) and starts its flusher. */
+    private void openRegistry(TrackerConfig cfg, InstantSource clock, Metrics metrics) {
+        if (cfg.mode() != TrackerConfig.Mode.PRIVATE && cfg.admin().listen() == null) {
+            return;
+        }
+        Registry r = Registry.open(cfg.registry(), cfg.announce().peerTimeout(), clock);
+        registry = r;
+        metrics.gauge("registry.users", r::userCount);
+        metrics.gauge("registry.torrents", r::torrentCount);
+        metrics.gauge("registry.accounts", () -> r.accounting().accountCount());
+        metrics.gauge("registry.sessions", () -> r.accounting().sessionCount());
+        Metrics.Counter flushed = metrics.counter("registry.records_flushed");
+        Metrics.Counter flushFailures = metrics.counter("registry.flush_failed");
+        flusher = daemonThread("registry-flush");
+        long every = cfg.registry().flushInterval().toMillis();
+        flusher.scheduleWithFixedDelay(() -> {
+            try {
+                flushed.inc(r.flush());
+            } catch (RuntimeException e) {
+                flushFailures.inc();
+                LOG.error("registry flush failed; accounting stays in memory and is retried", e);
+            }
+        }, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** Loads the info-hash list, when one is configured, and starts watching its file. */
+    private InfoHashList openInfoHashList(TrackerConfig.Access cfg, Metrics metrics) {
+        if (cfg.infoHashList() == null) {
+            return null;
+        }
+        InfoHashList l = InfoHashList.load(cfg, metrics);
+        listWatcher = daemonThread("access-list-watch");
+        long every = cfg.reloadInterval().toMillis();
+        listWatcher.scheduleWithFixedDelay(() -> {
+            try {
+                l.pollForChange();
+            } catch (RuntimeException e) {
+                LOG.error("access list poll failed; will retry", e);
+            }
+        }, every, every, TimeUnit.MILLISECONDS);
+        return l;
     }
 
     static SwarmStoreConfig storeConfig(TrackerConfig cfg) {
@@ -106,11 +186,24 @@ public final class Tracker implements AutoCloseable {
         return udp == null ? null : udp.address();
     }
 
+    /** The admin API's address, or null when it is off. */
+    public InetSocketAddress adminAddress() {
+        return admin == null ? null : admin.address();
+    }
+
     public SwarmStore store() {
         return store;
     }
 
-    /** Stops accepting requests, stops the sweeper, then closes the store cleanly. Idempotent. */
+    /** The registry, or null in public mode without the admin API. */
+    public Registry registry() {
+        return registry;
+    }
+
+    /**
+     * Stops accepting requests, stops the background threads, flushes and closes the registry, then closes the
+     * store cleanly. Idempotent.
+     */
     @Override
     public synchronized void close() {
         if (closed) {
@@ -123,13 +216,33 @@ public final class Tracker implements AutoCloseable {
         if (udp != null) {
             udp.close();
         }
-        sweeper.shutdown();
-        try {
-            sweeper.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (admin != null) {
+            admin.close();
+        }
+        stop(sweeper);
+        if (flusher != null) {
+            stop(flusher);
+        }
+        if (listWatcher != null) {
+            stop(listWatcher);
+        }
+        if (registry != null) {
+            try {
+                registry.close();
+            } catch (RuntimeException e) {
+                LOG.error("registry: the last flush failed; up to registry.flush-interval of accounting is lost", e);
+            }
         }
         store.close();
         LOG.info("stopped; store closed");
+    }
+
+    private static void stop(ScheduledExecutorService ex) {
+        ex.shutdown();
+        try {
+            ex.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -32,6 +32,9 @@ public final class ConfigLoader {
     /** Stored peer timestamps are 14-bit seconds that must not wrap within two timeouts (see SwarmStoreConfig). */
     static final int MAX_PEER_TIMEOUT_SECONDS = (1 << 13) - 1;
 
+    /** Shortest admin token accepted: 32 characters of a random token carry well over 128 bits. */
+    static final int MIN_ADMIN_TOKEN = 32;
+
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     private ConfigLoader() {
@@ -117,6 +120,15 @@ public final class ConfigLoader {
                     throw new ConfigException(key + ": expected a section (a mapping of keys), got '" + val.asText() + "'");
                 }
                 mergeInto((ObjectNode) def, (ObjectNode) val, key + ".");
+            } else if (def.isArray()) {
+                if (val == null || val.isNull()) {
+                    base.set(e.getKey(), YAML.createArrayNode());
+                    continue;
+                }
+                if (val.isObject()) {
+                    throw new ConfigException(key + ": expected a list such as [a, b], got a mapping");
+                }
+                base.set(e.getKey(), val);
             } else {
                 if (val.isObject() || val.isArray()) {
                     throw new ConfigException(key + ": expected a single value, got a " + (val.isObject() ? "mapping" : "list"));
@@ -154,6 +166,7 @@ public final class ConfigLoader {
     }
 
     private static TrackerConfig build(Node root) {
+        TrackerConfig.Mode mode = root.enumValue("mode", TrackerConfig.Mode.class);
         Node http = root.section("http");
         Node udp = root.section("udp");
         Node ann = root.section("announce");
@@ -226,7 +239,82 @@ public final class ConfigLoader {
         if (h.listen() == null && u.listen() == null) {
             throw new ConfigException("http.listen, udp.listen: both are off; enable at least one frontend");
         }
-        return new TrackerConfig(h, u, a, s, st);
+        return new TrackerConfig(mode, h, u, a, s, st, registry(root.section("registry"), st), admin(root.section("admin")),
+                access(root.section("access")), proxy(root.section("proxy")), limits(root.section("limits")));
+    }
+
+    private static TrackerConfig.Registry registry(Node r, TrackerConfig.Store store) {
+        String dir = r.text("data-dir");
+        return new TrackerConfig.Registry(
+                dir.isEmpty() ? store.dataDir().resolve("registry") : Path.of(dir),
+                r.durationMillis("flush-interval", 100, 300_000),
+                r.integer("max-users", 1, 100_000_000),
+                r.integer("max-torrents", 1, 100_000_000),
+                r.longValue("max-accounts", 1, 1L << 34),
+                r.integer("max-sessions", 1, 100_000_000));
+    }
+
+    private static TrackerConfig.Admin admin(Node a) {
+        HostPort listen = a.listen("listen");
+        String token = a.value("token").asText();
+        if (listen != null && token.length() < MIN_ADMIN_TOKEN) {
+            throw new ConfigException("admin.token: the admin API needs a token of at least " + MIN_ADMIN_TOKEN
+                    + " characters (e.g. from `openssl rand -hex 32`)" + (token.isEmpty() ? "" : "; the one given is too short"));
+        }
+        for (int i = 0; i < token.length(); i++) {
+            char c = token.charAt(i);
+            if (c <= ' ' || c > '~') {
+                throw new ConfigException("admin.token: only printable ASCII characters without spaces are allowed");
+            }
+        }
+        return new TrackerConfig.Admin(listen, token);
+    }
+
+    private static TrackerConfig.Access access(Node a) {
+        String file = a.text("info-hash-list");
+        List<String> allow = a.list("client-allow");
+        List<String> deny = a.list("client-deny");
+        for (String p : concat(allow, deny)) {
+            if (p.length() > 20 || !p.chars().allMatch(c -> c > ' ' && c <= '~')) {
+                throw new ConfigException("access.client-allow/client-deny: '" + p
+                        + "' is not a peer_id prefix (1 to 20 printable ASCII characters)");
+            }
+        }
+        return new TrackerConfig.Access(file.isEmpty() ? null : Path.of(file),
+                a.enumValue("info-hash-list-mode", TrackerConfig.ListMode.class),
+                a.durationMillis("reload-interval", 100, 3_600_000), allow, deny);
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    private static TrackerConfig.Proxy proxy(Node p) {
+        List<Cidr> trusted = new ArrayList<>();
+        for (String c : p.list("trusted")) {
+            try {
+                trusted.add(Cidr.parse(c));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(p.key("trusted") + ": " + e.getMessage());
+            }
+        }
+        return new TrackerConfig.Proxy(List.copyOf(trusted));
+    }
+
+    private static TrackerConfig.Limits limits(Node l) {
+        int tracked = l.integer("tracked-addresses", 16, 1 << 24);
+        if (Integer.bitCount(tracked) != 1) {
+            throw new ConfigException("limits.tracked-addresses: must be a power of two (e.g. 65536), got " + tracked);
+        }
+        return new TrackerConfig.Limits(
+                l.integer("announces-per-minute", 0, 1_000_000),
+                l.integer("announce-burst", 1, 1_000_000),
+                l.integer("ban-after-invalid-ids", 0, 1_000_000),
+                l.duration("ban-window", 1, 86_400),
+                l.duration("ban-duration", 1, 7 * 86_400),
+                tracked);
     }
 
     /** A section of the tree with its dotted path, for error messages. */
@@ -253,6 +341,32 @@ public final class ConfigLoader {
 
         String text(String name) {
             return value(name).asText().trim();
+        }
+
+        /** A list given as a YAML sequence of scalars or as comma-separated text; empty entries are dropped. */
+        List<String> list(String name) {
+            JsonNode n = obj.get(name);
+            List<String> out = new ArrayList<>();
+            if (n == null || n.isNull()) {
+                return out;
+            }
+            if (n.isArray()) {
+                for (JsonNode e : n) {
+                    if (e.isContainerNode()) {
+                        throw new ConfigException(key(name) + ": list entries must be single values");
+                    }
+                    if (!e.asText().isBlank()) {
+                        out.add(e.asText().trim());
+                    }
+                }
+            } else {
+                for (String part : n.asText().split(",")) {
+                    if (!part.isBlank()) {
+                        out.add(part.trim());
+                    }
+                }
+            }
+            return List.copyOf(out);
         }
 
         HostPort listen(String name) {

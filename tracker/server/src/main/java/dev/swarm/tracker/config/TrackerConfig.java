@@ -2,12 +2,17 @@ package dev.swarm.tracker.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The whole tracker configuration, immutable and validated. Built by {@link ConfigLoader} from
  * {@code conf/tracker.yaml} (the embedded default) plus an operator's file and command-line overrides.
  */
-public record TrackerConfig(Http http, Udp udp, Announce announce, Scrape scrape, Store store) {
+public record TrackerConfig(Mode mode, Http http, Udp udp, Announce announce, Scrape scrape, Store store,
+                            Registry registry, Admin admin, Access access, Proxy proxy, Limits limits) {
+
+    /** Who may use the tracker: anyone (subject to access lists), or registered users on registered torrents. */
+    public enum Mode { PUBLIC, PRIVATE }
 
     /** HTTP frontend; {@code listen} is null when disabled. */
     public record Http(HostPort listen, int ioThreads, Duration idleTimeout, int maxConnections, boolean exposeMetrics) {
@@ -36,5 +41,46 @@ public record TrackerConfig(Http http, Udp udp, Announce announce, Scrape scrape
 
     public record Store(StoreType type, Path dataDir, long maxSwarms, int maxPeersPerSwarm, long expectedSwarms,
                         int expectedPeersPerSwarm, OnCorrupt onCorrupt, Duration sweepInterval) {
+    }
+
+    /**
+     * The persisted registry of users, torrents and accounting.
+     *
+     * @param dataDir directory of the journal (already resolved against the store's data directory)
+     */
+    public record Registry(Path dataDir, Duration flushInterval, int maxUsers, int maxTorrents, long maxAccounts,
+                           int maxSessions) {
+    }
+
+    /** The admin API; {@code listen} is null when disabled. The token is redacted by {@link #toString()}. */
+    public record Admin(HostPort listen, String token) {
+        @Override
+        public String toString() {
+            return "Admin[listen=" + listen + ", token=" + (token.isEmpty() ? "(none)" : "(redacted)") + "]";
+        }
+    }
+
+    public enum ListMode { ALLOW, DENY }
+
+    /**
+     * Access lists.
+     *
+     * @param infoHashList file of info-hashes, or null for none
+     * @param clientAllow  peer_id prefixes allowed (empty: all not denied)
+     * @param clientDeny   peer_id prefixes refused
+     */
+    public record Access(Path infoHashList, ListMode infoHashListMode, Duration reloadInterval, List<String> clientAllow,
+                         List<String> clientDeny) {
+    }
+
+    /** Reverse proxies whose forwarding headers are believed. */
+    public record Proxy(List<Cidr> trusted) {
+    }
+
+    /**
+     * Abuse limits; {@code announcesPerMinute == 0} disables the rate limit, {@code banAfterInvalidIds == 0} the ban.
+     */
+    public record Limits(int announcesPerMinute, int announceBurst, int banAfterInvalidIds, Duration banWindow,
+                         Duration banDuration, int trackedAddresses) {
     }
 }

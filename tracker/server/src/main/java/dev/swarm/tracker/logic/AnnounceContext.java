@@ -1,5 +1,6 @@
 package dev.swarm.tracker.logic;
 
+import dev.swarm.tracker.registry.User;
 import dev.swarm.tracker.swarm.AnnounceOp;
 
 /**
@@ -26,4 +27,13 @@ public final class AnnounceContext {
      * BEP 41 URL data for UDP; empty when none.
      */
     public String path = "";
+    /**
+     * The client's address (4 or 16 bytes, IPv4-mapped addresses as 4), as the frontend determined it: the source
+     * address, or the one a trusted proxy forwarded. Rate limits key on it; it is not the announced {@code ip}.
+     */
+    public byte[] clientAddress;
+    /** Set by the passkey step of the chain (private mode); null before it and in public mode. */
+    public User user;
+    /** Set by the registered-torrent step of the chain (private mode): the torrent is freeleech. */
+    public boolean freeleech;
 }

@@ -17,6 +17,8 @@ import java.util.List;
 public final class TrackerLogic {
     private final SwarmStore store;
     private final List<AnnouncePolicy> policies;
+    private final List<AnnounceObserver> observers;
+    private final List<ScrapePolicy> scrapePolicies;
     private final InstantSource clock;
     private final int intervalSeconds;
     private final int minIntervalSeconds;
@@ -25,11 +27,26 @@ public final class TrackerLogic {
     private final Metrics.Counter refusedSwarmFull;
     private final Metrics.Counter refusedTooManySwarms;
     private final Metrics.Counter policyFailures;
+    private final Metrics.Counter scrapeRefused;
 
+    /** Public tracking without checks: no policies, observers or scrape policies. */
     public TrackerLogic(TrackerConfig.Announce cfg, SwarmStore store, List<AnnouncePolicy> policies, InstantSource clock,
+                        Metrics metrics) {
+        this(cfg, store, policies, List.of(), List.of(), clock, metrics);
+    }
+
+    /**
+     * @param policies       the announce chain, run in order before the store; the first failure wins
+     * @param observers      called in order after the store for every announce the chain let through
+     * @param scrapePolicies run in order on every scrape
+     */
+    public TrackerLogic(TrackerConfig.Announce cfg, SwarmStore store, List<AnnouncePolicy> policies,
+                        List<AnnounceObserver> observers, List<ScrapePolicy> scrapePolicies, InstantSource clock,
                         Metrics metrics) {
         this.store = store;
         this.policies = List.copyOf(policies);
+        this.observers = List.copyOf(observers);
+        this.scrapePolicies = List.copyOf(scrapePolicies);
         this.clock = clock;
         this.intervalSeconds = (int) cfg.interval().toSeconds();
         this.minIntervalSeconds = (int) cfg.minInterval().toSeconds();
@@ -38,6 +55,7 @@ public final class TrackerLogic {
         this.refusedSwarmFull = metrics.counter("announce.not_stored.swarm_full");
         this.refusedTooManySwarms = metrics.counter("announce.refused.too_many_swarms");
         this.policyFailures = metrics.counter("announce.refused.policy");
+        this.scrapeRefused = metrics.counter("scrape.refused.policy");
     }
 
     public int intervalSeconds() {
@@ -60,6 +78,8 @@ public final class TrackerLogic {
      * @return null when {@code out} holds the answer, or a failure reason for the client
      */
     public String announce(AnnounceContext ctx, PeerSample out) {
+        ctx.user = null;
+        ctx.freeleech = false;
         for (AnnouncePolicy p : policies) {
             String failure = p.check(ctx);
             if (failure != null) {
@@ -69,7 +89,11 @@ public final class TrackerLogic {
         }
         ctx.op.seeder = ctx.left == 0;
         ctx.op.numWant = numWant(ctx.requestedNumWant, ctx.transportPeerCap);
-        store.announce(ctx.op, clock.millis(), out);
+        long now = clock.millis();
+        store.announce(ctx.op, now, out);
+        for (AnnounceObserver o : observers) {
+            o.accepted(ctx, now);
+        }
         Outcome o = out.outcome();
         if (o == Outcome.TOO_MANY_SWARMS) {
             refusedTooManySwarms.inc();
@@ -81,8 +105,35 @@ public final class TrackerLogic {
         return null;
     }
 
-    /** Scrape counts of one info-hash (both address families), zeros when unknown. */
-    public void scrape(byte[] hashes, int off, ScrapeHolder out) {
+    /**
+     * Checks a scrape request as a whole (passkey, transport) before any counts are looked up.
+     *
+     * @param path see {@link ScrapePolicy#checkRequest}
+     * @return null, or the failure reason to send instead of counts
+     */
+    public String checkScrape(AnnounceContext.Transport transport, String path) {
+        for (ScrapePolicy p : scrapePolicies) {
+            String failure = p.checkRequest(transport, path);
+            if (failure != null) {
+                scrapeRefused.inc();
+                return failure;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Scrape counts of one info-hash (both address families), zeros when unknown.
+     *
+     * @return false when a scrape policy hides this torrent; {@code out} is then left as it was and must not be read
+     */
+    public boolean scrape(byte[] hashes, int off, ScrapeHolder out) {
+        for (ScrapePolicy p : scrapePolicies) {
+            if (!p.mayShow(hashes, off)) {
+                return false;
+            }
+        }
         store.scrape(hashes, off, clock.millis(), out);
+        return true;
     }
 }

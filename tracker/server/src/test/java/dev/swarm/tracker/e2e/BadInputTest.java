@@ -68,17 +68,25 @@ class BadInputTest {
         tracker.close();
     }
 
-    /** Sends a datagram; returns the reply's bytes or null when none came within the timeout. */
+    /**
+     * Sends a datagram; returns the reply carrying the request's transaction ID (bytes 12..16), or null when none came
+     * within the socket timeout. Late replies to earlier packets (other transaction IDs) are skipped.
+     */
     private byte[] exchange(byte[] packet) throws IOException {
         socket.send(new DatagramPacket(packet, packet.length, udp));
+        int txId = packet.length >= 16 ? ByteBuffer.wrap(packet, 12, 4).getInt() : Integer.MIN_VALUE;
         byte[] buf = new byte[4096];
-        DatagramPacket in = new DatagramPacket(buf, buf.length);
-        try {
-            socket.receive(in);
-        } catch (SocketTimeoutException e) {
-            return null;
+        while (true) {
+            DatagramPacket in = new DatagramPacket(buf, buf.length);
+            try {
+                socket.receive(in);
+            } catch (SocketTimeoutException e) {
+                return null;
+            }
+            if (in.getLength() >= 8 && ByteBuffer.wrap(buf, 4, 4).getInt() == txId) {
+                return Arrays.copyOf(buf, in.getLength());
+            }
         }
-        return Arrays.copyOf(buf, in.getLength());
     }
 
     private UdpResponse decode(byte[] reply) throws Exception {

@@ -18,12 +18,13 @@ import dev.swarm.tracker.swarm.StoreStats;
 import dev.swarm.tracker.swarm.SwarmStore;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
+import io.undertow.util.HttpString;
 import io.undertow.util.Methods;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -39,6 +40,8 @@ final class TrackerHttpHandler implements HttpHandler {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Largest bencoded reply: max-numwant peers in the dictionary model is about 60 bytes a peer. */
     private static final int MAX_RESPONSE = 1 << 20;
+    private static final HttpString X_REAL_IP = new HttpString("X-Real-IP");
+    private static final HttpString X_FORWARDED_FOR = new HttpString("X-Forwarded-For");
 
     private final TrackerLogic logic;
     private final SwarmStore store;
@@ -51,6 +54,8 @@ final class TrackerHttpHandler implements HttpHandler {
     private final Metrics.Counter announces;
     private final Metrics.Counter scrapes;
     private final Metrics.Counter failures;
+    private final Metrics.Counter badForwarded;
+    private final ForwardedAddress forwarded;
     private final ThreadLocal<Scratch> scratch;
 
     /** Per I/O thread reusable state. */
@@ -79,6 +84,8 @@ final class TrackerHttpHandler implements HttpHandler {
         this.announces = metrics.counter("http.announce");
         this.scrapes = metrics.counter("http.scrape");
         this.failures = metrics.counter("http.failure_sent");
+        this.badForwarded = metrics.counter("http.bad_forwarded_header");
+        this.forwarded = new ForwardedAddress(cfg.proxy().trusted());
         this.scratch = ThreadLocal.withInitial(() -> new Scratch(maxNumWant));
     }
 
@@ -104,7 +111,7 @@ final class TrackerHttpHandler implements HttpHandler {
         if (path.equals("/announce") || path.startsWith("/announce/")) {
             announce(exchange, path.length() > 10 ? path.substring(10) : "");
         } else if (path.equals("/scrape") || path.startsWith("/scrape/")) {
-            scrape(exchange);
+            scrape(exchange, path.length() > 8 ? path.substring(8) : "");
         } else if (exposeMetrics && path.equals("/metrics")) {
             prometheus(exchange);
         } else if (exposeMetrics && path.equals("/stats")) {
@@ -112,6 +119,17 @@ final class TrackerHttpHandler implements HttpHandler {
         } else {
             plain(exchange, 404, "not found: the tracker serves /announce and /scrape");
         }
+    }
+
+    /** The client's address: the connection's, or the one a trusted proxy forwarded; null for a bad header. */
+    private byte[] clientAddress(HttpServerExchange exchange) {
+        byte[] source = PeerAddresses.canonical(exchange.getSourceAddress().getAddress());
+        if (!forwarded.enabled()) {
+            return source;
+        }
+        HeaderValues xff = exchange.getRequestHeaders().get(X_FORWARDED_FOR);
+        return forwarded.resolve(source, exchange.getRequestHeaders().getFirst(X_REAL_IP),
+                xff == null ? null : String.join(",", xff));
     }
 
     private static byte[] queryBytes(HttpServerExchange exchange) {
@@ -131,8 +149,13 @@ final class TrackerHttpHandler implements HttpHandler {
             return;
         }
         announces.inc();
-        InetSocketAddress src = exchange.getSourceAddress();
-        byte[] address = PeerAddresses.canonical(src.getAddress());
+        byte[] client = clientAddress(exchange);
+        if (client == null) {
+            badForwarded.inc();
+            fail(exchange, out, "the proxy sent an X-Real-IP or X-Forwarded-For header that is not an address");
+            return;
+        }
+        byte[] address = client;
         if (trustAnnouncedIp && r.ip() != null) {
             byte[] announced = literalAddress(r.ip());
             if (announced == null) {
@@ -151,6 +174,7 @@ final class TrackerHttpHandler implements HttpHandler {
         c.left = r.left();
         c.requestedNumWant = r.numWant();
         c.path = passkeyPath;
+        c.clientAddress = client;
         String failure = logic.announce(c, s.sample);
         if (failure != null) {
             fail(exchange, out, failure);
@@ -158,17 +182,22 @@ final class TrackerHttpHandler implements HttpHandler {
         }
         PeerSample p = s.sample;
         boolean v4 = c.op.family == Family.V4;
-        byte[] external = reportExternalIp ? PeerAddresses.canonical(src.getAddress()) : null;
+        byte[] external = reportExternalIp ? client : null;
         HttpResponses.announce(out, logic.intervalSeconds(), logic.minIntervalSeconds(), p.seeders(), p.leechers(),
                 v4 ? p.peers() : null, v4 ? p.bytes() : 0, v4 ? null : p.peers(), v4 ? 0 : p.bytes(),
                 external, null, r.compact());
         send(exchange, out);
     }
 
-    private void scrape(HttpServerExchange exchange) {
+    private void scrape(HttpServerExchange exchange, String passkeyPath) {
         Scratch s = scratch.get();
         ByteSink out = s.out;
         out.reset();
+        String refused = logic.checkScrape(AnnounceContext.Transport.HTTP, passkeyPath);
+        if (refused != null) {
+            fail(exchange, out, refused);
+            return;
+        }
         byte[] q = queryBytes(exchange);
         java.util.List<byte[]> hashes;
         try {
@@ -182,17 +211,20 @@ final class TrackerHttpHandler implements HttpHandler {
             return;
         }
         scrapes.inc();
-        int n = hashes.size();
-        byte[][] hs = new byte[n][];
-        long[] complete = new long[n];
-        long[] downloaded = new long[n];
-        long[] incomplete = new long[n];
-        for (int i = 0; i < n; i++) {
-            hs[i] = hashes.get(i);
-            logic.scrape(hs[i], 0, s.counts);
-            complete[i] = s.counts.seeders();
-            downloaded[i] = s.counts.downloaded();
-            incomplete[i] = s.counts.leechers();
+        byte[][] hs = new byte[hashes.size()][];
+        long[] complete = new long[hs.length];
+        long[] downloaded = new long[hs.length];
+        long[] incomplete = new long[hs.length];
+        int n = 0;
+        for (byte[] h : hashes) {
+            if (!logic.scrape(h, 0, s.counts)) {
+                continue; // hidden by a scrape policy: left out of "files"
+            }
+            hs[n] = h;
+            complete[n] = s.counts.seeders();
+            downloaded[n] = s.counts.downloaded();
+            incomplete[n] = s.counts.leechers();
+            n++;
         }
         HttpResponses.scrape(out, hs, complete, downloaded, incomplete, n);
         send(exchange, out);

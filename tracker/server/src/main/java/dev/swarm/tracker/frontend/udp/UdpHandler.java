@@ -7,6 +7,7 @@ import dev.swarm.protocol.udp.UdpAnnounceRequest;
 import dev.swarm.protocol.udp.UdpCodec;
 import dev.swarm.protocol.udp.UdpRequest;
 import dev.swarm.protocol.udp.UdpScrapeRequest;
+import dev.swarm.tracker.abuse.InvalidIdBans;
 import dev.swarm.tracker.frontend.PeerAddresses;
 import dev.swarm.tracker.logic.AnnounceContext;
 import dev.swarm.tracker.logic.TrackerLogic;
@@ -43,6 +44,7 @@ final class UdpHandler extends ChannelInboundHandlerAdapter {
 
     private final TrackerLogic logic;
     private final ConnectionIds ids;
+    private final InvalidIdBans bans;
     private final InstantSource clock;
     private final AnnounceContext announce = new AnnounceContext();
     private final PeerSample sample = new PeerSample(Math.max(MAX_PEERS_V4, MAX_PEERS_V6));
@@ -56,10 +58,13 @@ final class UdpHandler extends ChannelInboundHandlerAdapter {
     private final Metrics.Counter errors;
     private final Metrics.Counter dropped;
     private final Metrics.Counter badConnectionId;
+    private final Metrics.Counter droppedBanned;
 
-    UdpHandler(TrackerLogic logic, ConnectionIds ids, InstantSource clock, Metrics metrics) {
+    /** @param bans null when bans are off */
+    UdpHandler(TrackerLogic logic, ConnectionIds ids, InvalidIdBans bans, InstantSource clock, Metrics metrics) {
         this.logic = logic;
         this.ids = ids;
+        this.bans = bans;
         this.clock = clock;
         this.connects = metrics.counter("udp.connect");
         this.announces = metrics.counter("udp.announce");
@@ -67,6 +72,7 @@ final class UdpHandler extends ChannelInboundHandlerAdapter {
         this.errors = metrics.counter("udp.error_sent");
         this.dropped = metrics.counter("udp.dropped");
         this.badConnectionId = metrics.counter("udp.invalid_connection_id");
+        this.droppedBanned = metrics.counter("udp.dropped_banned");
         announce.transport = AnnounceContext.Transport.UDP;
     }
 
@@ -109,6 +115,12 @@ final class UdpHandler extends ChannelInboundHandlerAdapter {
             dropped.inc();
             return;
         }
+        long now = clock.millis();
+        byte[] address = PeerAddresses.canonical(sender.getAddress());
+        if (bans != null && bans.isBanned(address, now)) {
+            droppedBanned.inc();
+            return;
+        }
         UdpRequest request;
         try {
             request = UdpCodec.decode(content.nioBuffer());
@@ -120,8 +132,6 @@ final class UdpHandler extends ChannelInboundHandlerAdapter {
             }
             return;
         }
-        long now = clock.millis();
-        byte[] address = PeerAddresses.canonical(sender.getAddress());
         switch (request) {
             case ConnectRequest c -> {
                 connects.inc();
@@ -133,8 +143,7 @@ final class UdpHandler extends ChannelInboundHandlerAdapter {
             }
             case UdpAnnounceRequest a -> {
                 if (!ids.isValid(a.connectionId(), address, now)) {
-                    badConnectionId.inc();
-                    sendError(ctx, sender, a.transactionId(), "invalid connection id", length);
+                    invalidId(ctx, sender, address, now, a.transactionId(), length);
                     return;
                 }
                 announces.inc();
@@ -142,14 +151,29 @@ final class UdpHandler extends ChannelInboundHandlerAdapter {
             }
             case UdpScrapeRequest s -> {
                 if (!ids.isValid(s.connectionId(), address, now)) {
-                    badConnectionId.inc();
-                    sendError(ctx, sender, s.transactionId(), "invalid connection id", length);
+                    invalidId(ctx, sender, address, now, s.transactionId(), length);
                     return;
                 }
                 scrapes.inc();
+                String refused = logic.checkScrape(AnnounceContext.Transport.UDP, "");
+                if (refused != null) {
+                    sendError(ctx, sender, s.transactionId(), refused, MAX_REPLY);
+                    return;
+                }
                 scrape(ctx, sender, s);
             }
         }
+    }
+
+    /** Answers an invalid connection ID (no larger than the request) and counts it towards a ban. */
+    private void invalidId(ChannelHandlerContext ctx, InetSocketAddress sender, byte[] address, long now, int txId,
+                           int length) {
+        badConnectionId.inc();
+        if (bans != null && bans.invalidId(address, now)) {
+            LOG.warn("banning {} for sending too many invalid connection IDs", sender.getAddress().getHostAddress());
+            return;
+        }
+        sendError(ctx, sender, txId, "invalid connection id", length);
     }
 
     private void announce(ChannelHandlerContext ctx, InetSocketAddress sender, byte[] address, UdpAnnounceRequest a) {
@@ -164,6 +188,7 @@ final class UdpHandler extends ChannelInboundHandlerAdapter {
         c.requestedNumWant = a.numWant();
         c.transportPeerCap = c.op.family == Family.V4 ? MAX_PEERS_V4 : MAX_PEERS_V6;
         c.path = a.urlData().length == 0 ? "" : new String(a.urlData(), StandardCharsets.ISO_8859_1);
+        c.clientAddress = address;
         String failure = logic.announce(c, sample);
         if (failure != null) {
             // Authenticated source (valid connection ID): the error may be longer than the request.
@@ -182,10 +207,16 @@ final class UdpHandler extends ChannelInboundHandlerAdapter {
         byte[][] hashes = s.infoHashes();
         int n = hashes.length;
         for (int i = 0; i < n; i++) {
-            logic.scrape(hashes[i], 0, scrape);
-            seeders[i] = clampInt(scrape.seeders());
-            completed[i] = clampInt(scrape.downloaded());
-            leechers[i] = clampInt(scrape.leechers());
+            if (logic.scrape(hashes[i], 0, scrape)) {
+                seeders[i] = clampInt(scrape.seeders());
+                completed[i] = clampInt(scrape.downloaded());
+                leechers[i] = clampInt(scrape.leechers());
+            } else {
+                // Hidden by a scrape policy; UDP answers are positional, so it reads as an unknown torrent.
+                seeders[i] = 0;
+                completed[i] = 0;
+                leechers[i] = 0;
+            }
         }
         int size = 8 + 12 * n;
         ByteBuf out = ctx.alloc().directBuffer(size);

@@ -1,0 +1,62 @@
+package dev.swarm.tracker.access;
+
+import dev.swarm.tracker.abuse.AnnounceRateLimit;
+import dev.swarm.tracker.config.TrackerConfig;
+import dev.swarm.tracker.logic.AnnounceObserver;
+import dev.swarm.tracker.logic.AnnouncePolicy;
+import dev.swarm.tracker.logic.ScrapePolicy;
+import dev.swarm.tracker.metrics.Metrics;
+import dev.swarm.tracker.registry.Registry;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The policy chain for a configuration, in the order the checks run: how often (rate limit), who (passkey), with
+ * what client (peer_id prefix), on which torrent (registered, info-hash list), doing what (may-download); then
+ * accounting after the store. Steps that the configuration does not need are left out.
+ *
+ * @param announce  the announce checks, in order
+ * @param observers what runs after an accepted announce (accounting in private mode)
+ * @param scrape    the scrape checks
+ */
+public record AccessChain(List<AnnouncePolicy> announce, List<AnnounceObserver> observers, List<ScrapePolicy> scrape) {
+
+    /**
+     * @param registry the registry; required in private mode
+     * @param list     the info-hash list, or null when none is configured
+     */
+    public static AccessChain of(TrackerConfig cfg, Registry registry, InfoHashList list, InstantSource clock,
+                                 Metrics metrics) {
+        boolean isPrivate = cfg.mode() == TrackerConfig.Mode.PRIVATE;
+        if (isPrivate && registry == null) {
+            throw new IllegalArgumentException("private mode needs the registry");
+        }
+        List<AnnouncePolicy> announce = new ArrayList<>();
+        List<AnnounceObserver> observers = new ArrayList<>();
+        List<ScrapePolicy> scrape = new ArrayList<>();
+        if (cfg.limits().announcesPerMinute() > 0) {
+            announce.add(new AnnounceRateLimit(cfg.limits(), clock, metrics));
+        }
+        if (isPrivate) {
+            announce.add(new PasskeyPolicy(registry));
+            scrape.add(new PrivateScrapePolicy(registry));
+        }
+        TrackerConfig.Access a = cfg.access();
+        if (ClientFilterPolicy.configured(a.clientAllow(), a.clientDeny())) {
+            announce.add(new ClientFilterPolicy(a.clientAllow(), a.clientDeny()));
+        }
+        if (isPrivate) {
+            announce.add(new RegisteredTorrentPolicy(registry));
+        }
+        if (list != null) {
+            announce.add(list);
+            scrape.add(list);
+        }
+        if (isPrivate) {
+            announce.add(new MayDownloadPolicy());
+            observers.add(new AccountingObserver(registry.accounting(), metrics));
+        }
+        return new AccessChain(List.copyOf(announce), List.copyOf(observers), List.copyOf(scrape));
+    }
+}

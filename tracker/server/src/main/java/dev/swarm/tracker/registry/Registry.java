@@ -1,0 +1,349 @@
+package dev.swarm.tracker.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.swarm.protocol.Hex;
+import dev.swarm.protocol.InfoHash;
+import dev.swarm.tracker.config.TrackerConfig;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Users, registered torrents and accounting, persisted in a {@link Journal} in one directory.
+ *
+ * <p>Reads (passkey and torrent look-ups on the announce path) are lock-free map reads of immutable records.
+ * Changes through the admin API are serialised, appended and fsynced before they return, so an acknowledged
+ * change survives a crash. Accounting is appended by {@link #flush()}, which the tracker calls every
+ * {@code registry.flush-interval}; {@link #flush()} also drops stale sessions and compacts the journal once it
+ * holds more than twice the live records (and at least {@link #COMPACT_MIN} records).
+ */
+public final class Registry implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Registry.class);
+    static final long COMPACT_MIN = 10_000;
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private final Journal journal;
+    private final InstantSource clock;
+    private final int maxUsers;
+    private final int maxTorrents;
+    private final Map<String, User> byName = new ConcurrentHashMap<>();
+    private final Map<String, User> byPasskey = new ConcurrentHashMap<>();
+    private final Map<InfoHash, Torrent> torrents = new ConcurrentHashMap<>();
+    private final Accounting accounting;
+    private final SecureRandom random = new SecureRandom();
+    private final Object writeLock = new Object();
+    private boolean closed;
+
+    private Registry(Journal journal, TrackerConfig.Registry cfg, Duration peerTimeout, InstantSource clock) {
+        this.journal = journal;
+        this.clock = clock;
+        this.maxUsers = cfg.maxUsers();
+        this.maxTorrents = cfg.maxTorrents();
+        this.accounting = new Accounting(cfg.maxAccounts(), cfg.maxSessions(), peerTimeout.toMillis());
+    }
+
+    /**
+     * Opens the registry in {@code cfg.dataDir()}, replaying its journal.
+     *
+     * @param peerTimeout sessions idle longer than this are dropped (see {@link Accounting})
+     * @throws RegistryException if the directory is locked by another process, unreadable or corrupt
+     */
+    public static Registry open(TrackerConfig.Registry cfg, Duration peerTimeout, InstantSource clock) {
+        Journal j = Journal.open(cfg.dataDir());
+        Registry r = new Registry(j, cfg, peerTimeout, clock);
+        long now = clock.millis();
+        long[] line = {0};
+        try {
+            j.replay(rec -> {
+                line[0]++;
+                r.apply(rec, now, line[0]);
+            });
+        } catch (RuntimeException e) {
+            j.close();
+            throw e;
+        }
+        LOG.info("registry {}: {} users, {} torrents, {} accounts, {} live sessions", cfg.dataDir(), r.byName.size(),
+                r.torrents.size(), r.accounting.accountCount(), r.accounting.sessionCount());
+        return r;
+    }
+
+    private void apply(JsonNode rec, long now, long n) {
+        String type = rec.path("type").asText();
+        try {
+            switch (type) {
+                case "user" -> {
+                    User u = new User(Accounting.requireText(rec, "name"), Accounting.requireText(rec, "passkey"),
+                            rec.path("enabled").asBoolean(true), rec.path("may_download").asBoolean(true));
+                    if (!User.validName(u.name()) || !User.validPasskey(u.passkey())) {
+                        throw new IllegalArgumentException("bad user name or passkey");
+                    }
+                    putUser(u);
+                }
+                case "user-removed" -> dropUser(Accounting.requireText(rec, "name"));
+                case "torrent" -> {
+                    InfoHash ih = InfoHash.fromHex(Accounting.requireText(rec, "info_hash"));
+                    torrents.put(ih, new Torrent(ih, rec.path("freeleech").asBoolean(false)));
+                }
+                case "torrent-removed" -> torrents.remove(InfoHash.fromHex(Accounting.requireText(rec, "info_hash")));
+                case "account", "session", "session-ended" -> accounting.load(rec, now);
+                default -> throw new IllegalArgumentException("unknown record type '" + type
+                        + "' (written by a newer tracker?)");
+            }
+        } catch (IllegalArgumentException e) {
+            throw new RegistryException(RegistryException.Kind.IO, "registry journal " + journal.file() + ", record "
+                    + n + ": " + e.getMessage());
+        }
+    }
+
+    private void putUser(User u) {
+        User old = byName.put(u.name(), u);
+        if (old != null) {
+            byPasskey.remove(old.passkey(), old);
+        }
+        byPasskey.put(u.passkey(), u);
+    }
+
+    private void dropUser(String name) {
+        User old = byName.remove(name);
+        if (old != null) {
+            byPasskey.remove(old.passkey(), old);
+        }
+    }
+
+    // ---- reads (any thread, lock-free) ----
+
+    /** The user with this passkey (enabled or not), or null. */
+    public User userByPasskey(String passkey) {
+        return passkey == null ? null : byPasskey.get(passkey);
+    }
+
+    public User user(String name) {
+        return name == null ? null : byName.get(name);
+    }
+
+    public int userCount() {
+        return byName.size();
+    }
+
+    public int torrentCount() {
+        return torrents.size();
+    }
+
+    /** All users, by name. */
+    public List<User> users() {
+        List<User> l = new ArrayList<>(byName.values());
+        l.sort(Comparator.comparing(User::name));
+        return l;
+    }
+
+    /** The registered torrent {@code infoHash[off..off+20)}, or null. */
+    public Torrent torrent(byte[] infoHash, int off) {
+        return torrents.get(InfoHash.of(infoHash, off));
+    }
+
+    public Torrent torrent(InfoHash infoHash) {
+        return torrents.get(infoHash);
+    }
+
+    /** All registered torrents, by info-hash. */
+    public List<Torrent> torrents() {
+        List<Torrent> l = new ArrayList<>(torrents.values());
+        l.sort(Comparator.comparing(Torrent::infoHash));
+        return l;
+    }
+
+    public Accounting accounting() {
+        return accounting;
+    }
+
+    // ---- changes (serialised, durable when they return) ----
+
+    /**
+     * Adds a user with a new random passkey.
+     *
+     * @throws RegistryException INVALID for a bad name, CONFLICT if it exists, FULL beyond {@code max-users}
+     */
+    public User addUser(String name, boolean enabled, boolean mayDownload) {
+        if (!User.validName(name)) {
+            throw new RegistryException(RegistryException.Kind.INVALID,
+                    "user name must be 1 to 64 characters of A-Z a-z 0-9 . _ -");
+        }
+        synchronized (writeLock) {
+            if (byName.containsKey(name)) {
+                throw new RegistryException(RegistryException.Kind.CONFLICT, "user '" + name + "' exists");
+            }
+            if (byName.size() >= maxUsers) {
+                throw new RegistryException(RegistryException.Kind.FULL, "registry.max-users (" + maxUsers + ") reached");
+            }
+            return commitUser(new User(name, newPasskey(), enabled, mayDownload));
+        }
+    }
+
+    /**
+     * Changes a user's flags; a null argument leaves that flag as it is.
+     *
+     * @throws RegistryException NOT_FOUND
+     */
+    public User updateUser(String name, Boolean enabled, Boolean mayDownload) {
+        synchronized (writeLock) {
+            User u = existing(name);
+            return commitUser(new User(u.name(), u.passkey(), enabled == null ? u.enabled() : enabled,
+                    mayDownload == null ? u.mayDownload() : mayDownload));
+        }
+    }
+
+    /** Gives the user a new random passkey; the old one stops working at once. */
+    public User rotatePasskey(String name) {
+        synchronized (writeLock) {
+            User u = existing(name);
+            return commitUser(new User(u.name(), newPasskey(), u.enabled(), u.mayDownload()));
+        }
+    }
+
+    /** Removes the user (the passkey stops working); the user's accounting is kept under the name. */
+    public void removeUser(String name) {
+        synchronized (writeLock) {
+            existing(name);
+            writeOne(NODES.objectNode().put("type", "user-removed").put("name", name));
+            dropUser(name);
+        }
+    }
+
+    /**
+     * Registers a torrent, or changes its freeleech flag.
+     *
+     * @return true if it was newly registered
+     * @throws RegistryException FULL beyond {@code max-torrents}
+     */
+    public boolean putTorrent(InfoHash infoHash, boolean freeleech) {
+        synchronized (writeLock) {
+            boolean isNew = !torrents.containsKey(infoHash);
+            if (isNew && torrents.size() >= maxTorrents) {
+                throw new RegistryException(RegistryException.Kind.FULL, "registry.max-torrents (" + maxTorrents + ") reached");
+            }
+            Torrent t = new Torrent(infoHash, freeleech);
+            writeOne(torrentRecord(t));
+            torrents.put(infoHash, t);
+            return isNew;
+        }
+    }
+
+    /** Unregisters a torrent: announces for it are refused from now on; its accounting is kept. */
+    public void removeTorrent(InfoHash infoHash) {
+        synchronized (writeLock) {
+            if (!torrents.containsKey(infoHash)) {
+                throw new RegistryException(RegistryException.Kind.NOT_FOUND, "torrent " + infoHash + " is not registered");
+            }
+            writeOne(NODES.objectNode().put("type", "torrent-removed").put("info_hash", infoHash.toHex()));
+            torrents.remove(infoHash);
+        }
+    }
+
+    private User existing(String name) {
+        User u = user(name);
+        if (u == null) {
+            throw new RegistryException(RegistryException.Kind.NOT_FOUND, "no user '" + name + "'");
+        }
+        return u;
+    }
+
+    private User commitUser(User u) {
+        writeOne(userRecord(u));
+        putUser(u);
+        return u;
+    }
+
+    private String newPasskey() {
+        byte[] b = new byte[16];
+        String pk;
+        do {
+            random.nextBytes(b);
+            pk = Hex.encode(b);
+        } while (byPasskey.containsKey(pk));
+        return pk;
+    }
+
+    private void writeOne(ObjectNode record) {
+        if (closed) {
+            throw new RegistryException(RegistryException.Kind.IO, "registry is closed");
+        }
+        journal.append(List.of(record));
+    }
+
+    private static ObjectNode userRecord(User u) {
+        return NODES.objectNode().put("type", "user").put("name", u.name()).put("passkey", u.passkey())
+                .put("enabled", u.enabled()).put("may_download", u.mayDownload());
+    }
+
+    private static ObjectNode torrentRecord(Torrent t) {
+        return NODES.objectNode().put("type", "torrent").put("info_hash", t.infoHash().toHex())
+                .put("freeleech", t.freeleech());
+    }
+
+    /**
+     * Appends the accounting changed since the last flush (fsynced), drops stale sessions, and compacts the
+     * journal when it has grown to more than twice the live records.
+     *
+     * @return accounting records written
+     */
+    public int flush() {
+        synchronized (writeLock) {
+            if (closed) {
+                return 0;
+            }
+            accounting.expire(clock.millis());
+            List<ObjectNode> batch = accounting.drainDirty();
+            journal.append(batch);
+            long live = (long) byName.size() + torrents.size() + accounting.accountCount() + accounting.sessionCount();
+            if (journal.records() > Math.max(COMPACT_MIN, 2 * live)) {
+                compact();
+            }
+            return batch.size();
+        }
+    }
+
+    /** Rewrites the journal as the current state (caller holds the write lock). */
+    void compact() {
+        long before = journal.records();
+        List<ObjectNode> state = new ArrayList<>();
+        byName.values().forEach(u -> state.add(userRecord(u)));
+        torrents.values().forEach(t -> state.add(torrentRecord(t)));
+        accounting.writeState(state::add);
+        journal.rewrite(state);
+        LOG.info("registry journal compacted: {} records → {}", before, state.size());
+    }
+
+    /** Flushes and compacts now, whatever the journal's size. */
+    void compactNow() {
+        synchronized (writeLock) {
+            accounting.expire(clock.millis());
+            journal.append(accounting.drainDirty());
+            compact();
+        }
+    }
+
+    /** Flushes the accounting and closes the journal. Idempotent. */
+    @Override
+    public void close() {
+        synchronized (writeLock) {
+            if (closed) {
+                return;
+            }
+            try {
+                journal.append(accounting.drainDirty());
+            } finally {
+                closed = true;
+                journal.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,181 @@
+package dev.swarm.tracker.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.swarm.protocol.AnnounceEvent;
+import dev.swarm.protocol.InfoHash;
+import dev.swarm.protocol.bencode.BDict;
+import dev.swarm.protocol.udp.AnnounceResponse;
+import dev.swarm.protocol.udp.ErrorResponse;
+import dev.swarm.protocol.udp.ScrapeResponse;
+import dev.swarm.protocol.udp.UdpResponse;
+import dev.swarm.tracker.Tracker;
+import dev.swarm.tracker.config.ConfigLoader;
+import dev.swarm.tracker.config.TrackerConfig;
+import dev.swarm.tracker.metrics.Metrics;
+import dev.swarm.tracker.registry.Registry;
+import dev.swarm.tracker.registry.User;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Private mode over real loopback sockets: passkeys in HTTP paths and BEP 41 URL data, refusals that carry a
+ * reason and nothing else (no peers, no counts), registered torrents only, seed-only users, private scrapes.
+ */
+class PrivateModeTest {
+    private static final long T0 = 1_800_000_000_000L;
+    private static final byte[] HASH = "private-torrent-0001".getBytes(StandardCharsets.ISO_8859_1);
+    private static final byte[] OTHER = "unregistered-torrent".getBytes(StandardCharsets.ISO_8859_1);
+
+    @TempDir
+    Path dir;
+    private final MutableClock clock = new MutableClock(T0);
+    private Tracker tracker;
+    private Registry registry;
+    private int port;
+    private User alice;
+    private User bob;
+
+    @BeforeEach
+    void start() throws Exception {
+        port = TestNet.freePort();
+        TrackerConfig cfg = ConfigLoader.load(null, Map.of(
+                "mode", "private",
+                "http.listen", "127.0.0.1:" + port, "udp.listen", "127.0.0.1:" + port,
+                "store.type", "heap", "store.data-dir", dir.toString()));
+        tracker = Tracker.start(cfg, clock, Metrics.NOOP);
+        registry = tracker.registry();
+        alice = registry.addUser("alice", true, true);
+        bob = registry.addUser("bob", true, true);
+        registry.putTorrent(InfoHash.of(HASH), false);
+    }
+
+    @AfterEach
+    void stop() {
+        tracker.close();
+    }
+
+    private static String peerId(int n) {
+        return String.format("-TT0001-%012d", n);
+    }
+
+    private String query(byte[] hash, int peerPort, long left) {
+        return "?info_hash=" + TestNet.percentEncode(hash) + "&peer_id=" + peerId(peerPort) + "&port=" + peerPort
+                + "&uploaded=0&downloaded=0&left=" + left + "&event=started";
+    }
+
+    private BDict httpAnnounce(String path, byte[] hash, int peerPort, long left) throws Exception {
+        return TestNet.getBencoded("http://127.0.0.1:" + port + path + query(hash, peerPort, left));
+    }
+
+    /** A refusal is a failure reason and nothing that tells about the swarm. */
+    private static void assertRefused(BDict reply, String reason) {
+        assertEquals(reason, reply.string("failure reason"), reply.toString());
+        assertEquals(1, reply.size(), "nothing but the failure reason: " + reply);
+    }
+
+    @Test
+    void httpAnnounceNeedsTheKnownPasskeyOfAnEnabledUser() throws Exception {
+        assertRefused(httpAnnounce("/announce", HASH, 7001, 0), "this is a private tracker: announce to /announce/<your passkey>");
+        assertRefused(httpAnnounce("/announce/", HASH, 7001, 0), "this is a private tracker: announce to /announce/<your passkey>");
+        assertRefused(httpAnnounce("/announce/0123456789abcdef0123456789abcdef", HASH, 7001, 0), "unknown passkey");
+        assertRefused(httpAnnounce("/announce/not-a-passkey", HASH, 7001, 0), "unknown passkey");
+        assertRefused(httpAnnounce("/announce/" + alice.passkey() + "/x", HASH, 7001, 0), "unknown passkey");
+
+        BDict seeded = httpAnnounce("/announce/" + alice.passkey(), HASH, 7001, 0);
+        assertNull(seeded.get("failure reason"), seeded.toString());
+        BDict leech = httpAnnounce("/announce/" + bob.passkey(), HASH, 7002, 100);
+        assertEquals(6, leech.bytes("peers").length, "bob gets alice");
+        assertEquals(1L, leech.integer("complete"));
+
+        registry.updateUser("bob", false, null);
+        assertRefused(httpAnnounce("/announce/" + bob.passkey(), HASH, 7002, 100), "account disabled");
+        registry.updateUser("bob", true, null);
+        String old = bob.passkey();
+        User rotated = registry.rotatePasskey("bob");
+        assertRefused(httpAnnounce("/announce/" + old, HASH, 7002, 100), "unknown passkey");
+        assertNull(httpAnnounce("/announce/" + rotated.passkey(), HASH, 7002, 100).get("failure reason"));
+        registry.removeUser("bob");
+        assertRefused(httpAnnounce("/announce/" + rotated.passkey(), HASH, 7002, 100), "unknown passkey");
+    }
+
+    @Test
+    void unregisteredTorrentsAreRefusedAndUnregisteringTakesEffect() throws Exception {
+        assertRefused(httpAnnounce("/announce/" + alice.passkey(), OTHER, 7001, 0), "torrent not registered with this tracker");
+        registry.putTorrent(InfoHash.of(OTHER), false);
+        assertNull(httpAnnounce("/announce/" + alice.passkey(), OTHER, 7001, 0).get("failure reason"));
+        registry.removeTorrent(InfoHash.of(OTHER));
+        assertRefused(httpAnnounce("/announce/" + alice.passkey(), OTHER, 7001, 0), "torrent not registered with this tracker");
+    }
+
+    @Test
+    void aUserWhoMayNotDownloadMaySeedOnly() throws Exception {
+        registry.updateUser("alice", null, false);
+        assertRefused(httpAnnounce("/announce/" + alice.passkey(), HASH, 7001, 5), "your account may not download (seeding only)");
+        assertNull(httpAnnounce("/announce/" + alice.passkey(), HASH, 7001, 0).get("failure reason"));
+    }
+
+    @Test
+    void udpPasskeyComesFromBep41UrlData() throws Exception {
+        try (UdpTestClient c = new UdpTestClient(port)) {
+            byte[] pid = peerId(1).getBytes(StandardCharsets.ISO_8859_1);
+            UdpResponse none = c.announce(HASH, pid, 0, 0, 0, AnnounceEvent.STARTED, 7001, null);
+            assertEquals("this is a private tracker: announce to /announce/<your passkey>", ((ErrorResponse) none).message());
+            UdpResponse otherForm = c.announce(HASH, pid, 0, 0, 0, AnnounceEvent.STARTED, 7001, "/" + alice.passkey() + "/announce");
+            assertTrue(otherForm instanceof ErrorResponse, "only the /announce/<passkey> form is understood");
+            UdpResponse wrong = c.announce(HASH, pid, 0, 0, 0, AnnounceEvent.STARTED, 7001, "/announce/0123456789abcdef0123456789abcdef");
+            assertEquals("unknown passkey", ((ErrorResponse) wrong).message());
+            UdpResponse unregistered = c.announce(OTHER, pid, 0, 0, 0, AnnounceEvent.STARTED, 7001, "/announce/" + alice.passkey());
+            assertEquals("torrent not registered with this tracker", ((ErrorResponse) unregistered).message());
+
+            UdpResponse seeder = c.announce(HASH, pid, 0, 0, 0, AnnounceEvent.STARTED, 7001, "/announce/" + alice.passkey());
+            assertTrue(seeder instanceof AnnounceResponse, seeder.toString());
+            byte[] pid2 = peerId(2).getBytes(StandardCharsets.ISO_8859_1);
+            // A query after the passkey (some clients append one) is ignored.
+            AnnounceResponse leecher = (AnnounceResponse) c.announce(HASH, pid2, 0, 100, 0, AnnounceEvent.STARTED, 7002,
+                    "/announce/" + bob.passkey() + "?x=1");
+            assertEquals(1, leecher.seeders());
+            assertEquals(6, leecher.peers().length);
+
+            ErrorResponse scrape = (ErrorResponse) c.scrape(HASH);
+            assertTrue(scrape.message().contains("scrape over HTTP"), scrape.message());
+        }
+    }
+
+    @Test
+    void httpScrapeNeedsAPasskeyAndShowsRegisteredTorrentsOnly() throws Exception {
+        httpAnnounce("/announce/" + alice.passkey(), HASH, 7001, 0);
+        String q = "?info_hash=" + TestNet.percentEncode(HASH) + "&info_hash=" + TestNet.percentEncode(OTHER);
+        assertRefused(TestNet.getBencoded("http://127.0.0.1:" + port + "/scrape" + q),
+                "this is a private tracker: announce to /announce/<your passkey>");
+        assertRefused(TestNet.getBencoded("http://127.0.0.1:" + port + "/scrape/0123456789abcdef0123456789abcdef" + q),
+                "unknown passkey");
+        BDict files = TestNet.getBencoded("http://127.0.0.1:" + port + "/scrape/" + bob.passkey() + q).dict("files");
+        assertEquals(1, files.size(), "the unregistered torrent is left out: " + files);
+        BDict counts = files.dict(new String(HASH, StandardCharsets.ISO_8859_1));
+        assertNotNull(counts);
+        assertEquals(1L, counts.integer("complete"));
+        assertFalse(files.containsKey(new String(OTHER, StandardCharsets.ISO_8859_1)));
+    }
+
+    @Test
+    void publicModeIgnoresThePathAsBefore() throws Exception {
+        tracker.close();
+        TrackerConfig cfg = ConfigLoader.load(null, Map.of(
+                "http.listen", "127.0.0.1:" + port, "udp.listen", "127.0.0.1:" + port,
+                "store.type", "heap", "store.data-dir", dir.resolve("public").toString()));
+        tracker = Tracker.start(cfg, clock, Metrics.NOOP);
+        assertNull(tracker.registry(), "no registry without private mode or the admin API");
+        assertNull(httpAnnounce("/announce/anything", OTHER, 7001, 0).get("failure reason"));
+        assertNull(httpAnnounce("/announce", OTHER, 7002, 0).get("failure reason"));
+    }
+}

@@ -1,0 +1,117 @@
+package dev.swarm.tracker.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.swarm.protocol.bencode.BDict;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The packaged tracker in private mode as an operator runs it: the admin token from TRACKER_ADMIN_TOKEN, --mode and
+ * --admin flags, and a SIGKILL after the accounting flush: users, torrents, accounting and the session baseline are
+ * all there after the restart, and the token is never in the log.
+ */
+class PrivateTrackerProcessIT {
+    private static final Path RUN = Path.of("../../scripts/run").toAbsolutePath().normalize();
+    private static final String HASH_HEX = "c0c1c2c3c4c5c6c7c8c9d0d1d2d3d4d5d6d7d8d9";
+
+    @TempDir
+    Path dir;
+
+    private Process start(int port, int adminPort) throws IOException {
+        Path cfg = dir.resolve("private.yaml");
+        Files.writeString(cfg, "registry:\n  flush-interval: 200ms\n");
+        List<String> cmd = new ArrayList<>(List.of("bash", RUN.toString(), "--config", cfg.toString(),
+                "--mode", "private", "--admin", "127.0.0.1:" + adminPort,
+                "--http", "127.0.0.1:" + port, "--udp", "off", "--data-dir", dir.resolve("data").toString()));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve("stderr.log").toFile()));
+        pb.environment().put("SWARM_NO_BUILD", "1");
+        pb.environment().put("TRACKER_ADMIN_TOKEN", AdminApiTest.TOKEN);
+        return pb.start();
+    }
+
+    private String awaitReady(Process p) throws Exception {
+        BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            String line = r.readLine();
+            if (line == null) {
+                break;
+            }
+            if (line.startsWith("tracker ready")) {
+                return line;
+            }
+        }
+        throw new AssertionError("tracker did not become ready: " + Files.readString(dir.resolve("stderr.log")));
+    }
+
+    private static AdminApiTest.Reply admin(int adminPort, String method, String path, String body) throws Exception {
+        return AdminApiTest.call(adminPort, method, path, body, "Bearer " + AdminApiTest.TOKEN);
+    }
+
+    private static void announce(int port, String passkey, long uploaded, String event) throws Exception {
+        BDict r = TestNet.getBencoded("http://127.0.0.1:" + port + "/announce/" + passkey + "?info_hash="
+                + HASH_HEX.replaceAll("(..)", "%$1") + "&peer_id=-TT0001-000000000001&port=7001&uploaded=" + uploaded
+                + "&downloaded=0&left=0" + (event == null ? "" : "&event=" + event));
+        assertNull(r.get("failure reason"), r.toString());
+    }
+
+    private static long uploaded(int adminPort) throws Exception {
+        JsonNode rows = admin(adminPort, "GET", "/accounting?user=alice", null).body();
+        return rows.size() == 0 ? -1 : rows.get(0).get("uploaded").asLong();
+    }
+
+    @Test
+    void accountingSurvivesAKillAfterTheFlush() throws Exception {
+        int port = TestNet.freePort();
+        int adminPort = TestNet.freePort();
+        Path journal = dir.resolve("data/registry/registry.jsonl");
+        Process p = start(port, adminPort);
+        String passkey;
+        try {
+            String ready = awaitReady(p);
+            assertTrue(ready.contains("admin=127.0.0.1:" + adminPort), ready);
+            assertEquals(401, AdminApiTest.call(adminPort, "GET", "/users", null, null).status());
+            passkey = admin(adminPort, "POST", "/users", "{\"name\":\"alice\"}").body().get("passkey").asText();
+            assertEquals(201, admin(adminPort, "PUT", "/torrents/" + HASH_HEX, null).status());
+            announce(port, passkey, 0, "started");
+            announce(port, passkey, 1000, null);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (!(Files.exists(journal) && Files.readString(journal).contains("\"uploaded\":1000"))
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(50); // polling a file the tracker flushes every 200 ms, bounded by the deadline
+            }
+            assertTrue(Files.readString(journal).contains("\"uploaded\":1000"), "flushed within 20 s");
+        } finally {
+            p.destroyForcibly(); // SIGKILL: no clean shutdown, no last flush
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        }
+
+        Process again = start(port, adminPort);
+        try {
+            awaitReady(again);
+            assertEquals(passkey, admin(adminPort, "GET", "/users/alice", null).body().get("passkey").asText());
+            assertEquals(200, admin(adminPort, "GET", "/torrents/" + HASH_HEX, null).status());
+            assertEquals(1000, uploaded(adminPort));
+            announce(port, passkey, 1500, null);
+            assertEquals(1500, uploaded(adminPort), "the session baseline survived the kill too");
+        } finally {
+            again.destroy();
+            assertTrue(again.waitFor(30, TimeUnit.SECONDS));
+        }
+        assertFalse(Files.readString(dir.resolve("stderr.log")).contains(AdminApiTest.TOKEN), "the token is not logged");
+    }
+}
