@@ -39,7 +39,7 @@ public final class Hex {
     }
 
     /** The value of an ASCII hex digit of either case, or -1. */
-    static int digit(int c) {
+    public static int digit(int c) {
         if (c >= '0' && c <= '9') {
             return c - '0';
         }

@@ -1,8 +1,5 @@
 package dev.swarm.protocol;
 
-import java.util.Arrays;
-import java.util.Objects;
-
 /**
  * A 20-byte info-hash: the SHA-1 of a torrent's bencoded {@code info} dictionary (BEP 3); for a v2
  * or hybrid torrent also the SHA-256 truncated to 20 bytes (BEP 52).
@@ -10,17 +7,10 @@ import java.util.Objects;
  * <p>Immutable: the factories copy their input and {@link #bytes()} returns a copy. Equality is by
  * content; ordering compares the bytes as unsigned values, the order bencode uses for dictionary keys.
  */
-public final class InfoHash implements Comparable<InfoHash> {
-
-    /** The length in bytes. */
-    public static final int LENGTH = 20;
-
-    private final byte[] bytes;
-    private final int hash;
+public final class InfoHash extends Bytes20 implements Comparable<InfoHash> {
 
     private InfoHash(byte[] bytes) {
-        this.bytes = bytes;
-        this.hash = Arrays.hashCode(bytes);
+        super(bytes);
     }
 
     /**
@@ -29,10 +19,7 @@ public final class InfoHash implements Comparable<InfoHash> {
      * @throws IllegalArgumentException if {@code b} is null or not {@value #LENGTH} bytes long
      */
     public static InfoHash of(byte[] b) {
-        if (b == null || b.length != LENGTH) {
-            throw new IllegalArgumentException("info-hash must be " + LENGTH + " bytes");
-        }
-        return new InfoHash(b.clone());
+        return new InfoHash(copyExact(b, "info-hash"));
     }
 
     /**
@@ -41,8 +28,7 @@ public final class InfoHash implements Comparable<InfoHash> {
      * @throws IndexOutOfBoundsException if fewer than {@value #LENGTH} bytes are available
      */
     public static InfoHash of(byte[] b, int off) {
-        Objects.checkFromIndexSize(off, LENGTH, b.length);
-        return new InfoHash(Arrays.copyOfRange(b, off, off + LENGTH));
+        return new InfoHash(copyAt(b, off));
     }
 
     /**
@@ -54,44 +40,8 @@ public final class InfoHash implements Comparable<InfoHash> {
         return new InfoHash(Hex.decode(hex, LENGTH, "info-hash"));
     }
 
-    /** Lower-case hex, 40 characters. */
-    public String toHex() {
-        return Hex.encode(bytes);
-    }
-
-    /** A copy of the 20 bytes. */
-    public byte[] bytes() {
-        return bytes.clone();
-    }
-
-    /** Copies the 20 bytes into {@code dst} at {@code off}. */
-    public void copyTo(byte[] dst, int off) {
-        System.arraycopy(bytes, 0, dst, off, LENGTH);
-    }
-
-    /** Whether the 20 bytes at {@code off} in {@code b} equal this value. */
-    public boolean contentEquals(byte[] b, int off) {
-        return Arrays.equals(bytes, 0, LENGTH, b, off, off + LENGTH);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof InfoHash other && hash == other.hash && Arrays.equals(bytes, other.bytes);
-    }
-
-    @Override
-    public int hashCode() {
-        return hash;
-    }
-
     @Override
     public int compareTo(InfoHash o) {
-        return Arrays.compareUnsigned(bytes, o.bytes);
-    }
-
-    /** The hex form. */
-    @Override
-    public String toString() {
-        return toHex();
+        return compareBytes(o);
     }
 }

@@ -1,6 +1,7 @@
 package dev.swarm.protocol.http;
 
 import dev.swarm.protocol.AnnounceEvent;
+import dev.swarm.protocol.Hex;
 import dev.swarm.protocol.ProtocolException;
 
 import java.nio.charset.StandardCharsets;
@@ -234,8 +235,8 @@ public final class HttpQueryParser {
                 if (to - i < 3) {
                     return -1;
                 }
-                int hi = hexDigit(src[i + 1]);
-                int lo = hexDigit(src[i + 2]);
+                int hi = Hex.digit(src[i + 1]);
+                int lo = Hex.digit(src[i + 2]);
                 if ((hi | lo) < 0) {
                     return -1;
                 }
@@ -374,19 +375,6 @@ public final class HttpQueryParser {
             }
         }
         return to;
-    }
-
-    private static int hexDigit(byte c) {
-        if (c >= '0' && c <= '9') {
-            return c - '0';
-        }
-        if (c >= 'a' && c <= 'f') {
-            return c - 'a' + 10;
-        }
-        if (c >= 'A' && c <= 'F') {
-            return c - 'A' + 10;
-        }
-        return -1;
     }
 
     private static byte[][] ascii(String... names) {

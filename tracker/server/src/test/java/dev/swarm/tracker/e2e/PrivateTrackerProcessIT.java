@@ -7,14 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.swarm.protocol.bencode.BDict;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,7 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
  * all there after the restart, and the token is never in the log.
  */
 class PrivateTrackerProcessIT {
-    private static final Path RUN = Path.of("../../scripts/run").toAbsolutePath().normalize();
     private static final String HASH_HEX = "c0c1c2c3c4c5c6c7c8c9d0d1d2d3d4d5d6d7d8d9";
 
     @TempDir
@@ -34,28 +29,13 @@ class PrivateTrackerProcessIT {
     private Process start(int port, int adminPort) throws IOException {
         Path cfg = dir.resolve("private.yaml");
         Files.writeString(cfg, "registry:\n  flush-interval: 200ms\n");
-        List<String> cmd = new ArrayList<>(List.of("bash", RUN.toString(), "--config", cfg.toString(),
-                "--mode", "private", "--admin", "127.0.0.1:" + adminPort,
-                "--http", "127.0.0.1:" + port, "--udp", "off", "--data-dir", dir.resolve("data").toString()));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve("stderr.log").toFile()));
-        pb.environment().put("SWARM_NO_BUILD", "1");
-        pb.environment().put("TRACKER_ADMIN_TOKEN", AdminApiTest.TOKEN);
-        return pb.start();
+        return ScriptRun.start(dir.resolve("stderr.log"), Map.of("TRACKER_ADMIN_TOKEN", AdminApiTest.TOKEN),
+                "--config", cfg.toString(), "--mode", "private", "--admin", "127.0.0.1:" + adminPort,
+                "--http", "127.0.0.1:" + port, "--udp", "off", "--data-dir", dir.resolve("data").toString());
     }
 
     private String awaitReady(Process p) throws Exception {
-        BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            String line = r.readLine();
-            if (line == null) {
-                break;
-            }
-            if (line.startsWith("tracker ready")) {
-                return line;
-            }
-        }
-        throw new AssertionError("tracker did not become ready: " + Files.readString(dir.resolve("stderr.log")));
+        return ScriptRun.awaitReady(p, dir.resolve("stderr.log"));
     }
 
     private static AdminApiTest.Reply admin(int adminPort, String method, String path, String body) throws Exception {

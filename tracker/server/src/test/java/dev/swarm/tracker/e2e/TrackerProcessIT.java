@@ -5,14 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.swarm.protocol.bencode.BDict;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,34 +19,17 @@ import org.junit.jupiter.api.io.TempDir;
  * the store closed, peers still there after a restart, configuration errors named, the default config printed.
  */
 class TrackerProcessIT {
-    private static final Path RUN = Path.of("../../scripts/run").toAbsolutePath().normalize();
     private static final byte[] HASH = "restart-test-hash-01".getBytes(StandardCharsets.ISO_8859_1);
 
     @TempDir
     Path dir;
 
     private Process start(String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of("bash", RUN.toString()));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(dir.resolve("stderr.log").toFile());
-        pb.environment().put("SWARM_NO_BUILD", "1");
-        return pb.start();
+        return ScriptRun.start(dir.resolve("stderr.log"), Map.of(), args);
     }
 
-    /** Waits (bounded) for the "tracker ready" line on stdout. */
     private static String awaitReady(Process p, Path stderr) throws Exception {
-        BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            String line = r.readLine();
-            if (line == null) {
-                break;
-            }
-            if (line.startsWith("tracker ready")) {
-                return line;
-            }
-        }
-        throw new AssertionError("tracker did not become ready: " + Files.readString(stderr));
+        return ScriptRun.awaitReady(p, stderr);
     }
 
     /** Even peer ports are seeders (left=0), odd ones leechers, unless the event is completed. */
