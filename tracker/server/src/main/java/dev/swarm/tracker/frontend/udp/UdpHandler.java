@@ -139,7 +139,7 @@ final class UdpHandler extends ChannelInboundHandlerAdapter {
                 ByteBuffer nio = out.nioBuffer(0, 16);
                 UdpCodec.writeConnect(nio, c.transactionId(), ids.issue(address, now));
                 out.writerIndex(nio.position());
-                ctx.write(new DatagramPacket(out, sender));
+                ctx.write(new DatagramPacket(out, sender), ctx.voidPromise());
             }
             case UdpAnnounceRequest a -> {
                 if (!ids.isValid(a.connectionId(), address, now)) {
@@ -200,7 +200,7 @@ final class UdpHandler extends ChannelInboundHandlerAdapter {
         UdpCodec.writeAnnounce(nio, a.transactionId(), logic.intervalSeconds(), sample.leechers(), sample.seeders(),
                 sample.peers(), 0, sample.bytes());
         out.writerIndex(nio.position());
-        ctx.write(new DatagramPacket(out, sender));
+        ctx.write(new DatagramPacket(out, sender), ctx.voidPromise());
     }
 
     private void scrape(ChannelHandlerContext ctx, InetSocketAddress sender, UdpScrapeRequest s) {
@@ -223,7 +223,7 @@ final class UdpHandler extends ChannelInboundHandlerAdapter {
         ByteBuffer nio = out.nioBuffer(0, size);
         UdpCodec.writeScrape(nio, s.transactionId(), n, seeders, completed, leechers);
         out.writerIndex(nio.position());
-        ctx.write(new DatagramPacket(out, sender));
+        ctx.write(new DatagramPacket(out, sender), ctx.voidPromise());
     }
 
     private void sendError(ChannelHandlerContext ctx, InetSocketAddress sender, int txId, String message, int maxBytes) {
@@ -237,7 +237,7 @@ final class UdpHandler extends ChannelInboundHandlerAdapter {
         ByteBuffer nio = out.nioBuffer(0, cap);
         UdpCodec.writeError(nio, txId, message, cap);
         out.writerIndex(nio.position());
-        ctx.write(new DatagramPacket(out, sender));
+        ctx.write(new DatagramPacket(out, sender), ctx.voidPromise());
     }
 
     private static int clampInt(long v) {
