@@ -71,3 +71,22 @@ build_if_needed() {
   echo "building (mvn package, tests skipped)..." >&2
   (cd "$SWARM_ROOT" && mvn -B -q -DskipTests package) >&2 || { echo "error: build failed" >&2; return 1; }
 }
+
+# JVM start-up cache for a jar, so a restart serves again sooner (class loading and linking dominate start-up):
+# JDK 25+: an AOT cache (JEP 483/514) written at the exit of the first run after a build, used by later runs;
+# JDK 19-24: an auto-created CDS archive. Kept beside the jar (target/), so a rebuild makes a new one.
+# SWARM_NO_AOT=1 turns it off.
+startup_cache_flags() {
+  local jar="$1" base="${1%.jar}"
+  [ "${SWARM_NO_AOT:-0}" = 1 ] && return 0
+  if [ "${JAVA_FEATURE:-0}" -ge 25 ]; then
+    if [ -f "$base.aot" ] && [ "$base.aot" -nt "$jar" ]; then
+      echo "-XX:AOTCache=$base.aot"
+    elif [ -w "$(dirname "$jar")" ]; then
+      echo "-XX:AOTCacheOutput=$base.aot"
+    fi
+  elif [ "${JAVA_FEATURE:-0}" -ge 19 ] && [ -w "$(dirname "$jar")" ]; then
+    echo "-XX:+AutoCreateSharedArchive"
+    echo "-XX:SharedArchiveFile=$base.jsa"
+  fi
+}
