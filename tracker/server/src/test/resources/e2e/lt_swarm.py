@@ -7,6 +7,9 @@ Modes:
              closes (or --timeout passes), then exits.
   seed       creates the torrent, seeds it, prints "READY <info-hash hex> <torrent file>" and keeps seeding until stdin
              closes or --timeout passes (for driving another client, e.g. aria2c, against it).
+  make       only creates the payload (WORKDIR/seed/payload.bin) and the torrent; prints "MADE <info-hash hex> <torrent>".
+  leech      downloads --torrent into WORKDIR/leech from whatever peers the tracker gives; prints one JSON line, then
+             stays in the swarm until stdin closes (or --timeout passes).
 
 Every wait has a deadline; the script always ends by itself.
 """
@@ -154,20 +157,44 @@ def wait_stdin_closed(timeout, tick):
         tick()
 
 
+def make(args):
+    tpath, _ = make_torrent(args.workdir, args.size, args.tracker)
+    print('MADE %s %s' % (str(lt.torrent_info(tpath).info_hash()), tpath), flush=True)
+    return 0
+
+
+def leech(args):
+    ses = session(args.leech_port)
+    log = []
+    dst = os.path.join(args.workdir, 'leech')
+    os.makedirs(dst, exist_ok=True)
+    h = add(ses, args.torrent, dst)
+    t0 = time.time()
+    finished = wait_for(lambda: h.status().is_seeding, [('leecher', ses)], log, args.timeout)
+    print(json.dumps({
+        'finished': finished, 'seconds': round(time.time() - t0, 3),
+        'tracker_replies': [{'who': e['who'], 'num_peers': e['num_peers']} for e in seen(log, 'tracker_reply_alert')],
+        'tracker_errors': [{'who': e['who'], 'msg': e['msg']} for e in seen(log, 'tracker_error_alert')],
+    }), flush=True)
+    wait_stdin_closed(args.timeout, lambda: drain(ses, log, 'leecher'))
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument('mode', choices=['swarm', 'seed'])
-    ap.add_argument('--tracker', required=True)
+    ap.add_argument('mode', choices=['swarm', 'seed', 'make', 'leech'])
+    ap.add_argument('--tracker', default='')
+    ap.add_argument('--torrent', default='')
     ap.add_argument('--workdir', required=True)
     ap.add_argument('--size', type=int, default=256 * 1024)
-    ap.add_argument('--seed-port', type=int, required=True)
+    ap.add_argument('--seed-port', type=int, default=0)
     ap.add_argument('--leech-port', type=int, default=0)
     ap.add_argument('--timeout', type=float, default=60)
     args = ap.parse_args()
     if args.mode == 'swarm':
         swarm(args)
         return 0
-    return seed(args)
+    return {'seed': seed, 'make': make, 'leech': leech}[args.mode](args)
 
 
 if __name__ == '__main__':

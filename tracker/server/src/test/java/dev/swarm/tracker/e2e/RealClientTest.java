@@ -189,4 +189,76 @@ class RealClientTest {
             }
         }
     }
+
+    /** Reads stdout lines (bounded) until one starts with {@code prefix}. */
+    private static String readLineStartingWith(Process p, String prefix, Path errLog) throws IOException {
+        BufferedReader lines = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        for (int i = 0; i < 100; i++) {
+            String line = lines.readLine();
+            if (line == null) {
+                break;
+            }
+            if (line.startsWith(prefix)) {
+                return line;
+            }
+        }
+        throw new AssertionError("no '" + prefix + "' line: " + Files.readString(errLog));
+    }
+
+    /**
+     * Transmission 3.00 seeds, a libtorrent leecher downloads from it: Transmission will not dial 127.x peers it
+     * learns from a tracker, but it accepts them, so the leecher must find it through our tracker and connect to it.
+     */
+    @Test
+    void libtorrentLeecherDownloadsFromATransmissionSeederFoundThroughTheTracker() throws Exception {
+        requireTool("transmission-cli", "--version");
+        Path work = dir.resolve("tr");
+        Path config = work.resolve("transmission-config");
+        Files.createDirectories(config);
+        // Loopback only: no DHT, LPD, PEX, uTP or port mapping, and bound to 127.0.0.1.
+        Files.writeString(config.resolve("settings.json"), """
+                {"dht-enabled": false, "lpd-enabled": false, "pex-enabled": false, "utp-enabled": false,
+                 "port-forwarding-enabled": false, "bind-address-ipv4": "127.0.0.1", "bind-address-ipv6": "::1",
+                 "blocklist-enabled": false, "encryption": 0, "ratio-limit-enabled": false}
+                """);
+        String url = "http://127.0.0.1:" + port + "/announce";
+        Process make = new ProcessBuilder(PYTHON, SCRIPT.toString(), "make", "--tracker", url, "--workdir", work.toString())
+                .redirectError(work.resolve("make.err").toFile()).start();
+        String made = readLineStartingWith(make, "MADE ", work.resolve("make.err"));
+        assertTrue(make.waitFor(60, TimeUnit.SECONDS) && make.exitValue() == 0);
+        String infoHash = made.split(" ")[1];
+        Path torrent = Path.of(made.split(" ")[2]);
+
+        Process transmission = new ProcessBuilder("transmission-cli", "-g", config.toString(), "-w", work.resolve("seed").toString(),
+                "-p", "" + TestNet.freePort(), "-et", torrent.toString())
+                .redirectErrorStream(true).redirectOutput(work.resolve("transmission.log").toFile()).start();
+        Process leecher = null;
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (httpScrape(infoHash).integer("complete") != 1L) {
+                assertTrue(System.nanoTime() < deadline, "Transmission announced itself as a seeder: "
+                        + Files.readString(work.resolve("transmission.log")));
+                Thread.sleep(100);
+            }
+            leecher = new ProcessBuilder(PYTHON, SCRIPT.toString(), "leech", "--torrent", torrent.toString(),
+                    "--workdir", work.toString(), "--leech-port", "" + TestNet.freePort(), "--timeout", "60")
+                    .redirectError(work.resolve("leech.err").toFile()).start();
+            JsonNode r = JSON.readTree(readLineStartingWith(leecher, "{", work.resolve("leech.err")));
+            assertTrue(r.get("finished").asBoolean(), "libtorrent finished from Transmission: " + r
+                    + " / " + Files.readString(work.resolve("transmission.log")));
+            assertEquals(0, r.get("tracker_errors").size(), r.toString());
+            assertEquals(-1, Files.mismatch(work.resolve("seed/payload.bin"), work.resolve("leech/payload.bin")));
+            BDict files = httpScrape(infoHash);
+            assertEquals(2L, files.integer("complete"), "both seed now");
+            assertEquals(1L, files.integer("downloaded"));
+        } finally {
+            if (leecher != null) {
+                finish(leecher);
+            }
+            transmission.destroy();
+            if (!transmission.waitFor(20, TimeUnit.SECONDS)) {
+                transmission.destroyForcibly();
+            }
+        }
+    }
 }
