@@ -5,6 +5,7 @@ import dev.swarm.tracker.config.TrackerConfig;
 import dev.swarm.tracker.logic.TrackerLogic;
 import dev.swarm.tracker.metrics.Metrics;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -81,6 +82,9 @@ public final class UdpFrontend implements AutoCloseable {
                         .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
                         .option(ChannelOption.SO_RCVBUF, cfg.receiveBuffer())
                         .option(ChannelOption.SO_SNDBUF, cfg.receiveBuffer())
+                        // The pooled allocator also pools the 64 KiB receive batches, which Netty 4.2's default
+                        // adaptive allocator hands out unpooled (allocated, zeroed and freed per read).
+                        .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                         .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(epoll ? MAX_DATAGRAM * BATCH : MAX_DATAGRAM))
                         .handler(new ChannelInitializer<Channel>() {
                             @Override
