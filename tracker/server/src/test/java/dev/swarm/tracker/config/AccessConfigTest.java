@@ -3,31 +3,16 @@ package dev.swarm.tracker.config;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The keys of private and access-controlled tracking: mode, registry, admin, access lists, proxies, limits. */
-class AccessConfigTest {
-    @TempDir
-    Path dir;
-
-    private TrackerConfig load(String yaml) throws IOException {
-        Path f = dir.resolve("t.yaml");
-        Files.writeString(f, yaml);
-        return ConfigLoader.load(f, Map.of());
-    }
-
-    private String error(String yaml) {
-        return assertThrows(ConfigException.class, () -> load(yaml)).getMessage();
-    }
+class AccessConfigTest extends ConfigFileTestBase {
 
     @Test
     void defaultsArePublicWithEverythingOff() {

@@ -12,21 +12,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class ConfigLoaderTest {
-    @TempDir
-    Path dir;
-
-    private TrackerConfig load(String yaml) throws IOException {
-        Path f = dir.resolve("t.yaml");
-        Files.writeString(f, yaml);
-        return ConfigLoader.load(f, Map.of());
-    }
-
-    private String error(String yaml) {
-        return assertThrows(ConfigException.class, () -> load(yaml)).getMessage();
-    }
+class ConfigLoaderTest extends ConfigFileTestBase {
 
     @Test
     void defaultsAreTheDocumentedValues() {
