@@ -91,16 +91,17 @@ public final class TrackerLogic {
         ctx.op.numWant = numWant(ctx.requestedNumWant, ctx.transportPeerCap);
         long now = clock.millis();
         store.announce(ctx.op, now, out);
-        for (AnnounceObserver o : observers) {
-            o.accepted(ctx, now);
-        }
         Outcome o = out.outcome();
         if (o == Outcome.TOO_MANY_SWARMS) {
+            // Refused: the client gets a failure reason, so the announce is not accounted either.
             refusedTooManySwarms.inc();
             return "tracker is full: too many torrents";
         }
         if (o == Outcome.SWARM_FULL) {
             refusedSwarmFull.inc();
+        }
+        for (AnnounceObserver observer : observers) {
+            observer.accepted(ctx, now);
         }
         return null;
     }
