@@ -89,9 +89,7 @@ class RealClientTest {
     }
 
     private JsonNode report(Process p) throws Exception {
-        String line = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)).readLine();
-        assertTrue(line != null && line.startsWith("{"), "driver report: " + line + " / " + Files.readString(dir.resolve("swarm.err")));
-        return JSON.readTree(line);
+        return JSON.readTree(readLineStartingWith(p, "{", dir.resolve("swarm.err")));
     }
 
     private static void finish(Process p) throws Exception {
@@ -157,9 +155,7 @@ class RealClientTest {
                 .redirectError(work.resolve("seed.err").toFile())
                 .start();
         try {
-            BufferedReader lines = new BufferedReader(new InputStreamReader(seeder.getInputStream(), StandardCharsets.UTF_8));
-            String ready = lines.readLine();
-            assertTrue(ready != null && ready.startsWith("READY "), "seeder: " + ready + " / " + Files.readString(work.resolve("seed.err")));
+            String ready = readLineStartingWith(seeder, "READY ", work.resolve("seed.err"));
             String[] parts = ready.split(" ");
             String infoHash = parts[1];
             Path torrent = Path.of(parts[2]);
@@ -190,19 +186,11 @@ class RealClientTest {
         }
     }
 
-    /** Reads stdout lines (bounded) until one starts with {@code prefix}. */
+    /** The first stdout line of a driver process, which must start with {@code prefix}. */
     private static String readLineStartingWith(Process p, String prefix, Path errLog) throws IOException {
-        BufferedReader lines = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        for (int i = 0; i < 100; i++) {
-            String line = lines.readLine();
-            if (line == null) {
-                break;
-            }
-            if (line.startsWith(prefix)) {
-                return line;
-            }
-        }
-        throw new AssertionError("no '" + prefix + "' line: " + Files.readString(errLog));
+        String line = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)).readLine();
+        assertTrue(line != null && line.startsWith(prefix), "expected '" + prefix + "...', got: " + line + " / " + Files.readString(errLog));
+        return line;
     }
 
     /**
