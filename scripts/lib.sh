@@ -6,8 +6,12 @@ MIN_JAVA=21
 
 _java_feature() {  # prints the feature release of the JDK home $1, or nothing
   # The JDK's `release` file says it without starting a JVM (which costs 0.1-0.2 s per candidate).
-  local v
-  v=$(sed -n 's/^JAVA_VERSION="\([0-9][0-9]*\).*/\1/p' "$1/release" 2>/dev/null | head -n1)
+  local v="" line
+  if [ -r "$1/release" ]; then
+    while IFS= read -r line; do   # plain bash: this runs before every start, for every candidate
+      if [[ "$line" =~ ^JAVA_VERSION=\"([0-9]+) ]]; then v="${BASH_REMATCH[1]}"; break; fi
+    done < "$1/release"
+  fi
   if [ -z "$v" ]; then
     v=$("$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = \([0-9][0-9]*\).*/\1/p' | head -n1)
   fi
@@ -39,12 +43,14 @@ jvm_flags() {
   local f="$SWARM_ROOT/conf/jvm.options" line
   while IFS= read -r line || [ -n "$line" ]; do
     line="${line%%#*}"
-    line="$(echo "$line" | xargs)"
+    line="${line#"${line%%[![:space:]]*}"}"   # trim, without a subprocess per line
+    line="${line%"${line##*[![:space:]]}"}"
     [ -n "$line" ] || continue
-    case "$line" in
-      jdk24+:*) [ "${JAVA_FEATURE:-0}" -ge 24 ] && echo "${line#jdk24+:}" ;;
-      *) echo "$line" ;;
-    esac
+    if [[ "$line" =~ ^jdk([0-9]+)\+:(.*)$ ]]; then   # "jdkNN+:flag" applies on JDK NN or newer
+      [ "${JAVA_FEATURE:-0}" -ge "${BASH_REMATCH[1]}" ] && echo "${BASH_REMATCH[2]}"
+    else
+      echo "$line"
+    fi
   done < "$f"
 }
 
@@ -75,15 +81,21 @@ build_if_needed() {
 # JVM start-up cache for a jar, so a restart serves again sooner (class loading and linking dominate start-up):
 # JDK 25+: an AOT cache (JEP 483/514) written at the exit of the first run after a build, used by later runs;
 # JDK 19-24: an auto-created CDS archive. Kept beside the jar (target/), so a rebuild makes a new one.
+# The JVM writes the cache at every exit, also of a run that stopped on a usage or config error (a cache of
+# almost nothing); so the tracker marks a training run that got as far as serving (<cache>.ok, written after
+# "tracker ready"), and only a marked cache is used; an unmarked one is trained again.
 # SWARM_NO_AOT=1 turns it off.
 startup_cache_flags() {
   local jar="$1" base="${1%.jar}"
   [ "${SWARM_NO_AOT:-0}" = 1 ] && return 0
   if [ "${JAVA_FEATURE:-0}" -ge 25 ]; then
-    if [ -f "$base.aot" ] && [ "$base.aot" -nt "$jar" ]; then
+    # marker newer than the jar, cache newer than the marker (written at the exit of that same serving run)
+    if [ -f "$base.aot.ok" ] && [ "$base.aot.ok" -nt "$jar" ] && [ -f "$base.aot" ] && [ "$base.aot" -nt "$base.aot.ok" ]; then
       echo "-XX:AOTCache=$base.aot"
     elif [ -w "$(dirname "$jar")" ]; then
+      rm -f "$base.aot.ok"
       echo "-XX:AOTCacheOutput=$base.aot"
+      echo "-Dtracker.startup-cache.marker=$base.aot.ok"
     fi
   elif [ "${JAVA_FEATURE:-0}" -ge 19 ] && [ -w "$(dirname "$jar")" ]; then
     echo "-XX:+AutoCreateSharedArchive"

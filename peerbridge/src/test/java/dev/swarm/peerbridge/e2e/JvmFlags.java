@@ -8,6 +8,9 @@ import java.util.List;
 
 /** The JVM flags of conf/jvm.options, read the way scripts/lib.sh reads them. */
 final class JvmFlags {
+    /** "jdkNN+:flag": the flag applies on JDK NN or newer (as scripts/lib.sh reads it). */
+    private static final java.util.regex.Pattern JDK_PREFIX = java.util.regex.Pattern.compile("jdk(\\d+)\\+:(.*)");
+
     private JvmFlags() {
     }
 
@@ -20,9 +23,10 @@ final class JvmFlags {
             if (l.isEmpty()) {
                 continue;
             }
-            if (l.startsWith("jdk24+:")) {
-                if (feature >= 24) {
-                    out.add(l.substring("jdk24+:".length()));
+            java.util.regex.Matcher m = JDK_PREFIX.matcher(l);
+            if (m.matches()) {
+                if (feature >= Integer.parseInt(m.group(1))) {
+                    out.add(m.group(2));
                 }
             } else {
                 out.add(l);

@@ -6,92 +6,191 @@ import dev.swarm.tracker.config.TrackerConfig;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 import sun.misc.Signal;
 
-/** The {@code tracker} command. */
-@Command(name = "tracker", mixinStandardHelpOptions = true, version = "tracker 0.1.0",
-        description = "BitTorrent tracker: HTTP and UDP announce and scrape over an off-heap swarm store.",
-        sortOptions = false)
-public final class Main implements Callable<Integer> {
+/**
+ * The {@code tracker} command. Its few options are parsed here rather than with an option library: the
+ * tracker's restart time is a target, and picocli (class files of Java 5, which the JVM's start-up cache
+ * cannot hold) cost about 0.3 s of every start on this kind of machine.
+ */
+public final class Main {
     /** Environment variable that sets admin.token, keeping the secret out of config files and process lists. */
     static final String ADMIN_TOKEN_ENV = "TRACKER_ADMIN_TOKEN";
+    static final String VERSION = "tracker 0.1.0";
 
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
-            description = "YAML configuration file; keys not set there take the embedded defaults.")
-    Path config;
-
-    @Option(names = "--http", paramLabel = "ADDR:PORT", description = "HTTP listen address (overrides http.listen; 'off' disables).")
-    String http;
-
-    @Option(names = "--udp", paramLabel = "ADDR:PORT", description = "UDP listen address (overrides udp.listen; 'off' disables).")
-    String udp;
-
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "Directory of the off-heap store (overrides store.data-dir).")
-    String dataDir;
-
-    @Option(names = "--store", paramLabel = "offheap|heap", description = "Store implementation (overrides store.type).")
-    String store;
-
-    @Option(names = "--mode", paramLabel = "public|private", description = "Tracking mode (overrides mode).")
-    String mode;
-
-    @Option(names = "--admin", paramLabel = "ADDR:PORT", description = "Admin API listen address (overrides admin.listen; 'off' disables).")
-    String admin;
-
-    @Option(names = "--print-default-config", description = "Print the embedded default configuration (every key, commented) and exit.")
-    boolean printDefaultConfig;
-
-    @Option(names = "--check-config", description = "Validate the configuration, print the effective values and exit.")
-    boolean checkConfig;
-
-    public static void main(String[] args) {
-        int code = new CommandLine(new Main()).execute(args);
-        System.exit(code);
+    /** Options that take a value: names, the config key they override (null: none), and their help. */
+    private record ValueOption(List<String> names, String param, String key, String help) {
     }
 
-    @Override
-    public Integer call() throws Exception {
-        if (printDefaultConfig) {
+    private static final List<ValueOption> VALUE_OPTIONS = List.of(
+            new ValueOption(List.of("-c", "--config"), "FILE", null,
+                    "YAML configuration file; keys not set there take the embedded defaults."),
+            new ValueOption(List.of("--http"), "ADDR:PORT", "http.listen",
+                    "HTTP listen address (overrides http.listen; 'off' disables)."),
+            new ValueOption(List.of("--udp"), "ADDR:PORT", "udp.listen",
+                    "UDP listen address (overrides udp.listen; 'off' disables)."),
+            new ValueOption(List.of("--data-dir"), "DIR", "store.data-dir",
+                    "Directory of the off-heap store (overrides store.data-dir)."),
+            new ValueOption(List.of("--store"), "offheap|heap", "store.type",
+                    "Store implementation (overrides store.type)."),
+            new ValueOption(List.of("--mode"), "public|private", "mode", "Tracking mode (overrides mode)."),
+            new ValueOption(List.of("--admin"), "ADDR:PORT", "admin.listen",
+                    "Admin API listen address (overrides admin.listen; 'off' disables)."));
+
+    /** What the command line asks for. */
+    record Args(Path config, Map<String, String> overrides, boolean printDefaultConfig, boolean checkConfig,
+                boolean help, boolean version) {
+    }
+
+    /** A command line that cannot be understood; the message says why. */
+    static final class UsageException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    static int run(String[] argv) {
+        Args args;
+        try {
+            args = parse(argv);
+        } catch (UsageException e) {
+            System.err.println("tracker: " + e.getMessage());
+            System.err.println("Try 'tracker --help'.");
+            return 2;
+        }
+        if (args.help()) {
+            System.out.print(usage());
+            return 0;
+        }
+        if (args.version()) {
+            System.out.println(VERSION);
+            return 0;
+        }
+        try {
+            return call(args);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        } catch (RuntimeException e) {
+            System.err.println("tracker: internal error");
+            e.printStackTrace();
+            return 1;
+        }
+    }
+
+    /** Parses {@code --name value} and {@code --name=value} forms; flags take no value. */
+    static Args parse(String[] argv) throws UsageException {
+        Path config = null;
+        Map<String, String> overrides = new LinkedHashMap<>();
+        boolean printDefault = false;
+        boolean check = false;
+        boolean help = false;
+        boolean version = false;
+        for (int i = 0; i < argv.length; i++) {
+            String a = argv[i];
+            String name = a;
+            String inline = null;
+            int eq = a.indexOf('=');
+            if (a.startsWith("--") && eq > 2) {
+                name = a.substring(0, eq);
+                inline = a.substring(eq + 1);
+            }
+            switch (name) {
+                case "--print-default-config" -> printDefault = flag(name, inline);
+                case "--check-config" -> check = flag(name, inline);
+                case "-h", "--help" -> help = flag(name, inline);
+                case "-V", "--version" -> version = flag(name, inline);
+                default -> {
+                    ValueOption o = valueOption(name);
+                    if (o == null) {
+                        throw new UsageException(a.startsWith("-") ? "unknown option '" + a + "'"
+                                : "unexpected argument '" + a + "' (the tracker takes options only)");
+                    }
+                    String value;
+                    if (inline != null) {
+                        value = inline;
+                    } else if (i + 1 < argv.length) {
+                        value = argv[++i];
+                    } else {
+                        throw new UsageException("option '" + name + "' needs a value (" + o.param() + ")");
+                    }
+                    if (o.key() == null) {
+                        config = Path.of(value);
+                    } else {
+                        overrides.put(o.key(), value);
+                    }
+                }
+            }
+        }
+        return new Args(config, overrides, printDefault, check, help, version);
+    }
+
+    private static ValueOption valueOption(String name) {
+        for (ValueOption o : VALUE_OPTIONS) {
+            if (o.names().contains(name)) {
+                return o;
+            }
+        }
+        return null;
+    }
+
+    private static boolean flag(String name, String inline) throws UsageException {
+        if (inline != null) {
+            throw new UsageException("option '" + name + "' takes no value");
+        }
+        return true;
+    }
+
+    static String usage() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("Usage: tracker [OPTIONS]\n")
+                .append("BitTorrent tracker: HTTP and UDP announce and scrape over an off-heap swarm store.\n");
+        for (ValueOption o : VALUE_OPTIONS) {
+            line(sb, String.join(", ", o.names()) + "=" + o.param(), o.help());
+        }
+        line(sb, "--print-default-config", "Print the embedded default configuration (every key, commented) and exit.");
+        line(sb, "--check-config", "Validate the configuration, print the effective values and exit.");
+        line(sb, "-h, --help", "Show this help message and exit.");
+        line(sb, "-V, --version", "Print version information and exit.");
+        sb.append("The admin token may also come from the environment variable ").append(ADMIN_TOKEN_ENV).append(".\n");
+        return sb.toString();
+    }
+
+    private static void line(StringBuilder sb, String option, String help) {
+        sb.append("  ").append(option);
+        sb.append(" ".repeat(Math.max(1, 30 - option.length()))).append(help).append('\n');
+    }
+
+    private static int call(Args args) throws InterruptedException {
+        if (args.printDefaultConfig()) {
             System.out.print(ConfigLoader.defaultYaml());
             return 0;
         }
-        Map<String, String> overrides = new LinkedHashMap<>();
-        if (http != null) {
-            overrides.put("http.listen", http);
-        }
-        if (udp != null) {
-            overrides.put("udp.listen", udp);
-        }
-        if (dataDir != null) {
-            overrides.put("store.data-dir", dataDir);
-        }
-        if (store != null) {
-            overrides.put("store.type", store);
-        }
-        if (mode != null) {
-            overrides.put("mode", mode);
-        }
-        if (admin != null) {
-            overrides.put("admin.listen", admin);
-        }
+        Map<String, String> overrides = new LinkedHashMap<>(args.overrides());
         String token = System.getenv(ADMIN_TOKEN_ENV);
         if (token != null && !token.isEmpty()) {
             overrides.put("admin.token", token);
         }
         TrackerConfig cfg;
         try {
-            cfg = ConfigLoader.load(config, overrides);
+            cfg = ConfigLoader.load(args.config(), overrides);
         } catch (ConfigException e) {
             System.err.println("tracker: configuration error: " + e.getMessage());
             return 2;
         }
-        if (checkConfig) {
+        if (args.checkConfig()) {
             System.out.println(cfg);
             return 0;
         }
@@ -110,10 +209,28 @@ public final class Main implements Callable<Integer> {
                 + (tracker.udpAddress() == null ? "" : " udp=" + text(tracker.udpAddress()))
                 + (tracker.adminAddress() == null ? "" : " admin=" + text(tracker.adminAddress())));
         System.out.flush();
+        markStartupCacheTrained();
         stop.await();
         tracker.close();
         System.out.println("tracker stopped");
         return 0;
+    }
+
+    /**
+     * scripts/run trains the JVM's start-up cache on the first run after a build and uses the cache only once this
+     * marker exists, i.e. the training run got as far as serving (a run that stops on a bad option also writes a
+     * cache, of nearly nothing).
+     */
+    private static void markStartupCacheTrained() {
+        String marker = System.getProperty("tracker.startup-cache.marker");
+        if (marker == null || marker.isEmpty()) {
+            return;
+        }
+        try {
+            java.nio.file.Files.writeString(Path.of(marker), "trained by a serving run\n");
+        } catch (java.io.IOException e) {
+            System.err.println("tracker: cannot write " + marker + " (" + e + "); the start-up cache will be trained again");
+        }
     }
 
     private static String text(InetSocketAddress a) {

@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The life cycle of the off-heap store's files: locking the directory, checking each map file against
  * the sidecar before Chronicle maps it, applying the corruption policy, opening (or recovering, after an
- * unclean shutdown) the maps, rebuilding the counters with one walk, and recording the state in the
- * sidecar ({@code open} while in use, {@code clean} after {@link #close()}).
+ * unclean shutdown) the maps, restoring the counters (from the sidecar after a clean close, else with one
+ * walk), and recording the state in the sidecar ({@code open} while in use, {@code clean} and the counters
+ * after {@link #close()}).
  */
 final class PersistedMaps {
     private static final Logger LOG = LoggerFactory.getLogger(OffHeapSwarmStore.class);
@@ -88,6 +89,7 @@ final class PersistedMaps {
         StoreFiles.Meta meta = readMeta();
         boolean clean = meta != null && meta.clean();
         Map<Family, Boolean> reused = new EnumMap<>(Family.class);
+        int recorded = 0;
         for (FamilyMap fm : maps) {
             reused.put(fm.family, openMap(fm, meta, clean));
         }
@@ -97,12 +99,23 @@ final class PersistedMaps {
             throw new StoreOpenException("cannot write " + dir.resolve(StoreFiles.META) + ": " + e, e);
         }
         for (FamilyMap fm : maps) {
-            if (reused.get(fm.family)) {
+            if (!reused.get(fm.family)) {
+                continue;
+            }
+            StoreFiles.Counts counts = clean ? meta.files().get(fm.family).counts() : null;
+            if (counts != null) {
+                // Recorded at the clean close, after the last write: exactly what a walk would count.
+                fm.swarms.set(counts.swarms());
+                fm.seeders.add(counts.seeders());
+                fm.leechers.add(counts.leechers());
+                recorded++;
+            } else {
                 rebuildCounters(fm, !clean);
             }
         }
         LOG.info("swarm store open in {} ({}): {} v4 swarms with {} peers, {} v6 swarms with {} peers, {} ms", dir,
-                meta == null ? "new" : clean ? "after a clean shutdown" : "after an UNCLEAN shutdown",
+                meta == null ? "new" : clean ? "after a clean shutdown" + (recorded > 0 ? ", counts recorded at close" : "")
+                        : "after an UNCLEAN shutdown",
                 maps[0].swarms.get(), maps[0].stats().peers(), maps[1].swarms.get(), maps[1].stats().peers(),
                 (System.nanoTime() - t0) / 1_000_000);
     }
@@ -240,7 +253,9 @@ final class PersistedMaps {
         Map<Family, StoreFiles.FileMeta> files = new EnumMap<>(Family.class);
         for (FamilyMap fm : maps) {
             fm.recordedLength = Files.size(fm.file);
-            files.put(fm.family, new StoreFiles.FileMeta(fm.sizing.describe(), fm.recordedLength, fm.headerCrc));
+            StoreFiles.Counts counts = clean ? new StoreFiles.Counts(fm.swarms.get(), fm.seeders.sum(), fm.leechers.sum())
+                    : null;
+            files.put(fm.family, new StoreFiles.FileMeta(fm.sizing.describe(), fm.recordedLength, fm.headerCrc, counts));
         }
         StoreFiles.writeMeta(dir, new StoreFiles.Meta(clean, files));
     }

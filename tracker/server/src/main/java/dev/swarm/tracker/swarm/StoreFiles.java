@@ -30,7 +30,8 @@ import java.util.zip.CRC32;
  *   <li>{@code swarms.meta}: the sidecar, a small properties file replaced atomically: format version,
  *       {@code state} ({@code open} while in use, {@code clean} after {@code close()}), and per map its
  *       layout, its length when last recorded and a CRC-32 of Chronicle's self-bootstrapping header
- *       (written once at creation, so it identifies the file);</li>
+ *       (written once at creation, so it identifies the file); a clean close also records each map's
+ *       swarm, seeder and leecher counts, so that the next start need not walk the map to count them;</li>
  *   <li>{@code swarms.lock}: held with an OS file lock while the store is open, so that a second
  *       process cannot map the same files.</li>
  * </ul>
@@ -51,8 +52,12 @@ final class StoreFiles {
     private static final int MAX_META_BYTES = 64 * 1024;
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'");
 
-    /** What the sidecar says about one map file. */
-    record FileMeta(String layout, long length, long headerCrc) {
+    /** What the sidecar says about one map file; {@code counts} only after a clean close, else null. */
+    record FileMeta(String layout, long length, long headerCrc, Counts counts) {
+    }
+
+    /** A map's counters as they were at a clean close. */
+    record Counts(long swarms, long seeders, long leechers) {
     }
 
     /** The sidecar's content. */
@@ -108,12 +113,27 @@ final class StoreFiles {
             }
             try {
                 files.put(f, new FileMeta(required(layout, prefix + "layout"), Long.parseLong(required(length, prefix + "length")),
-                        Long.parseLong(required(crc, prefix + "crc"))));
+                        Long.parseLong(required(crc, prefix + "crc")), counts(props, prefix)));
             } catch (NumberFormatException e) {
                 throw new BadMetaException("bad number for " + prefix + "length/crc: " + e.getMessage());
             }
         }
         return new Meta("clean".equals(state), files);
+    }
+
+    /**
+     * The recorded counts, or null when they are absent or not three non-negative numbers: they only save the
+     * counting walk at start-up, so a damaged count line costs that walk, never the store.
+     */
+    private static Counts counts(Properties props, String prefix) {
+        try {
+            long swarms = Long.parseLong(props.getProperty(prefix + "swarms", "-1"));
+            long seeders = Long.parseLong(props.getProperty(prefix + "seeders", "-1"));
+            long leechers = Long.parseLong(props.getProperty(prefix + "leechers", "-1"));
+            return swarms < 0 || seeders < 0 || leechers < 0 ? null : new Counts(swarms, seeders, leechers);
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     private static String required(String v, String key) throws BadMetaException {
@@ -135,6 +155,11 @@ final class StoreFiles {
             sb.append(prefix).append("layout=").append(fm.layout()).append('\n');
             sb.append(prefix).append("length=").append(fm.length()).append('\n');
             sb.append(prefix).append("crc=").append(fm.headerCrc()).append('\n');
+            if (fm.counts() != null) {
+                sb.append(prefix).append("swarms=").append(fm.counts().swarms()).append('\n');
+                sb.append(prefix).append("seeders=").append(fm.counts().seeders()).append('\n');
+                sb.append(prefix).append("leechers=").append(fm.counts().leechers()).append('\n');
+            }
         }
         Path tmp = dir.resolve(META + ".tmp");
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,

@@ -116,6 +116,42 @@ class OffHeapSwarmStoreTest extends SwarmStoreContract {
     }
 
     @Test
+    void aCleanCloseRecordsTheCountsAndTheNextOpenUsesThemWithoutAWalk() throws IOException {
+        SwarmStore s = store();
+        StoreStats before = fill(s);
+        s.close();
+        String meta = Files.readString(storeDir().resolve(StoreFiles.META));
+        assertTrue(meta.contains("v4.swarms=10\n") && meta.contains("v6.swarms=10\n"), meta);
+        assertTrue(meta.contains("v4.seeders=" + before.v4().seeders() + "\n"), meta);
+        assertTrue(meta.contains("v6.leechers=" + before.v6().leechers() + "\n"), meta);
+
+        log.list.clear();
+        SwarmStore again = store();
+        assertEquals(before, again.stats());
+        assertTrue(log.list.stream().noneMatch(e -> e.getFormattedMessage().contains("counted")), "no counting walk");
+        assertTrue(log.list.stream().anyMatch(e -> e.getFormattedMessage().contains("counts recorded at close")));
+        // While open, the sidecar says "open" and carries no counts: a crash now makes the next start walk.
+        String open = Files.readString(storeDir().resolve(StoreFiles.META));
+        assertTrue(open.contains("state=open") && !open.contains("swarms="), open);
+    }
+
+    @Test
+    void damagedCountLinesCostOnlyTheWalk() throws IOException {
+        SwarmStore s = store();
+        StoreStats before = fill(s);
+        s.close();
+        Path metaFile = storeDir().resolve(StoreFiles.META);
+        String meta = Files.readString(metaFile);
+        Files.writeString(metaFile, meta.replace("v4.seeders=", "v4.seeders=x").replace("v6.leechers=", "v6.leechers=-"));
+
+        log.list.clear();
+        SwarmStore again = store();
+        assertEquals(before, again.stats(), "counted again by the walk");
+        assertEquals(2, log.list.stream().filter(e -> e.getFormattedMessage().contains("counted")).count());
+        assertTrue(errors().isEmpty(), "nothing quarantined: " + errors());
+    }
+
+    @Test
     void oldPeersHaveExpiredAfterALongDowntime() {
         SwarmStore s = store();
         fill(s);
