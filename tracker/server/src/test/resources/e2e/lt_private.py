@@ -26,59 +26,7 @@ import time
 import libtorrent as lt
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from lt_swarm import session, seen, wait_stdin_closed  # noqa: E402
-
-
-def drain(ses, log, name):
-    """Like lt_swarm.drain, plus the tracker's failure reason, which the private tests compare."""
-    for a in ses.pop_alerts():
-        e = {'who': name, 't': time.time(), 'type': type(a).__name__}
-        if isinstance(a, lt.tracker_reply_alert):
-            e['num_peers'] = a.num_peers
-        elif isinstance(a, lt.tracker_error_alert):
-            e['msg'] = a.message()
-            e['reason'] = a.failure_reason()
-        log.append(e)
-
-
-def pump(sessions, log):
-    for name, s in sessions:
-        drain(s, log, name)
-
-
-def wait(pred, sessions, log, timeout):
-    """lt_swarm.wait_for, but draining with the drain() above so failure reasons are kept."""
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        pump(sessions, log)
-        if pred():
-            return True
-        time.sleep(0.05)
-    return False
-
-
-def make_torrent(workdir, size):
-    src = os.path.join(workdir, 'seed')
-    os.makedirs(src, exist_ok=True)
-    path = os.path.join(src, 'payload.bin')
-    with open(path, 'wb') as f:
-        f.write(os.urandom(size))
-    fs = lt.file_storage()
-    lt.add_files(fs, path)
-    ct = lt.create_torrent(fs, 16384, flags=lt.create_torrent.v1_only)
-    lt.set_piece_hashes(ct, src)
-    tpath = os.path.join(workdir, 'payload.torrent')
-    with open(tpath, 'wb') as f:
-        f.write(lt.bencode(ct.generate()))
-    return tpath, src
-
-
-def add(ses, tpath, save, tracker):
-    p = lt.add_torrent_params()
-    p.ti = lt.torrent_info(tpath)
-    p.save_path = save
-    p.trackers = [tracker]
-    return ses.add_torrent(p)
+from lt_swarm import add, make_torrent, pump, seen, session, wait_for, wait_stdin_closed  # noqa: E402
 
 
 def swarm(args):
@@ -91,20 +39,20 @@ def swarm(args):
     sessions = [('seeder', seeder), ('leecher', leecher)]
     log = []
     hs = add(seeder, tpath, src, args.seed_tracker)
-    ok_seed = wait(lambda: hs.status().is_seeding and seen(log, 'tracker_reply_alert', 'seeder'), sessions, log, args.timeout)
+    ok_seed = wait_for(lambda: hs.status().is_seeding and seen(log, 'tracker_reply_alert', 'seeder'), sessions, log, args.timeout)
     dst = os.path.join(args.workdir, 'leech')
     os.makedirs(dst, exist_ok=True)
     hl = add(leecher, tpath, dst, args.leech_tracker)
-    finished = wait(lambda: hl.status().is_seeding, sessions, log, args.timeout)
+    finished = wait_for(lambda: hl.status().is_seeding, sessions, log, args.timeout)
     t_done = time.time()
-    completed_ack = wait(lambda: seen(log, 'tracker_reply_alert', 'leecher', t_done - 0.5), sessions, log, args.timeout)
+    completed_ack = wait_for(lambda: seen(log, 'tracker_reply_alert', 'leecher', t_done - 0.5), sessions, log, args.timeout)
     # Both are seeders now: their counters no longer move. Read them, then have both announce them.
     seed_status = hs.status()
     leech_status = hl.status()
     t_re = time.time()
     for h in (hs, hl):
         h.force_reannounce(0, -1, lt.reannounce_flags_t.ignore_min_interval)
-    reannounced = wait(lambda: seen(log, 'tracker_reply_alert', 'seeder', t_re) and seen(log, 'tracker_reply_alert', 'leecher', t_re),
+    reannounced = wait_for(lambda: seen(log, 'tracker_reply_alert', 'seeder', t_re) and seen(log, 'tracker_reply_alert', 'leecher', t_re),
                        sessions, log, args.timeout)
     with open(os.path.join(src, 'payload.bin'), 'rb') as f1, open(os.path.join(dst, 'payload.bin'), 'rb') as f2:
         same = f1.read() == f2.read() if finished else False
@@ -130,7 +78,7 @@ def probe(args):
     dst = os.path.join(args.workdir, 'probe')
     os.makedirs(dst, exist_ok=True)
     add(ses, tpath, dst, args.tracker)
-    answered = wait(lambda: seen(log, 'tracker_reply_alert') or seen(log, 'tracker_error_alert'), [('probe', ses)], log,
+    answered = wait_for(lambda: seen(log, 'tracker_reply_alert') or seen(log, 'tracker_error_alert'), [('probe', ses)], log,
                     args.timeout)
     print(json.dumps({
         'answered': answered,

@@ -36,7 +36,8 @@ def session(port):
     })
 
 
-def make_torrent(workdir, size, tracker):
+def make_torrent(workdir, size, tracker=None):
+    """A one-file torrent of random bytes; it names `tracker` if given (the private tests give each client its own URL)."""
     src = os.path.join(workdir, 'seed')
     os.makedirs(src, exist_ok=True)
     path = os.path.join(src, 'payload.bin')
@@ -45,7 +46,8 @@ def make_torrent(workdir, size, tracker):
     fs = lt.file_storage()
     lt.add_files(fs, path)
     ct = lt.create_torrent(fs, 16384, flags=lt.create_torrent.v1_only)
-    ct.add_tracker(tracker)
+    if tracker is not None:
+        ct.add_tracker(tracker)
     lt.set_piece_hashes(ct, src)
     data = lt.bencode(ct.generate())
     tpath = os.path.join(workdir, 'payload.torrent')
@@ -54,10 +56,12 @@ def make_torrent(workdir, size, tracker):
     return tpath, src
 
 
-def add(ses, tpath, save):
+def add(ses, tpath, save, tracker=None):
     p = lt.add_torrent_params()
     p.ti = lt.torrent_info(tpath)
     p.save_path = save
+    if tracker is not None:
+        p.trackers = [tracker]
     return ses.add_torrent(p)
 
 
@@ -67,7 +71,10 @@ def drain(ses, log, name):
         e = {'who': name, 't': time.time(), 'type': type(a).__name__}
         if isinstance(a, lt.tracker_reply_alert):
             e['num_peers'] = a.num_peers
-        elif isinstance(a, lt.tracker_error_alert) or isinstance(a, lt.scrape_failed_alert):
+        elif isinstance(a, lt.tracker_error_alert):
+            e['msg'] = a.message()
+            e['reason'] = a.failure_reason()  # the tracker's failure reason, which the private tests compare
+        elif isinstance(a, lt.scrape_failed_alert):
             e['msg'] = a.message()
         elif isinstance(a, lt.scrape_reply_alert):
             e['complete'] = a.complete
@@ -79,11 +86,15 @@ def seen(log, kind, who=None, after=0.0):
     return [e for e in log if e['type'] == kind and (who is None or e['who'] == who) and e['t'] >= after]
 
 
+def pump(sessions, log):
+    for name, s in sessions:
+        drain(s, log, name)
+
+
 def wait_for(pred, sessions, log, timeout):
     deadline = time.time() + timeout
     while time.time() < deadline:
-        for name, s in sessions:
-            drain(s, log, name)
+        pump(sessions, log)
         if pred():
             return True
         time.sleep(0.05)
@@ -130,7 +141,7 @@ def swarm(args):
     }), flush=True)
     # Both clients stay in the swarm until the caller closes stdin (it scrapes the tracker meanwhile):
     # on exit libtorrent announces 'stopped'.
-    wait_stdin_closed(args.timeout, lambda: [drain(s, log, n) for n, s in sessions])
+    wait_stdin_closed(args.timeout, lambda: pump(sessions, log))
 
 
 def seed(args):
