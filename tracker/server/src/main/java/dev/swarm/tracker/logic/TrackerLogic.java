@@ -78,6 +78,16 @@ public final class TrackerLogic {
      * @return null when {@code out} holds the answer, or a failure reason for the client
      */
     public String announce(AnnounceContext ctx, PeerSample out) {
+        return announce(ctx, out, clock.millis());
+    }
+
+    /**
+     * Applies one announce at {@code nowMillis} (a frontend that has already read the clock for this request
+     * passes its reading instead of reading it again).
+     *
+     * @return null when {@code out} holds the answer, or a failure reason for the client
+     */
+    public String announce(AnnounceContext ctx, PeerSample out, long nowMillis) {
         ctx.user = null;
         ctx.freeleech = false;
         for (AnnouncePolicy p : policies) {
@@ -89,7 +99,7 @@ public final class TrackerLogic {
         }
         ctx.op.seeder = ctx.left == 0;
         ctx.op.numWant = numWant(ctx.requestedNumWant, ctx.transportPeerCap);
-        long now = clock.millis();
+        long now = nowMillis;
         store.announce(ctx.op, now, out);
         Outcome o = out.outcome();
         if (o == Outcome.TOO_MANY_SWARMS) {
@@ -129,12 +139,17 @@ public final class TrackerLogic {
      * @return false when a scrape policy hides this torrent; {@code out} is then left as it was and must not be read
      */
     public boolean scrape(byte[] hashes, int off, ScrapeHolder out) {
+        return scrape(hashes, off, out, clock.millis());
+    }
+
+    /** As {@link #scrape(byte[], int, ScrapeHolder)}, at {@code nowMillis}. */
+    public boolean scrape(byte[] hashes, int off, ScrapeHolder out, long nowMillis) {
         for (ScrapePolicy p : scrapePolicies) {
             if (!p.mayShow(hashes, off)) {
                 return false;
             }
         }
-        store.scrape(hashes, off, clock.millis(), out);
+        store.scrape(hashes, off, nowMillis, out);
         return true;
     }
 }

@@ -17,8 +17,10 @@ import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.InstantSource;
@@ -75,11 +77,15 @@ public final class UdpFrontend implements AutoCloseable {
             new SecureRandom().nextBytes(key);
         }
         byte[] idKey = key;
+        // An IPv4 address gets an IPv4 socket: Netty's default dual-stack IPv6 socket would see every client as an
+        // IPv4-mapped address and take the kernel's IPv6 path for each datagram (an IPv6 address keeps dual stack).
+        SocketProtocolFamily family = addr.getAddress() instanceof Inet4Address ? SocketProtocolFamily.INET
+                : SocketProtocolFamily.INET6;
         try {
             for (int i = 0; i < threads; i++) {
                 Bootstrap b = new Bootstrap()
                         .group(group)
-                        .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
+                        .channelFactory(() -> newChannel(epoll, family))
                         .option(ChannelOption.SO_RCVBUF, cfg.receiveBuffer())
                         .option(ChannelOption.SO_SNDBUF, cfg.receiveBuffer())
                         // The pooled allocator also pools the 64 KiB receive batches, which Netty 4.2's default
@@ -105,6 +111,10 @@ public final class UdpFrontend implements AutoCloseable {
         }
         LOG.info("UDP listening on {} ({} socket{}, {})", addr, threads, threads == 1 ? "" : "s", epoll ? "epoll" : "nio");
         return f;
+    }
+
+    private static Channel newChannel(boolean epoll, SocketProtocolFamily family) {
+        return epoll ? new EpollDatagramChannel(family) : new NioDatagramChannel(family);
     }
 
     public InetSocketAddress address() {

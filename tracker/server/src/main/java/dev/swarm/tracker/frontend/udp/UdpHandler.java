@@ -147,7 +147,7 @@ final class UdpHandler extends ChannelInboundHandlerAdapter {
                     return;
                 }
                 announces.inc();
-                announce(ctx, sender, address, a);
+                announce(ctx, sender, address, a, now);
             }
             case UdpScrapeRequest s -> {
                 if (!ids.isValid(s.connectionId(), address, now)) {
@@ -160,7 +160,7 @@ final class UdpHandler extends ChannelInboundHandlerAdapter {
                     sendError(ctx, sender, s.transactionId(), refused, MAX_REPLY);
                     return;
                 }
-                scrape(ctx, sender, s);
+                scrape(ctx, sender, s, now);
             }
         }
     }
@@ -176,7 +176,8 @@ final class UdpHandler extends ChannelInboundHandlerAdapter {
         sendError(ctx, sender, txId, "invalid connection id", length);
     }
 
-    private void announce(ChannelHandlerContext ctx, InetSocketAddress sender, byte[] address, UdpAnnounceRequest a) {
+    private void announce(ChannelHandlerContext ctx, InetSocketAddress sender, byte[] address, UdpAnnounceRequest a,
+                          long now) {
         AnnounceContext c = announce;
         System.arraycopy(a.infoHash(), 0, c.op.infoHash, 0, 20);
         System.arraycopy(a.peerId(), 0, c.peerId, 0, 20);
@@ -189,7 +190,7 @@ final class UdpHandler extends ChannelInboundHandlerAdapter {
         c.transportPeerCap = c.op.family == Family.V4 ? MAX_PEERS_V4 : MAX_PEERS_V6;
         c.path = a.urlData().length == 0 ? "" : new String(a.urlData(), StandardCharsets.ISO_8859_1);
         c.clientAddress = address;
-        String failure = logic.announce(c, sample);
+        String failure = logic.announce(c, sample, now);
         if (failure != null) {
             // Authenticated source (valid connection ID): the error may be longer than the request.
             sendError(ctx, sender, a.transactionId(), failure, MAX_REPLY);
@@ -203,11 +204,11 @@ final class UdpHandler extends ChannelInboundHandlerAdapter {
         ctx.write(new DatagramPacket(out, sender), ctx.voidPromise());
     }
 
-    private void scrape(ChannelHandlerContext ctx, InetSocketAddress sender, UdpScrapeRequest s) {
+    private void scrape(ChannelHandlerContext ctx, InetSocketAddress sender, UdpScrapeRequest s, long now) {
         byte[][] hashes = s.infoHashes();
         int n = hashes.length;
         for (int i = 0; i < n; i++) {
-            if (logic.scrape(hashes[i], 0, scrape)) {
+            if (logic.scrape(hashes[i], 0, scrape, now)) {
                 seeders[i] = clampInt(scrape.seeders());
                 completed[i] = clampInt(scrape.downloaded());
                 leechers[i] = clampInt(scrape.leechers());
