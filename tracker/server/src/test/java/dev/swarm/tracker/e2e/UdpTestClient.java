@@ -7,6 +7,7 @@ import dev.swarm.protocol.udp.UdpResponse;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
@@ -18,6 +19,7 @@ import java.util.Arrays;
 final class UdpTestClient implements AutoCloseable {
     private final DatagramSocket socket;
     private final InetSocketAddress tracker;
+    private final boolean ipv6;
     private int txId = 1;
 
     UdpTestClient(int trackerPort) throws IOException {
@@ -26,9 +28,15 @@ final class UdpTestClient implements AutoCloseable {
 
     /** A client bound to {@code local} (any 127.x.y.z works on Linux, so tests can play several addresses). */
     UdpTestClient(int trackerPort, InetAddress local) throws IOException {
+        this(new InetSocketAddress(InetAddress.getLoopbackAddress(), trackerPort), local);
+    }
+
+    /** A client bound to {@code local} talking to {@code tracker}; an IPv6 client reads 18-byte peers (BEP 15). */
+    UdpTestClient(InetSocketAddress tracker, InetAddress local) throws IOException {
         socket = new DatagramSocket(new InetSocketAddress(local, 0));
         socket.setSoTimeout(2000);
-        tracker = new InetSocketAddress(InetAddress.getLoopbackAddress(), trackerPort);
+        this.tracker = tracker;
+        this.ipv6 = local instanceof Inet6Address;
     }
 
     /** Sends a datagram and returns the reply, or null if none came within {@code timeoutMs}. */
@@ -50,7 +58,7 @@ final class UdpTestClient implements AutoCloseable {
         if (reply == null) {
             throw new IOException("no UDP reply within 2 s");
         }
-        return UdpClientCodec.decodeResponse(ByteBuffer.wrap(reply), false);
+        return UdpClientCodec.decodeResponse(ByteBuffer.wrap(reply), ipv6);
     }
 
     long connect() throws Exception {
