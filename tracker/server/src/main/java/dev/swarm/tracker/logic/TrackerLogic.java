@@ -82,12 +82,12 @@ public final class TrackerLogic {
     }
 
     /**
-     * Applies one announce at {@code nowMillis} (a frontend that has already read the clock for this request
-     * passes its reading instead of reading it again).
+     * Applies one announce at {@code now} (milliseconds; a frontend that has already read the clock for this
+     * request passes its reading instead of reading it again).
      *
      * @return null when {@code out} holds the answer, or a failure reason for the client
      */
-    public String announce(AnnounceContext ctx, PeerSample out, long nowMillis) {
+    public String announce(AnnounceContext ctx, PeerSample out, long now) {
         ctx.user = null;
         ctx.freeleech = false;
         for (AnnouncePolicy p : policies) {
@@ -99,7 +99,6 @@ public final class TrackerLogic {
         }
         ctx.op.seeder = ctx.left == 0;
         ctx.op.numWant = numWant(ctx.requestedNumWant, ctx.transportPeerCap);
-        long now = nowMillis;
         store.announce(ctx.op, now, out);
         Outcome o = out.outcome();
         if (o == Outcome.TOO_MANY_SWARMS) {
