@@ -1,7 +1,9 @@
 package dev.swarm.tracker.logic;
 
+import dev.swarm.protocol.AnnounceEvent;
 import dev.swarm.tracker.config.TrackerConfig;
 import dev.swarm.tracker.metrics.Metrics;
+import dev.swarm.tracker.swarm.AnnounceOp;
 import dev.swarm.tracker.swarm.Outcome;
 import dev.swarm.tracker.swarm.PeerSample;
 import dev.swarm.tracker.swarm.ScrapeHolder;
@@ -88,6 +90,12 @@ public final class TrackerLogic {
      * @return null when {@code out} holds the answer, or a failure reason for the client
      */
     public String announce(AnnounceContext ctx, PeerSample out, long now) {
+        if (ctx.op.event != AnnounceEvent.STOPPED && portOf(ctx.op) == 0) {
+            // A peer nobody can connect to is never listed. A stop without a port (libtorrent 1.1 stops with port=0
+            // once its listen sockets are closed) goes on: it removes nothing from the store, whose peers all have a
+            // port, but it is answered without an error and ends the accounting session (keyed by peer_id).
+            return "invalid port";
+        }
         ctx.user = null;
         ctx.freeleech = false;
         for (AnnouncePolicy p : policies) {
@@ -113,6 +121,11 @@ public final class TrackerLogic {
             observer.accepted(ctx, now);
         }
         return null;
+    }
+
+    private static int portOf(AnnounceOp op) {
+        int at = op.family.recordLength() - 2;
+        return (op.peer[at] & 0xFF) << 8 | (op.peer[at + 1] & 0xFF);
     }
 
     /**
