@@ -55,7 +55,7 @@ class Issue10RegressionTest {
     }
 
     private void start(String... keyValues) throws Exception {
-        port = TestNet.freePort();
+        port = DualStackPort.free();
         Map<String, String> o = new HashMap<>(Map.of("http.listen", "[::]:" + port, "udp.listen", "[::]:" + port,
                 "store.type", "heap"));
         for (int i = 0; i < keyValues.length; i += 2) {
