@@ -53,8 +53,10 @@ public final class HttpFrontend implements AutoCloseable {
                 .setHandler(handler)
                 .build();
         server.start();
-        LOG.info("HTTP listening on {} ({} I/O thread{})", addr, h.ioThreads(), h.ioThreads() == 1 ? "" : "s");
-        return new HttpFrontend(server, addr);
+        // The port the listener got (port 0 in the configuration asks the kernel for a free one).
+        InetSocketAddress bound = (InetSocketAddress) server.getListenerInfo().get(0).getAddress();
+        LOG.info("HTTP listening on {} ({} I/O thread{})", bound, h.ioThreads(), h.ioThreads() == 1 ? "" : "s");
+        return new HttpFrontend(server, bound);
     }
 
     public InetSocketAddress address() {

@@ -20,19 +20,25 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
+import java.net.BindException;
 import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * BEP 15 over Netty. With epoll (Linux), {@code threads} sockets are bound to the same address with SO_REUSEPORT,
- * one event loop each, and datagrams are received in batches ({@code recvmmsg}); elsewhere one NIO socket.
+ * one event loop each, and datagrams are received in batches ({@code recvmmsg}); elsewhere one NIO socket. No
+ * other process may share the port ({@link UdpPortOwnership}); {@link #address()} is the bound address (port 0 in
+ * the configuration becomes the port the kernel picked).
  */
 public final class UdpFrontend implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(UdpFrontend.class);
@@ -60,7 +66,9 @@ public final class UdpFrontend implements AutoCloseable {
      */
     public static UdpFrontend start(TrackerConfig.Udp cfg, TrackerLogic logic, InvalidIdBans bans, InstantSource clock,
                                     Metrics metrics) throws Exception {
-        InetSocketAddress addr = cfg.listen().resolve();
+        // No other socket may hold the port (see UdpPortOwnership); with port 0 the probe picks the port, and every
+        // socket of ours binds to that one.
+        InetSocketAddress addr = UdpPortOwnership.probe(cfg.listen().resolve());
         boolean epoll = Epoll.isAvailable();
         int threads = epoll ? cfg.threads() : 1;
         if (!epoll && cfg.threads() > 1) {
@@ -105,12 +113,29 @@ public final class UdpFrontend implements AutoCloseable {
                 }
                 f.channels.add(b.bind(addr).sync().channel());
             }
+            if (epoll) {
+                f.refuseForeignSockets();
+            }
         } catch (Exception e) {
             f.close();
             throw e;
         }
         LOG.info("UDP listening on {} ({} socket{}, {})", addr, threads, threads == 1 ? "" : "s", epoll ? "epoll" : "nio");
         return f;
+    }
+
+    /** Fails if a socket that is not ours joined the port between the probe and our binds (SO_REUSEPORT). */
+    private void refuseForeignSockets() throws IOException {
+        Set<Long> own = new HashSet<>();
+        for (Channel c : channels) {
+            own.add(UdpPortOwnership.inode(((EpollDatagramChannel) c).fd().intValue()));
+        }
+        List<UdpPortOwnership.Entry> foreign = UdpPortOwnership.foreignSockets(bound, own);
+        if (!foreign.isEmpty()) {
+            UdpPortOwnership.Entry e = foreign.get(0);
+            throw new BindException("address in use (another process joined the port with SO_REUSEPORT: socket "
+                    + e.local() + ", inode " + e.inode() + ")");
+        }
     }
 
     private static Channel newChannel(boolean epoll, SocketProtocolFamily family) {
