@@ -72,8 +72,8 @@ public final class Tracker implements AutoCloseable {
     public static Tracker start(TrackerConfig cfg, InstantSource clock, Metrics metrics) throws StartException {
         // A short line at INFO; the whole configuration (scripts/run --check-config prints it too) at DEBUG, since
         // the first toString of its records costs about 0.3 s of a cold start.
-        LOG.info("starting: mode {}, http {}, udp {}, store {} in {}", cfg.mode(), cfg.http().listen(),
-                cfg.udp().listen(), cfg.store().type(), cfg.store().dataDir());
+        LOG.info("starting: mode {}, http {}, udp {}, store {} in {}", cfg.mode(), orOff(cfg.http().listen()),
+                orOff(cfg.udp().listen()), cfg.store().type(), cfg.store().dataDir());
         if (LOG.isDebugEnabled()) {
             LOG.debug("configuration: {}", cfg);
         }
@@ -170,6 +170,10 @@ public final class Tracker implements AutoCloseable {
             reason = m.isEmpty() ? root.getClass().getSimpleName() : m;
         }
         return "cannot listen on " + listener + " " + at + ": " + reason;
+    }
+
+    private static Object orOff(HostPort listen) {
+        return listen == null ? "off" : listen;
     }
 
     /** Opens the registry when it is needed (private mode or the admin API) and starts its flusher. */

@@ -134,7 +134,7 @@ public final class UdpFrontend implements AutoCloseable {
         if (!foreign.isEmpty()) {
             UdpPortOwnership.Entry e = foreign.get(0);
             throw new BindException("address in use (another process joined the port with SO_REUSEPORT: socket "
-                    + e.local() + ", inode " + e.inode() + ")");
+                    + e.local().getAddress().getHostAddress() + ":" + e.local().getPort() + ", inode " + e.inode() + ")");
         }
     }
 
