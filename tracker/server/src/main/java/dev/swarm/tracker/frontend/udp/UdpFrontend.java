@@ -49,11 +49,10 @@ public final class UdpFrontend implements AutoCloseable {
 
     private final EventLoopGroup group;
     private final List<Channel> channels = new ArrayList<>();
-    private final InetSocketAddress bound;
+    private InetSocketAddress bound;
 
-    private UdpFrontend(EventLoopGroup group, InetSocketAddress bound) {
+    private UdpFrontend(EventLoopGroup group) {
         this.group = group;
-        this.bound = bound;
     }
 
     public static UdpFrontend start(TrackerConfig.Udp cfg, TrackerLogic logic, InstantSource clock, Metrics metrics)
@@ -66,9 +65,10 @@ public final class UdpFrontend implements AutoCloseable {
      */
     public static UdpFrontend start(TrackerConfig.Udp cfg, TrackerLogic logic, InvalidIdBans bans, InstantSource clock,
                                     Metrics metrics) throws Exception {
-        // No other socket may hold the port (see UdpPortOwnership); with port 0 the probe picks the port, and every
-        // socket of ours binds to that one.
-        InetSocketAddress addr = UdpPortOwnership.probe(cfg.listen().resolve());
+        // No other socket may hold the port (see UdpPortOwnership). Port 0 needs no probe: the first bind gets a port
+        // that no socket uses, and our other sockets bind to that one.
+        InetSocketAddress configured = cfg.listen().resolve();
+        InetSocketAddress addr = configured.getPort() == 0 ? configured : UdpPortOwnership.probe(configured);
         boolean epoll = Epoll.isAvailable();
         int threads = epoll ? cfg.threads() : 1;
         if (!epoll && cfg.threads() > 1) {
@@ -77,7 +77,7 @@ public final class UdpFrontend implements AutoCloseable {
         }
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("udp-worker", true),
                 epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
-        UdpFrontend f = new UdpFrontend(group, addr);
+        UdpFrontend f = new UdpFrontend(group);
         // One key for all sockets: the kernel may move a client to another socket of the port.
         byte[] key = cfg.connectionIdSecret();
         if (key == null) {
@@ -111,8 +111,11 @@ public final class UdpFrontend implements AutoCloseable {
                     b.option(EpollChannelOption.SO_REUSEPORT, true)
                             .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM);
                 }
-                f.channels.add(b.bind(addr).sync().channel());
+                Channel ch = b.bind(addr).sync().channel();
+                f.channels.add(ch);
+                addr = new InetSocketAddress(configured.getAddress(), ((InetSocketAddress) ch.localAddress()).getPort());
             }
+            f.bound = addr;
             if (epoll) {
                 f.refuseForeignSockets();
             }

@@ -24,8 +24,8 @@ import java.util.Set;
  * two half swarms and no error anywhere. So binding is done in two steps:
  * <ol>
  *   <li>{@link #probe}: bind a plain socket (no SO_REUSEPORT, no SO_REUSEADDR) to the address and close it. The bind
- *       fails if any socket holds the port, with or without SO_REUSEPORT, and with port 0 it picks the free port
- *       that all our sockets then use.</li>
+ *       fails if any socket holds the port, with or without SO_REUSEPORT. (Port 0 needs no probe: the kernel gives
+ *       the first of our sockets a port no socket uses.)</li>
  *   <li>bind our sockets with SO_REUSEPORT, then {@link #foreignSockets}: read {@code /proc/net/udp} and
  *       {@code /proc/net/udp6} and refuse when a socket that is not one of ours (by inode, from
  *       {@code /proc/self/fd}) sits on the port. That closes the window between the probe's close and our bind,
@@ -49,7 +49,7 @@ final class UdpPortOwnership {
     /**
      * Binds and closes a plain socket of the family our sockets use on {@code addr}.
      *
-     * @return {@code addr} with the port the probe got (the same port unless it was 0)
+     * @return {@code addr} with the port the probe got (the same port unless it was 0, which would pick one)
      * @throws BindException if any socket holds the port
      */
     static InetSocketAddress probe(InetSocketAddress addr) throws IOException {
