@@ -38,13 +38,15 @@ class AbuseLimitsTest {
     private final MutableClock clock = new MutableClock(1_800_000_000_000L);
     private Tracker tracker;
     private int port;
+    private int udpPort;
 
     private void start(Map<String, String> limits) throws Exception {
-        port = TestNet.freePort();
-        Map<String, String> o = new HashMap<>(Map.of("http.listen", "127.0.0.1:" + port, "udp.listen", "127.0.0.1:" + port,
+        Map<String, String> o = new HashMap<>(Map.of("http.listen", "127.0.0.1:0", "udp.listen", "127.0.0.1:0",
                 "udp.connection-id-lifetime", "2m", "store.type", "heap", "store.data-dir", dir.toString()));
         o.putAll(limits);
         tracker = Tracker.start(ConfigLoader.load(null, o), clock, new DropwizardMetrics(new MetricRegistry()));
+        port = tracker.httpAddress().getPort();
+        udpPort = tracker.udpAddress().getPort();
     }
 
     @AfterEach
@@ -80,14 +82,14 @@ class AbuseLimitsTest {
             assertNull(httpFailure(), "announce " + i + " is within the burst");
         }
         assertEquals(RATE_LIMITED, httpFailure());
-        try (UdpTestClient udp = new UdpTestClient(port)) {
+        try (UdpTestClient udp = new UdpTestClient(udpPort)) {
             ErrorResponse e = (ErrorResponse) udp.announce(HASH, PEER, 0, 0, 0, AnnounceEvent.NONE, 7001, null);
             assertEquals(RATE_LIMITED, e.message(), "UDP draws on the same address's bucket");
             clock.advance(1000); // one announce per second refills
             assertTrue(udp.announce(HASH, PEER, 0, 0, 0, AnnounceEvent.NONE, 7001, null) instanceof AnnounceResponse);
             assertEquals(RATE_LIMITED, httpFailure());
         }
-        try (UdpTestClient other = new UdpTestClient(port, InetAddress.getByName("127.0.0.2"))) {
+        try (UdpTestClient other = new UdpTestClient(udpPort, InetAddress.getByName("127.0.0.2"))) {
             assertTrue(other.announce(HASH, PEER, 0, 0, 0, AnnounceEvent.NONE, 7002, null) instanceof AnnounceResponse,
                     "another address has its own bucket");
         }
@@ -99,8 +101,8 @@ class AbuseLimitsTest {
     @Test
     void aFloodOfInvalidConnectionIdsBansTheAddressUntilTheBanExpires() throws Exception {
         start(Map.of("limits.ban-after-invalid-ids", "10", "limits.ban-window", "1m", "limits.ban-duration", "10m"));
-        try (UdpTestClient flooder = new UdpTestClient(port, InetAddress.getByName("127.0.0.3"));
-             UdpTestClient bystander = new UdpTestClient(port, InetAddress.getByName("127.0.0.4"))) {
+        try (UdpTestClient flooder = new UdpTestClient(udpPort, InetAddress.getByName("127.0.0.3"));
+             UdpTestClient bystander = new UdpTestClient(udpPort, InetAddress.getByName("127.0.0.4"))) {
             for (int i = 0; i < 9; i++) {
                 byte[] r = flooder.exchange(flooder.announcePacket(0x1234_5678L + i, HASH, PEER, 0, 0, 0, AnnounceEvent.NONE, 7001, null), 2000);
                 assertNotNull(r, "invalid id " + i + " is answered with an error");
@@ -128,7 +130,7 @@ class AbuseLimitsTest {
     @Test
     void invalidIdsSpreadOverMoreThanTheWindowDoNotBan() throws Exception {
         start(Map.of("limits.ban-after-invalid-ids", "3", "limits.ban-window", "1m"));
-        try (UdpTestClient c = new UdpTestClient(port)) {
+        try (UdpTestClient c = new UdpTestClient(udpPort)) {
             for (int i = 0; i < 6; i++) {
                 assertNotNull(c.exchange(c.announcePacket(77, HASH, PEER, 0, 0, 0, AnnounceEvent.NONE, 7001, null), 2000));
                 if (i % 2 == 1) {

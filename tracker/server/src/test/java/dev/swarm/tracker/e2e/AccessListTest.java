@@ -43,15 +43,15 @@ class AccessListTest {
     private int adminPort;
 
     private void start(Map<String, String> extra) throws Exception {
-        port = TestNet.freePort();
-        adminPort = TestNet.freePort();
         Map<String, String> o = new HashMap<>(Map.of(
-                "http.listen", "127.0.0.1:" + port, "udp.listen", "off",
-                "admin.listen", "127.0.0.1:" + adminPort, "admin.token", AdminApiTest.TOKEN,
+                "http.listen", "127.0.0.1:0", "udp.listen", "off",
+                "admin.listen", "127.0.0.1:0", "admin.token", AdminApiTest.TOKEN,
                 "store.type", "heap", "store.data-dir", dir.resolve("data").toString()));
         o.putAll(extra);
         metrics = new DropwizardMetrics(new MetricRegistry());
         tracker = Tracker.start(ConfigLoader.load(null, o), clock, metrics);
+        port = tracker.httpAddress().getPort();
+        adminPort = tracker.adminAddress().getPort();
     }
 
     @AfterEach

@@ -52,14 +52,14 @@ class BadInputTest {
 
     @BeforeEach
     void start() throws Exception {
-        port = TestNet.freePort();
         TrackerConfig cfg = ConfigLoader.load(null, Map.of(
-                "http.listen", "127.0.0.1:" + port, "udp.listen", "127.0.0.1:" + port,
+                "http.listen", "127.0.0.1:0", "udp.listen", "127.0.0.1:0",
                 "udp.connection-id-lifetime", "2m", "store.type", "heap"));
         tracker = Tracker.start(cfg, clock, Metrics.NOOP);
+        port = tracker.httpAddress().getPort();
         socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         socket.setSoTimeout(300);
-        udp = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+        udp = tracker.udpAddress();
     }
 
     @AfterEach
