@@ -1,6 +1,5 @@
 package dev.swarm.tracker.frontend.udp;
 
-import dev.swarm.tracker.abuse.InvalidIdBans;
 import dev.swarm.tracker.config.TrackerConfig;
 import dev.swarm.tracker.logic.TrackerLogic;
 import dev.swarm.tracker.metrics.Metrics;
@@ -52,14 +51,6 @@ public final class UdpFrontend implements AutoCloseable {
 
     public static UdpFrontend start(TrackerConfig.Udp cfg, TrackerLogic logic, InstantSource clock, Metrics metrics)
             throws Exception {
-        return start(cfg, logic, null, clock, metrics);
-    }
-
-    /**
-     * @param bans bans of addresses that send many invalid connection IDs, shared by all sockets; null for none
-     */
-    public static UdpFrontend start(TrackerConfig.Udp cfg, TrackerLogic logic, InvalidIdBans bans, InstantSource clock,
-                                    Metrics metrics) throws Exception {
         InetSocketAddress addr = cfg.listen().resolve();
         boolean epoll = Epoll.isAvailable();
         int threads = epoll ? cfg.threads() : 1;
@@ -96,7 +87,7 @@ public final class UdpFrontend implements AutoCloseable {
                             @Override
                             protected void initChannel(Channel ch) {
                                 ch.pipeline().addLast(new UdpHandler(logic,
-                                        new ConnectionIds(idKey, cfg.connectionIdLifetime()), bans, clock, metrics));
+                                        new ConnectionIds(idKey, cfg.connectionIdLifetime()), clock, metrics));
                             }
                         });
                 if (epoll) {
