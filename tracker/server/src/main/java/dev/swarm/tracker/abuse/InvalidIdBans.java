@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
  * covers only what a forger can send too, requests with an invalid ID; the victim's connects, and its requests with
  * the valid IDs those connects return, are never looked up here and are served as usual. What a ban saves is the
  * error packets (each no larger than its request) that a flood of forged IDs would otherwise reflect to the address
- * in the source field; what it costs is that a client of a banned address whose ID has expired gets silence instead
- * of an error, and reconnects after its retry timeout (BEP 15: 15 s) instead of at once.
+ * in the source field; what it costs is that a client of a banned address whose ID is no longer accepted gets silence
+ * instead of an error, and waits out its retry timeout (BEP 15: 15 s, doubling) before it tries again.
  *
  * <p>State lives in a fixed table ({@code limits.tracked-addresses} slots). A slot with an active ban is not taken
  * over by another address, so a flood from many addresses cannot wash bans out; the newcomer is then not tracked
