@@ -7,6 +7,7 @@ import dev.swarm.tracker.swarm.AnnounceOp;
 import dev.swarm.tracker.swarm.Outcome;
 import dev.swarm.tracker.swarm.PeerSample;
 import dev.swarm.tracker.swarm.ScrapeHolder;
+import dev.swarm.tracker.swarm.StoreStats;
 import dev.swarm.tracker.swarm.SwarmStore;
 import java.time.InstantSource;
 import java.util.List;
@@ -21,6 +22,7 @@ public final class TrackerLogic {
     private final List<AnnouncePolicy> policies;
     private final List<AnnounceObserver> observers;
     private final List<ScrapePolicy> scrapePolicies;
+    private final InvalidIdPolicy invalidIds;
     private final InstantSource clock;
     private final int intervalSeconds;
     private final int minIntervalSeconds;
@@ -45,10 +47,18 @@ public final class TrackerLogic {
     public TrackerLogic(TrackerConfig.Announce cfg, SwarmStore store, List<AnnouncePolicy> policies,
                         List<AnnounceObserver> observers, List<ScrapePolicy> scrapePolicies, InstantSource clock,
                         Metrics metrics) {
+        this(cfg, store, policies, observers, scrapePolicies, InvalidIdPolicy.ANSWER_ALL, clock, metrics);
+    }
+
+    /** @param invalidIds decides which requests with an invalid UDP connection ID are answered */
+    public TrackerLogic(TrackerConfig.Announce cfg, SwarmStore store, List<AnnouncePolicy> policies,
+                        List<AnnounceObserver> observers, List<ScrapePolicy> scrapePolicies, InvalidIdPolicy invalidIds,
+                        InstantSource clock, Metrics metrics) {
         this.store = store;
         this.policies = List.copyOf(policies);
         this.observers = List.copyOf(observers);
         this.scrapePolicies = List.copyOf(scrapePolicies);
+        this.invalidIds = invalidIds;
         this.clock = clock;
         this.intervalSeconds = (int) cfg.interval().toSeconds();
         this.minIntervalSeconds = (int) cfg.minInterval().toSeconds();
@@ -163,5 +173,19 @@ public final class TrackerLogic {
         }
         store.scrape(hashes, off, nowMillis, out);
         return true;
+    }
+
+    /**
+     * A UDP request arrived with an invalid connection ID from {@code address}; see {@link InvalidIdPolicy}.
+     *
+     * @return true to answer it with an error, false to drop it unanswered
+     */
+    public boolean answerInvalidConnectionId(byte[] address, long nowMillis) {
+        return invalidIds.answer(address, nowMillis);
+    }
+
+    /** The store's sizes (swarms, peers, seeders, leechers), for status pages. */
+    public StoreStats stats() {
+        return store.stats();
     }
 }

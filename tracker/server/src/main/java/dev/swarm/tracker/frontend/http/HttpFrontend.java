@@ -3,7 +3,6 @@ package dev.swarm.tracker.frontend.http;
 import dev.swarm.tracker.config.TrackerConfig;
 import dev.swarm.tracker.logic.TrackerLogic;
 import dev.swarm.tracker.metrics.Metrics;
-import dev.swarm.tracker.swarm.SwarmStore;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.server.DefaultByteBufferPool;
@@ -52,11 +51,10 @@ public final class HttpFrontend implements AutoCloseable {
         this.address = address;
     }
 
-    public static HttpFrontend start(TrackerConfig cfg, TrackerLogic logic, SwarmStore store, Metrics metrics)
-            throws Exception {
+    public static HttpFrontend start(TrackerConfig cfg, TrackerLogic logic, Metrics metrics) throws Exception {
         TrackerConfig.Http h = cfg.http();
         InetSocketAddress addr = h.listen().resolve();
-        TrackerHttpHandler handler = new TrackerHttpHandler(cfg, logic, store, metrics);
+        TrackerHttpHandler handler = new TrackerHttpHandler(cfg, logic, metrics);
         int idleMs = (int) Math.min(Integer.MAX_VALUE, h.idleTimeout().toMillis());
         OptionMap serverOptions = OptionMap.builder()
                 .set(UndertowOptions.DECODE_URL, false)

@@ -16,7 +16,6 @@ import dev.swarm.tracker.swarm.Family;
 import dev.swarm.tracker.swarm.PeerSample;
 import dev.swarm.tracker.swarm.ScrapeHolder;
 import dev.swarm.tracker.swarm.StoreStats;
-import dev.swarm.tracker.swarm.SwarmStore;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HeaderValues;
@@ -43,7 +42,6 @@ final class TrackerHttpHandler implements HttpHandler {
     private static final HttpString X_FORWARDED_FOR = new HttpString("X-Forwarded-For");
 
     private final TrackerLogic logic;
-    private final SwarmStore store;
     private final Metrics metrics;
     private final boolean exposeMetrics;
     private final boolean trustAnnouncedIp;
@@ -71,9 +69,8 @@ final class TrackerHttpHandler implements HttpHandler {
         }
     }
 
-    TrackerHttpHandler(TrackerConfig cfg, TrackerLogic logic, SwarmStore store, Metrics metrics) {
+    TrackerHttpHandler(TrackerConfig cfg, TrackerLogic logic, Metrics metrics) {
         this.logic = logic;
-        this.store = store;
         this.metrics = metrics;
         this.exposeMetrics = cfg.http().exposeMetrics();
         this.trustAnnouncedIp = cfg.announce().trustAnnouncedIp();
@@ -261,7 +258,7 @@ final class TrackerHttpHandler implements HttpHandler {
     }
 
     private void stats(HttpServerExchange exchange) {
-        StoreStats st = store.stats();
+        StoreStats st = logic.stats();
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("swarms", st.swarms());
         doc.put("peers", st.peers());
