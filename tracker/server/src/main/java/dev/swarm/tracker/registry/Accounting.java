@@ -26,7 +26,9 @@ import java.util.function.Consumer;
  *   <li>a {@code started} event, or either counter lower than last time (a restart or counter reset without
  *       {@code started}), resets the session: the new values are counted in full, from 0, never negative;</li>
  *   <li>a session seen for the first time without {@code started} (it began before its sessions were known,
- *       e.g. its state was lost) only sets the baseline: nothing is counted, so nothing is counted twice;</li>
+ *       e.g. its state was lost) only sets the baseline: nothing is counted, so nothing is counted twice; a
+ *       {@code completed} that opens a session is not counted either, so {@code completed}, {@code stopped},
+ *       {@code completed}, ... counts no download;</li>
  *   <li>{@code stopped} counts its delta and ends the session.</li>
  * </ul>
  * Negative values (UDP carries signed counters) count as 0, sums saturate at {@link Long#MAX_VALUE}.
@@ -145,7 +147,9 @@ public final class Accounting {
                     long gap = nowMillis - s.lastMillis;
                     seeding = gap >= 0 && gap <= peerTimeoutMillis ? gap : 0;
                 }
-                boolean completedNow = event == AnnounceEvent.COMPLETED && !s.completed;
+                // A fresh session only sets baselines, its completion included: otherwise a peer alternating
+                // 'completed' and 'stopped' (each stop ends the session) would count a download per cycle.
+                boolean completedNow = event == AnnounceEvent.COMPLETED && !fresh && !s.completed;
                 synchronized (a) {
                     a.uploaded = add(a.uploaded, dUp);
                     a.downloaded = add(a.downloaded, dDown);

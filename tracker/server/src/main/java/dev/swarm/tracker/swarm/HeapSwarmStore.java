@@ -27,6 +27,7 @@ public final class HeapSwarmStore implements SwarmStore {
     private final int timeoutSec;
     private final Families[] families = {new Families(), new Families()};
     private final Object sweepLock = new Object();
+    private final CompletionMemory completions = new CompletionMemory();
     private volatile boolean closed;
     private int sweepFamily;
     private Iterator<Map.Entry<Key, Swarm>> sweepCursor;
@@ -179,7 +180,11 @@ public final class HeapSwarmStore implements SwarmStore {
             self.lastSeenSec = now;
             if (completed && !self.counted) {
                 self.counted = true;
-                swarm.downloaded++;
+                long fp = completions.fingerprint(op);
+                if (!completions.counted(fp)) {
+                    completions.remember(fp);
+                    swarm.downloaded++;
+                }
             }
         }
         sample(swarm, self, op, now, out);

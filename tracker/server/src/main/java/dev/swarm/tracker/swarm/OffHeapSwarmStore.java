@@ -45,6 +45,7 @@ public final class OffHeapSwarmStore implements SwarmStore {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Object sweepLock = new Object();
     private final Sweeper sweeper;
+    private final CompletionMemory completions = new CompletionMemory();
     private int cursor;
     private volatile long lastCapacityWarning;
 
@@ -179,8 +180,10 @@ public final class OffHeapSwarmStore implements SwarmStore {
         long size = layout.valueSize(capacity);
         BytesStore<?, Void> staging = s.value(size);
         boolean completed = op.event == AnnounceEvent.COMPLETED;
+        long fp = completed ? completions.fingerprint(op) : 0;
+        boolean counts = completed && !completions.counted(fp);
         ps.wrap(staging, 0, size);
-        ps.init(now, completed ? 1 : 0);
+        ps.init(now, counts ? 1 : 0);
         ps.key(op.peer);
         ps.insert(op.peer, PeerMeta.of(op.seeder, completed, now));
         try {
@@ -191,8 +194,11 @@ public final class OffHeapSwarmStore implements SwarmStore {
             out.finish(Outcome.TOO_MANY_SWARMS, 0, 0, 0);
             return;
         }
+        if (counts) {
+            completions.remember(fp);
+        }
         (op.seeder ? fm.seeders : fm.leechers).increment();
-        out.finish(Outcome.OK, op.seeder ? 1 : 0, op.seeder ? 0 : 1, completed ? 1 : 0);
+        out.finish(Outcome.OK, op.seeder ? 1 : 0, op.seeder ? 0 : 1, counts ? 1 : 0);
     }
 
     private void announceExisting(AnnounceOp op, FamilyMap fm, ExternalMapQueryContext<byte[], byte[], ?> c,
@@ -219,7 +225,9 @@ public final class OffHeapSwarmStore implements SwarmStore {
             boolean counted = PeerMeta.counted(meta);
             if (completed && !counted) {
                 counted = true;
-                ps.downloaded(ps.downloaded() + 1);
+                if (firstCompletion(op)) {
+                    ps.downloaded(ps.downloaded() + 1);
+                }
             }
             int fresh = PeerMeta.of(op.seeder, counted, now);
             if (ps.seederAt(self) != op.seeder) {
@@ -232,7 +240,7 @@ public final class OffHeapSwarmStore implements SwarmStore {
         } else if (ps.count() >= fm.layout.maxPeers || ps.count() >= ps.capacity() && !grow(fm, c, ps, s)) {
             outcome = Outcome.SWARM_FULL;
         } else {
-            if (completed) {
+            if (completed && firstCompletion(op)) {
                 ps.downloaded(ps.downloaded() + 1);
             }
             self = ps.insert(op.peer, PeerMeta.of(op.seeder, completed, now));
@@ -245,6 +253,19 @@ public final class OffHeapSwarmStore implements SwarmStore {
         int n = ps.sample(0, op.seeder ? leechers : leechers + seeders, self, want, now, timeoutSec, out.buffer());
         out.count(n);
         out.finish(outcome, seeders, leechers, ps.downloaded());
+    }
+
+    /**
+     * Whether a {@code completed} of the requesting peer counts: not if one was counted for it before it last left
+     * the swarm (see {@link CompletionMemory}); remembers it. Called under the swarm's segment lock.
+     */
+    private boolean firstCompletion(AnnounceOp op) {
+        long fp = completions.fingerprint(op);
+        if (completions.counted(fp)) {
+            return false;
+        }
+        completions.remember(fp);
+        return true;
     }
 
     /** Sweeps one swarm in place and updates the counters; returns peers removed. */

@@ -26,8 +26,10 @@ public interface SwarmStore extends AutoCloseable {
      * <ul>
      *   <li>{@code stopped}: the peer is removed; outcome {@link Outcome#REMOVED}, no peers.</li>
      *   <li>otherwise the peer is stored with its seeder flag and the current time; a {@code completed}
-     *       event counts one download, once per stored peer (a second {@code completed} from the same
-     *       address and port is not counted again).</li>
+     *       event counts one download, once per peer and swarm: a second {@code completed} from the same
+     *       address and port is not counted again, also after the peer left with {@code stopped} or
+     *       expired in between (a bounded memory of counted completions, 2^20 of them, not persisted;
+     *       see {@code CompletionMemory}).</li>
      *   <li>{@code out} receives a random sample of up to {@code numWant} other peers of the swarm
      *       (never the requester, no duplicates, no expired peers; a seeder gets only leechers) and the
      *       swarm's seeders, leechers and downloads after the update.</li>

@@ -116,6 +116,18 @@ class AccountingTest {
         assertEquals(2, alice().completed());
     }
 
+    /** Issue 11 item 6: {@code completed} then {@code stopped}, repeated by one peer, counted a download each time. */
+    @Test
+    void completedAlternatingWithStoppedCountsOnce() {
+        announce(P1, 0, 0, 100, AnnounceEvent.STARTED);
+        announce(P1, 0, 100, 0, AnnounceEvent.COMPLETED);
+        for (int i = 0; i < 100; i++) {
+            announce(P1, 0, 100, 0, AnnounceEvent.STOPPED);
+            announce(P1, 0, 100, 0, AnnounceEvent.COMPLETED);
+        }
+        assertEquals(1, alice().completed());
+    }
+
     @Test
     void freeleechDownloadsAreCountedApart() {
         acc.record("alice", H, P1, 0, 0, 100, AnnounceEvent.STARTED, false, now);

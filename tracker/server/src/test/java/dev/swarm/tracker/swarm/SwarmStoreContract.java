@@ -142,8 +142,27 @@ abstract class SwarmStoreContract {
         assertCounts(announce(s, 1, V4, 1, NONE, true, 50, T0), Outcome.OK, 1, 0, 1);
         assertCounts(announce(s, 1, V4, 2, COMPLETED, true, 50, T0), Outcome.OK, 2, 0, 2);
         announce(s, 1, V4, 1, STOPPED, true, 50, T0);
-        assertCounts(announce(s, 1, V4, 1, COMPLETED, true, 50, T0), Outcome.OK, 2, 0, 3);
-        assertEquals(3, scrape(s, 1, T0).downloaded());
+        assertCounts(announce(s, 1, V4, 1, COMPLETED, true, 50, T0), Outcome.OK, 2, 0, 2);
+        assertEquals(2, scrape(s, 1, T0).downloaded());
+    }
+
+    /** Issue 11 item 6: {@code completed} then {@code stopped}, 100 times by one peer, counted 100 downloads. */
+    @Test
+    void completedAlternatingWithStoppedCountsOnce() {
+        SwarmStore s = store();
+        announce(s, 1, V4, 9, STARTED, false, 50, T0); // keeps the swarm alive while peer 1 comes and goes
+        for (int i = 0; i < 100; i++) {
+            assertEquals(Outcome.OK, announce(s, 1, V4, 1, COMPLETED, true, 50, T0 + i * 1000L).outcome());
+            assertEquals(1, out.downloaded(), "cycle " + i);
+            assertEquals(Outcome.REMOVED, announce(s, 1, V4, 1, STOPPED, true, 50, T0 + i * 1000L).outcome());
+        }
+        // The memory is per (swarm, peer): another port, another family and another torrent each count their own.
+        assertCounts(announce(s, 1, V4, 2, COMPLETED, true, 50, T0), Outcome.OK, 1, 1, 2);
+        announce(s, 1, V6, 1, COMPLETED, true, 50, T0);
+        assertEquals(1, out.downloaded());
+        announce(s, 3, V4, 1, COMPLETED, true, 50, T0);
+        assertEquals(1, out.downloaded());
+        assertEquals(3, scrape(s, 1, T0).downloaded(), "torrent 1: peers 1 and 2 in V4, peer 1 in V6");
     }
 
     @Test
@@ -386,6 +405,8 @@ abstract class SwarmStoreContract {
 
         final Map<String, Map<Integer, PeerState>> swarms = new HashMap<>();
         final Map<String, Long> downloaded = new HashMap<>();
+        /** (swarm, peer) pairs whose completion was counted: they never count again. */
+        final Set<String> completions = new HashSet<>();
 
         static String key(Family f, int torrent) {
             return f + "/" + torrent;
@@ -449,7 +470,7 @@ abstract class SwarmStoreContract {
                 } else if (p == null && swarm.size() >= maxPeers) {
                     expected = Outcome.SWARM_FULL;
                 } else {
-                    boolean count = e == COMPLETED && (p == null || !p.counted());
+                    boolean count = e == COMPLETED && (p == null || !p.counted()) && m.completions.add(key + "/" + peer);
                     if (count) {
                         m.downloaded.merge(key, 1L, Long::sum);
                     }
