@@ -1,6 +1,7 @@
 package dev.swarm.tracker;
 
 import dev.swarm.tracker.config.ConfigException;
+import dev.swarm.tracker.config.HeapBudget;
 import dev.swarm.tracker.config.ConfigLoader;
 import dev.swarm.tracker.config.TrackerConfig;
 import java.net.InetSocketAddress;
@@ -186,6 +187,7 @@ public final class Main {
         TrackerConfig cfg;
         try {
             cfg = ConfigLoader.load(args.config(), overrides);
+            HeapBudget.of(cfg).check(Runtime.getRuntime().maxMemory());
         } catch (ConfigException e) {
             System.err.println("tracker: configuration error: " + e.getMessage());
             return 2;

@@ -2,11 +2,14 @@ package dev.swarm.tracker.access;
 
 import dev.swarm.tracker.abuse.AnnounceRateLimit;
 import dev.swarm.tracker.abuse.InvalidIdBans;
+import dev.swarm.tracker.abuse.NewSwarmLimit;
+import dev.swarm.tracker.abuse.PasskeyGuessLimit;
 import dev.swarm.tracker.config.TrackerConfig;
 import dev.swarm.tracker.logic.AnnounceObserver;
 import dev.swarm.tracker.logic.AnnouncePolicy;
 import dev.swarm.tracker.logic.InvalidIdPolicy;
 import dev.swarm.tracker.logic.ScrapePolicy;
+import dev.swarm.tracker.logic.SwarmCreationPolicy;
 import dev.swarm.tracker.metrics.Metrics;
 import dev.swarm.tracker.registry.Registry;
 import java.time.InstantSource;
@@ -16,16 +19,18 @@ import java.util.List;
 /**
  * The policy chain for a configuration, in the order the checks run: how often (rate limit), who (passkey), with
  * what client (peer_id prefix), on which torrent (registered, info-hash list), doing what (may-download); then
- * accounting after the store; and, for UDP requests with an invalid connection ID, whether they are answered (bans).
- * Steps that the configuration does not need are left out.
+ * accounting after the store; and, for UDP requests with an invalid connection ID, whether they are answered (bans);
+ * and which addresses may create new swarms (the new-swarm cap). Steps that the configuration does not need are left
+ * out.
  *
  * @param announce   the announce checks, in order
  * @param observers  what runs after an accepted announce (accounting in private mode)
  * @param scrape     the scrape checks
  * @param invalidIds which requests with an invalid UDP connection ID are answered
+ * @param swarmCreation which announces may create a new swarm
  */
 public record AccessChain(List<AnnouncePolicy> announce, List<AnnounceObserver> observers, List<ScrapePolicy> scrape,
-                          InvalidIdPolicy invalidIds) {
+                          InvalidIdPolicy invalidIds, SwarmCreationPolicy swarmCreation) {
 
     /**
      * @param registry the registry; required in private mode
@@ -44,8 +49,10 @@ public record AccessChain(List<AnnouncePolicy> announce, List<AnnounceObserver> 
             announce.add(new AnnounceRateLimit(cfg.limits(), clock, metrics));
         }
         if (isPrivate) {
-            announce.add(new PasskeyPolicy(registry));
-            scrape.add(new PrivateScrapePolicy(registry));
+            PasskeyGuessLimit guesses = cfg.limits().unknownPasskeysPerMinute() > 0
+                    ? new PasskeyGuessLimit(cfg.limits(), metrics) : null;
+            announce.add(new PasskeyPolicy(registry, guesses, clock));
+            scrape.add(new PrivateScrapePolicy(registry, guesses, clock));
         }
         TrackerConfig.Access a = cfg.access();
         if (ClientFilterPolicy.configured(a.clientAllow(), a.clientDeny())) {
@@ -64,6 +71,9 @@ public record AccessChain(List<AnnouncePolicy> announce, List<AnnounceObserver> 
         }
         InvalidIdPolicy invalidIds = cfg.limits().banAfterInvalidIds() > 0
                 ? new InvalidIdBans(cfg.limits(), clock, metrics) : InvalidIdPolicy.ANSWER_ALL;
-        return new AccessChain(List.copyOf(announce), List.copyOf(observers), List.copyOf(scrape), invalidIds);
+        SwarmCreationPolicy swarmCreation = cfg.limits().newSwarmsPerMinute() > 0
+                ? new NewSwarmLimit(cfg.limits()) : SwarmCreationPolicy.UNLIMITED;
+        return new AccessChain(List.copyOf(announce), List.copyOf(observers), List.copyOf(scrape), invalidIds,
+                swarmCreation);
     }
 }

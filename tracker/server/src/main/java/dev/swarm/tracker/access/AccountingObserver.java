@@ -15,12 +15,14 @@ public final class AccountingObserver implements AnnounceObserver {
     private final Metrics.Counter counted;
     private final Metrics.Counter baseline;
     private final Metrics.Counter noRoom;
+    private final Metrics.Counter userLimit;
 
     public AccountingObserver(Accounting accounting, Metrics metrics) {
         this.accounting = accounting;
         this.counted = metrics.counter("accounting.counted");
         this.baseline = metrics.counter("accounting.baseline_only");
         this.noRoom = metrics.counter("accounting.no_room");
+        this.userLimit = metrics.counter("accounting.user_session_limit");
     }
 
     @Override
@@ -41,6 +43,9 @@ public final class AccountingObserver implements AnnounceObserver {
                     LOG.warn("accounting table full (registry.max-accounts / max-sessions): {} announces not accounted", n);
                 }
             }
+            // A user at registry.max-sessions-per-user (e.g. announcing with ever new peer_ids): not logged, since
+            // one user could otherwise write log lines at will; the metric shows it.
+            case USER_LIMIT -> userLimit.inc();
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.swarm.tracker.admin;
 
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -39,8 +41,10 @@ final class AdminHandler implements HttpHandler {
     static final int MAX_BODY = 64 * 1024;
     private static final int MAX_ROWS = 100_000;
     private static final HttpString PATCH = new HttpString("PATCH");
+    /** Duplicate keys in a body are refused (issue 11), not silently resolved to the last one. */
     private static final ObjectMapper JSON = new ObjectMapper()
-            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .configure(JsonParser.Feature.STRICT_DUPLICATE_DETECTION, true);
 
     /** A request that cannot be served; becomes {@code {"error": message}} with the status. */
     private static final class Refusal extends RuntimeException {
@@ -326,6 +330,10 @@ final class AdminHandler implements HttpHandler {
         JsonNode n;
         try {
             n = JSON.readTree(raw);
+        } catch (JsonParseException e) {
+            String m = e.getOriginalMessage();
+            throw new Refusal(400, m != null && m.startsWith("Duplicate field")
+                    ? "the body is not valid JSON: " + m.replace('"', '\'') : "the body is not valid JSON");
         } catch (IOException e) {
             throw new Refusal(400, "the body is not valid JSON");
         }

@@ -178,7 +178,12 @@ public final class ConfigLoader {
                 http.integer("io-threads", 1, 256),
                 http.duration("idle-timeout", 1, 86_400),
                 http.integer("max-connections", 1, 10_000_000),
+                http.integer("max-connections-per-address", 1, 10_000_000),
                 http.bool("expose-metrics"));
+        if (h.maxConnectionsPerAddress() > h.maxConnections()) {
+            throw new ConfigException("http.max-connections-per-address: must not exceed http.max-connections ("
+                    + h.maxConnections() + ")");
+        }
 
         String secretText = udp.text("connection-id-secret");
         byte[] secret = null;
@@ -245,13 +250,19 @@ public final class ConfigLoader {
 
     private static TrackerConfig.Registry registry(Node r, TrackerConfig.Store store) {
         String dir = r.text("data-dir");
-        return new TrackerConfig.Registry(
+        TrackerConfig.Registry reg = new TrackerConfig.Registry(
                 dir.isEmpty() ? store.dataDir().resolve("registry") : Path.of(dir),
                 r.durationMillis("flush-interval", 100, 300_000),
                 r.integer("max-users", 1, 100_000_000),
                 r.integer("max-torrents", 1, 100_000_000),
                 r.longValue("max-accounts", 1, 1L << 34),
-                r.integer("max-sessions", 1, 100_000_000));
+                r.integer("max-sessions", 1, 100_000_000),
+                r.integer("max-sessions-per-user", 1, 100_000_000));
+        if (reg.maxSessionsPerUser() > reg.maxSessions()) {
+            throw new ConfigException("registry.max-sessions-per-user: must not exceed registry.max-sessions ("
+                    + reg.maxSessions() + ")");
+        }
+        return reg;
     }
 
     private static TrackerConfig.Admin admin(Node a) {
@@ -311,6 +322,10 @@ public final class ConfigLoader {
         return new TrackerConfig.Limits(
                 l.integer("announces-per-minute", 0, 1_000_000),
                 l.integer("announce-burst", 1, 1_000_000),
+                l.integer("new-swarms-per-minute", 0, 1_000_000),
+                l.integer("new-swarm-burst", 1, 1_000_000),
+                l.integer("unknown-passkeys-per-minute", 0, 1_000_000),
+                l.integer("unknown-passkey-burst", 1, 1_000_000),
                 l.integer("ban-after-invalid-ids", 0, 1_000_000),
                 l.duration("ban-window", 1, 86_400),
                 l.duration("ban-duration", 1, 7 * 86_400),

@@ -15,7 +15,8 @@ public record TrackerConfig(Mode mode, Http http, Udp udp, Announce announce, Sc
     public enum Mode { PUBLIC, PRIVATE }
 
     /** HTTP frontend; {@code listen} is null when disabled. */
-    public record Http(HostPort listen, int ioThreads, Duration idleTimeout, int maxConnections, boolean exposeMetrics) {
+    public record Http(HostPort listen, int ioThreads, Duration idleTimeout, int maxConnections,
+                       int maxConnectionsPerAddress, boolean exposeMetrics) {
     }
 
     /** UDP frontend; {@code listen} is null when disabled. The secret is redacted by {@link #toString()}. */
@@ -49,7 +50,7 @@ public record TrackerConfig(Mode mode, Http http, Udp udp, Announce announce, Sc
      * @param dataDir directory of the journal (already resolved against the store's data directory)
      */
     public record Registry(Path dataDir, Duration flushInterval, int maxUsers, int maxTorrents, long maxAccounts,
-                           int maxSessions) {
+                           int maxSessions, int maxSessionsPerUser) {
     }
 
     /** The admin API; {@code listen} is null when disabled. The token is redacted by {@link #toString()}. */
@@ -78,9 +79,12 @@ public record TrackerConfig(Mode mode, Http http, Udp udp, Announce announce, Sc
     }
 
     /**
-     * Abuse limits; {@code announcesPerMinute == 0} disables the rate limit, {@code banAfterInvalidIds == 0} the ban.
+     * Abuse limits, per client address; {@code announcesPerMinute == 0} disables the rate limit,
+     * {@code newSwarmsPerMinute == 0} the cap on new swarms, {@code unknownPasskeysPerMinute == 0} the passkey-guess
+     * limit, {@code banAfterInvalidIds == 0} the ban.
      */
-    public record Limits(int announcesPerMinute, int announceBurst, int banAfterInvalidIds, Duration banWindow,
-                         Duration banDuration, int trackedAddresses) {
+    public record Limits(int announcesPerMinute, int announceBurst, int newSwarmsPerMinute, int newSwarmBurst,
+                         int unknownPasskeysPerMinute, int unknownPasskeyBurst, int banAfterInvalidIds,
+                         Duration banWindow, Duration banDuration, int trackedAddresses) {
     }
 }

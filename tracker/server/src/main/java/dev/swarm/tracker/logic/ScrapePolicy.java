@@ -12,6 +12,14 @@ public interface ScrapePolicy {
      */
     String checkRequest(AnnounceContext.Transport transport, String path);
 
+    /**
+     * As {@link #checkRequest(AnnounceContext.Transport, String)}, for a request from {@code clientAddress} (4 or 16
+     * bytes, or null when unknown), for checks that keep per-address state.
+     */
+    default String checkRequest(AnnounceContext.Transport transport, String path, byte[] clientAddress) {
+        return checkRequest(transport, path);
+    }
+
     /** Whether the counts of {@code hashes[off..off+20)} may be shown; hidden hashes are left out (HTTP) or zero (UDP). */
     boolean mayShow(byte[] hashes, int off);
 }

@@ -23,6 +23,7 @@ public final class TrackerLogic {
     private final List<AnnounceObserver> observers;
     private final List<ScrapePolicy> scrapePolicies;
     private final InvalidIdPolicy invalidIds;
+    private final SwarmCreationPolicy swarmCreation;
     private final InstantSource clock;
     private final int intervalSeconds;
     private final int minIntervalSeconds;
@@ -30,6 +31,7 @@ public final class TrackerLogic {
     private final int maxNumWant;
     private final Metrics.Counter refusedSwarmFull;
     private final Metrics.Counter refusedTooManySwarms;
+    private final Metrics.Counter refusedNewSwarmLimit;
     private final Metrics.Counter policyFailures;
     private final Metrics.Counter scrapeRefused;
 
@@ -54,7 +56,15 @@ public final class TrackerLogic {
     public TrackerLogic(TrackerConfig.Announce cfg, SwarmStore store, List<AnnouncePolicy> policies,
                         List<AnnounceObserver> observers, List<ScrapePolicy> scrapePolicies, InvalidIdPolicy invalidIds,
                         InstantSource clock, Metrics metrics) {
+        this(cfg, store, policies, observers, scrapePolicies, invalidIds, SwarmCreationPolicy.UNLIMITED, clock, metrics);
+    }
+
+    /** @param swarmCreation decides, by client address, whether an announce may create a new swarm */
+    public TrackerLogic(TrackerConfig.Announce cfg, SwarmStore store, List<AnnouncePolicy> policies,
+                        List<AnnounceObserver> observers, List<ScrapePolicy> scrapePolicies, InvalidIdPolicy invalidIds,
+                        SwarmCreationPolicy swarmCreation, InstantSource clock, Metrics metrics) {
         this.store = store;
+        this.swarmCreation = swarmCreation;
         this.policies = List.copyOf(policies);
         this.observers = List.copyOf(observers);
         this.scrapePolicies = List.copyOf(scrapePolicies);
@@ -66,6 +76,7 @@ public final class TrackerLogic {
         this.maxNumWant = cfg.maxNumwant();
         this.refusedSwarmFull = metrics.counter("announce.not_stored.swarm_full");
         this.refusedTooManySwarms = metrics.counter("announce.refused.too_many_swarms");
+        this.refusedNewSwarmLimit = metrics.counter("announce.refused.new_swarm_limit");
         this.policyFailures = metrics.counter("announce.refused.policy");
         this.scrapeRefused = metrics.counter("scrape.refused.policy");
     }
@@ -117,8 +128,17 @@ public final class TrackerLogic {
         }
         ctx.op.seeder = ctx.left == 0;
         ctx.op.numWant = numWant(ctx.requestedNumWant, ctx.transportPeerCap);
+        byte[] client = ctx.clientAddress;
+        ctx.op.createSwarm = client == null || swarmCreation.mayCreate(client, now);
         store.announce(ctx.op, now, out);
         Outcome o = out.outcome();
+        if (out.created() && client != null) {
+            swarmCreation.created(client, now);
+        }
+        if (o == Outcome.TOO_MANY_SWARMS && !ctx.op.createSwarm) {
+            refusedNewSwarmLimit.inc();
+            return "too many new torrents from your address; try again later";
+        }
         if (o == Outcome.TOO_MANY_SWARMS) {
             // Refused: the client gets a failure reason, so the announce is not accounted either.
             refusedTooManySwarms.inc();
@@ -145,8 +165,16 @@ public final class TrackerLogic {
      * @return null, or the failure reason to send instead of counts
      */
     public String checkScrape(AnnounceContext.Transport transport, String path) {
+        return checkScrape(transport, path, null);
+    }
+
+    /**
+     * As {@link #checkScrape(AnnounceContext.Transport, String)}, for a request from {@code clientAddress} (4 or 16
+     * bytes, as {@link AnnounceContext#clientAddress}; null when unknown).
+     */
+    public String checkScrape(AnnounceContext.Transport transport, String path, byte[] clientAddress) {
         for (ScrapePolicy p : scrapePolicies) {
-            String failure = p.checkRequest(transport, path);
+            String failure = p.checkRequest(transport, path, clientAddress);
             if (failure != null) {
                 scrapeRefused.inc();
                 return failure;

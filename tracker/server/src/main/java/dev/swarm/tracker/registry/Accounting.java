@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.swarm.protocol.AnnounceEvent;
 import dev.swarm.protocol.InfoHash;
 import dev.swarm.protocol.PeerId;
+import java.util.AbstractList;
 import java.util.AbstractMap.SimpleImmutableEntry;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -40,8 +41,11 @@ import java.util.function.Consumer;
  * flushed batch is a consistent cut: an account and the session baselines that produced it are written together.
  */
 public final class Accounting {
-    /** What {@link #record} did. */
-    public enum Result { COUNTED, BASELINE, NO_ROOM }
+    /**
+     * What {@link #record} did: counted, set a baseline only, or nothing because the table was full
+     * ({@code NO_ROOM}) or the user already has {@code registry.max-sessions-per-user} sessions ({@code USER_LIMIT}).
+     */
+    public enum Result { COUNTED, BASELINE, NO_ROOM, USER_LIMIT }
 
     private record AccountKey(String user, InfoHash infoHash) {
     }
@@ -69,18 +73,25 @@ public final class Accounting {
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
+    /** Heap of one drained entry until it is written: a map entry, a copy of the numbers, a list slot (measured). */
+    public static final int DIRTY_COPY_BYTES = 100;
+
     private final long maxAccounts;
     private final int maxSessions;
+    private final int maxSessionsPerUser;
     private final long peerTimeoutMillis;
+    /** Live sessions per user, for {@code maxSessionsPerUser}; only users with a session have an entry. */
+    private final Map<String, Integer> sessionsPerUser = new ConcurrentHashMap<>();
     private final Map<AccountKey, Account> accounts = new ConcurrentHashMap<>();
     private final Map<SessionKey, Session> sessions = new ConcurrentHashMap<>();
     private final Set<AccountKey> dirtyAccounts = ConcurrentHashMap.newKeySet();
     private final Set<SessionKey> dirtySessions = ConcurrentHashMap.newKeySet();
     private final ReentrantReadWriteLock cut = new ReentrantReadWriteLock();
 
-    Accounting(long maxAccounts, int maxSessions, long peerTimeoutMillis) {
+    Accounting(long maxAccounts, int maxSessions, int maxSessionsPerUser, long peerTimeoutMillis) {
         this.maxAccounts = maxAccounts;
         this.maxSessions = maxSessions;
+        this.maxSessionsPerUser = maxSessionsPerUser;
         this.peerTimeoutMillis = peerTimeoutMillis;
     }
 
@@ -115,11 +126,16 @@ public final class Accounting {
                 if (sessions.size() >= maxSessions) {
                     return Result.NO_ROOM;
                 }
+                if (!addSession(user)) {
+                    return Result.USER_LIMIT;
+                }
                 Session created = new Session();
                 s = sessions.putIfAbsent(sk, created);
                 if (s == null) {
                     s = created;
                     fresh = true;
+                } else {
+                    dropSession(user);
                 }
             }
             synchronized (s) {
@@ -169,7 +185,9 @@ public final class Accounting {
                 s.completed |= completedNow;
                 if (event == AnnounceEvent.STOPPED) {
                     s.ended = true;
-                    sessions.remove(sk, s);
+                    if (sessions.remove(sk, s)) {
+                        dropSession(user);
+                    }
                 }
                 dirtyAccounts.add(ak);
                 dirtySessions.add(sk);
@@ -178,6 +196,29 @@ public final class Accounting {
         } finally {
             cut.readLock().unlock();
         }
+    }
+
+    /** Counts a new session of {@code user}; false (nothing counted) when the user is at its limit. */
+    private boolean addSession(String user) {
+        boolean[] ok = {false};
+        sessionsPerUser.compute(user, (u, n) -> {
+            int count = n == null ? 0 : n;
+            if (count >= maxSessionsPerUser) {
+                return n;
+            }
+            ok[0] = true;
+            return count + 1;
+        });
+        return ok[0];
+    }
+
+    private void dropSession(String user) {
+        sessionsPerUser.computeIfPresent(user, (u, n) -> n <= 1 ? null : n - 1);
+    }
+
+    /** Live sessions of {@code user}. */
+    public int sessionCount(String user) {
+        return sessionsPerUser.getOrDefault(user, 0);
     }
 
     private static long add(long a, long b) {
@@ -237,7 +278,9 @@ public final class Accounting {
             synchronized (s) {
                 if (nowMillis - s.lastMillis > peerTimeoutMillis) {
                     s.ended = true;
-                    sessions.remove(e.getKey(), s);
+                    if (sessions.remove(e.getKey(), s)) {
+                        dropSession(e.getKey().user());
+                    }
                     n++;
                 }
             }
@@ -247,7 +290,9 @@ public final class Accounting {
 
     /**
      * Journal records for everything changed since the last call: a consistent cut (see the class comment).
-     * Ended sessions become {@code session-ended} records.
+     * Ended sessions become {@code session-ended} records. The list holds copies of the numbers (about
+     * {@link #DIRTY_COPY_BYTES} of heap an entry) and builds each record when it is read, so a flush of any size never
+     * holds all its JSON at once.
      */
     List<ObjectNode> drainDirty() {
         // Under the exclusive lock only copy numbers (announces wait for it); build JSON afterwards.
@@ -270,14 +315,22 @@ public final class Accounting {
         } finally {
             cut.writeLock().unlock();
         }
-        List<ObjectNode> out = new ArrayList<>(accountCopies.size() + sessionCopies.size());
-        for (Map.Entry<AccountKey, Account> c : accountCopies) {
-            out.add(accountRecord(c.getKey(), c.getValue()));
-        }
-        for (Map.Entry<SessionKey, Session> c : sessionCopies) {
-            out.add(c.getValue() == null ? sessionEnded(c.getKey()) : sessionRecord(c.getKey(), c.getValue()));
-        }
-        return out;
+        return new AbstractList<>() {
+            @Override
+            public ObjectNode get(int i) {
+                if (i < accountCopies.size()) {
+                    Map.Entry<AccountKey, Account> c = accountCopies.get(i);
+                    return accountRecord(c.getKey(), c.getValue());
+                }
+                Map.Entry<SessionKey, Session> c = sessionCopies.get(i - accountCopies.size());
+                return c.getValue() == null ? sessionEnded(c.getKey()) : sessionRecord(c.getKey(), c.getValue());
+            }
+
+            @Override
+            public int size() {
+                return accountCopies.size() + sessionCopies.size();
+            }
+        };
     }
 
     /** Announces are excluded while this runs (exclusive lock), so the fields are stable. */
@@ -368,12 +421,19 @@ public final class Accounting {
                 s.seeder = r.path("seeder").asBoolean();
                 s.completed = r.path("completed").asBoolean();
                 if (nowMillis - s.lastMillis > peerTimeoutMillis) {
-                    sessions.remove(k);
-                } else {
-                    sessions.put(k, s);
+                    if (sessions.remove(k) != null) {
+                        dropSession(user);
+                    }
+                } else if (sessions.put(k, s) == null) {
+                    // Loading is not limited per user (the journal holds what was accepted), only counted.
+                    sessionsPerUser.merge(user, 1, Integer::sum);
                 }
             }
-            case "session-ended" -> sessions.remove(new SessionKey(user, ih, PeerId.fromHex(requireText(r, "peer_id"))));
+            case "session-ended" -> {
+                if (sessions.remove(new SessionKey(user, ih, PeerId.fromHex(requireText(r, "peer_id")))) != null) {
+                    dropSession(user);
+                }
+            }
             default -> throw new IllegalArgumentException("not an accounting record: " + type);
         }
     }

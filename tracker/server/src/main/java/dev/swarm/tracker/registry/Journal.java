@@ -7,6 +7,7 @@ import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -157,20 +158,29 @@ final class Journal implements AutoCloseable {
         }
     }
 
-    /** Appends the records as one batch and fsyncs; when this returns they survive a crash, all or none. */
+    /**
+     * Appends the records as one batch and fsyncs; when this returns they survive a crash, all or none. The batch is
+     * encoded and written in chunks of about {@link Chunks#SIZE} bytes, so a batch of any size takes that much heap
+     * beyond its records (which the caller may create one at a time, as {@link Accounting#drainDirty} does); the
+     * commit line goes last, so a batch cut short is not adopted.
+     */
     void append(Iterable<ObjectNode> batch) {
         if (broken) {
             throw new RegistryException(RegistryException.Kind.IO, "registry journal " + file
                     + " is not writable after an earlier write error; restart the tracker");
         }
-        byte[] bytes = encode(batch);
-        if (bytes.length == COMMIT.length) {
-            return;
-        }
         long start = -1;
         try {
             start = out.position();
-            writeFully(out, bytes);
+            Chunks w = new Chunks(out);
+            for (ObjectNode r : batch) {
+                w.add(r);
+            }
+            if (w.count == 0) {
+                return;
+            }
+            w.commit();
+            records += w.count;
             out.force(false);
         } catch (IOException e) {
             cutBack(start);
@@ -193,16 +203,28 @@ final class Journal implements AutoCloseable {
         }
     }
 
-    /** Replaces the journal by {@code state} (every live record), atomically; see the class comment. */
-    void rewrite(Iterable<ObjectNode> state) {
+    /**
+     * Replaces the journal by {@code state} (every live record, given one at a time to the sink it is called with),
+     * atomically; see the class comment. Written in chunks, as {@link #append}.
+     */
+    void rewrite(Consumer<Consumer<ObjectNode>> state) {
         Path tmp = dir.resolve(FILE + ".tmp");
         try {
-            records = 0;
-            byte[] bytes = encode(state);
             try (FileChannel t = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING)) {
-                writeFully(t, bytes);
+                Chunks w = new Chunks(t);
+                state.accept(r -> {
+                    try {
+                        w.add(r);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
+                w.commit();
+                records = w.count;
                 t.force(true);
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
             }
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
@@ -222,21 +244,36 @@ final class Journal implements AutoCloseable {
         return records;
     }
 
-    private byte[] encode(Iterable<ObjectNode> batch) {
-        ByteArrayOutputStream buf = new ByteArrayOutputStream(4096);
-        long n = 0;
-        try {
-            for (ObjectNode r : batch) {
-                buf.write(JSON.writeValueAsBytes(r));
-                buf.write('\n');
-                n++;
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("JSON encoding of a registry record failed", e);
+    /** Encodes records one a line into a buffer that is written out whenever it holds {@link #SIZE} bytes. */
+    private static final class Chunks {
+        static final int SIZE = 1 << 20;
+
+        private final FileChannel ch;
+        private final ByteArrayOutputStream buf = new ByteArrayOutputStream(SIZE + 4096);
+        long count;
+
+        Chunks(FileChannel ch) {
+            this.ch = ch;
         }
-        buf.writeBytes(COMMIT);
-        records += n;
-        return buf.toByteArray();
+
+        void add(ObjectNode r) throws IOException {
+            buf.write(JSON.writeValueAsBytes(r));
+            buf.write('\n');
+            count++;
+            if (buf.size() >= SIZE) {
+                drain();
+            }
+        }
+
+        void commit() throws IOException {
+            buf.writeBytes(COMMIT);
+            drain();
+        }
+
+        private void drain() throws IOException {
+            writeFully(ch, buf.toByteArray());
+            buf.reset();
+        }
     }
 
     private static void writeFully(FileChannel ch, byte[] bytes) throws IOException {

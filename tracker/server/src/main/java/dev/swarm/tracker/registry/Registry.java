@@ -48,7 +48,8 @@ public final class Registry implements AutoCloseable {
         this.clock = clock;
         this.maxUsers = cfg.maxUsers();
         this.maxTorrents = cfg.maxTorrents();
-        this.accounting = new Accounting(cfg.maxAccounts(), cfg.maxSessions(), peerTimeout.toMillis());
+        this.accounting = new Accounting(cfg.maxAccounts(), cfg.maxSessions(), cfg.maxSessionsPerUser(),
+                peerTimeout.toMillis());
     }
 
     /**
@@ -83,7 +84,9 @@ public final class Registry implements AutoCloseable {
                 case "user" -> {
                     User u = new User(Accounting.requireText(rec, "name"), Accounting.requireText(rec, "passkey"),
                             rec.path("enabled").asBoolean(true), rec.path("may_download").asBoolean(true));
-                    if (!User.validName(u.name()) || !User.validPasskey(u.passkey())) {
+                    // "." and ".." were accepted before issue 11 and stay loadable; new ones are refused by addUser.
+                    boolean oldName = u.name().equals(".") || u.name().equals("..");
+                    if (!(User.validName(u.name()) || oldName) || !User.validPasskey(u.passkey())) {
                         throw new IllegalArgumentException("bad user name or passkey");
                     }
                     putUser(u);
@@ -175,7 +178,7 @@ public final class Registry implements AutoCloseable {
     public User addUser(String name, boolean enabled, boolean mayDownload) {
         if (!User.validName(name)) {
             throw new RegistryException(RegistryException.Kind.INVALID,
-                    "user name must be 1 to 64 characters of A-Z a-z 0-9 . _ -");
+                    "user name must be 1 to 64 characters of A-Z a-z 0-9 . _ -, and not . or ..");
         }
         synchronized (writeLock) {
             if (byName.containsKey(name)) {
@@ -314,12 +317,12 @@ public final class Registry implements AutoCloseable {
     /** Rewrites the journal as the current state (caller holds the write lock). */
     void compact() {
         long before = journal.records();
-        List<ObjectNode> state = new ArrayList<>();
-        byName.values().forEach(u -> state.add(userRecord(u)));
-        torrents.values().forEach(t -> state.add(torrentRecord(t)));
-        accounting.writeState(state::add);
-        journal.rewrite(state);
-        LOG.info("registry journal compacted: {} records → {}", before, state.size());
+        journal.rewrite(sink -> {
+            byName.values().forEach(u -> sink.accept(userRecord(u)));
+            torrents.values().forEach(t -> sink.accept(torrentRecord(t)));
+            accounting.writeState(sink);
+        });
+        LOG.info("registry journal compacted: {} records → {}", before, journal.records());
     }
 
     /** Flushes and compacts now, whatever the journal's size. */

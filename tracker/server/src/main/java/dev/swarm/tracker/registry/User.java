@@ -14,9 +14,12 @@ public record User(String name, String passkey, boolean enabled, boolean mayDown
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final Pattern PASSKEY = Pattern.compile("[0-9a-f]{32}");
 
-    /** Whether {@code name} is a valid user name: 1 to 64 of {@code A-Z a-z 0-9 . _ -}. */
+    /**
+     * Whether {@code name} is a valid user name: 1 to 64 of {@code A-Z a-z 0-9 . _ -}, but not {@code .} or {@code ..}
+     * (a name is a path segment of the admin API, where those two mean this and the parent directory).
+     */
     public static boolean validName(String name) {
-        return name != null && NAME.matcher(name).matches();
+        return name != null && NAME.matcher(name).matches() && !name.equals(".") && !name.equals("..");
     }
 
     /** Whether {@code text} has the form of a passkey (32 lower-case hex characters). */

@@ -23,6 +23,11 @@ public final class AnnounceOp {
     public boolean seeder;
     /** How many other peers the requester wants; negative counts as 0, more than the sample holds is capped. */
     public int numWant;
+    /**
+     * Whether this announce may create the swarm when it does not exist; when false, such an announce is refused as
+     * {@link Outcome#TOO_MANY_SWARMS} (the caller knows why). Set by the caller for every announce.
+     */
+    public boolean createSwarm = true;
 
     /** Copies a 20-byte info-hash from {@code src[off..off+20)}. */
     public AnnounceOp infoHash(byte[] src, int off) {

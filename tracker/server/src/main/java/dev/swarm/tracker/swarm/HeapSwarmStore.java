@@ -121,9 +121,14 @@ public final class HeapSwarmStore implements SwarmStore {
         out.begin(op.family);
         while (true) {
             Swarm swarm = f.swarms.get(key);
+            boolean created = false;
             if (swarm == null) {
                 if (op.event == AnnounceEvent.STOPPED) {
                     out.finish(Outcome.REMOVED, 0, 0, 0);
+                    return;
+                }
+                if (!op.createSwarm) {
+                    out.finish(Outcome.TOO_MANY_SWARMS, 0, 0, 0);
                     return;
                 }
                 if (f.swarmCount.incrementAndGet() > config.maxSwarms()) {
@@ -135,6 +140,7 @@ public final class HeapSwarmStore implements SwarmStore {
                 swarm = f.swarms.putIfAbsent(key, fresh);
                 if (swarm == null) {
                     swarm = fresh;
+                    created = true;
                 } else {
                     f.swarmCount.decrementAndGet();
                 }
@@ -142,6 +148,9 @@ public final class HeapSwarmStore implements SwarmStore {
             synchronized (swarm) {
                 if (!swarm.dead) {
                     announce(op, f, swarm, PeerMeta.seconds(nowMillis), out);
+                    if (created) {
+                        out.markCreated();
+                    }
                     return;
                 }
             }

@@ -170,6 +170,10 @@ public final class OffHeapSwarmStore implements SwarmStore {
             out.finish(Outcome.REMOVED, 0, 0, 0);
             return;
         }
+        if (!op.createSwarm) {
+            out.finish(Outcome.TOO_MANY_SWARMS, 0, 0, 0);
+            return;
+        }
         if (fm.swarms.incrementAndGet() > config.maxSwarms()) {
             fm.swarms.decrementAndGet();
             out.finish(Outcome.TOO_MANY_SWARMS, 0, 0, 0);
@@ -199,6 +203,7 @@ public final class OffHeapSwarmStore implements SwarmStore {
         }
         (op.seeder ? fm.seeders : fm.leechers).increment();
         out.finish(Outcome.OK, op.seeder ? 1 : 0, op.seeder ? 0 : 1, counts ? 1 : 0);
+        out.markCreated();
     }
 
     private void announceExisting(AnnounceOp op, FamilyMap fm, ExternalMapQueryContext<byte[], byte[], ?> c,

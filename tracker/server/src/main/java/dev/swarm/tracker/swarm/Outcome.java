@@ -8,6 +8,9 @@ public enum Outcome {
     REMOVED,
     /** The swarm already holds {@code maxPeersPerSwarm} peers: the requester was not stored but got a sample. */
     SWARM_FULL,
-    /** The store already holds {@code maxSwarms} swarms of this family: nothing was stored, no peers returned. */
+    /**
+     * The store already holds {@code maxSwarms} swarms of this family, or the announce was not allowed to create its
+     * swarm ({@link AnnounceOp#createSwarm}): nothing was stored, no peers returned.
+     */
     TOO_MANY_SWARMS
 }

@@ -22,6 +22,7 @@ public final class PeerSample {
     private int leechers;
     private long downloaded;
     private Outcome outcome = Outcome.OK;
+    private boolean created;
 
     /**
      * @param maxPeers the most peers one announce may return, 0..{@link #MAX_PEERS}
@@ -75,6 +76,11 @@ public final class PeerSample {
         return outcome;
     }
 
+    /** Whether the announce created the swarm (it did not exist before). */
+    public boolean created() {
+        return created;
+    }
+
     /** The capacity given at construction. */
     public int maxPeers() {
         return maxPeers;
@@ -87,6 +93,11 @@ public final class PeerSample {
         leechers = 0;
         downloaded = 0;
         outcome = Outcome.OK;
+        created = false;
+    }
+
+    void markCreated() {
+        created = true;
     }
 
     void finish(Outcome o, int seederCount, int leecherCount, long downloadedCount) {

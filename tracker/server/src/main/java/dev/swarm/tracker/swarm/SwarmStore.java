@@ -35,7 +35,9 @@ public interface SwarmStore extends AutoCloseable {
      *       swarm's seeders, leechers and downloads after the update.</li>
      *   <li>A new peer in a full swarm is not stored ({@link Outcome#SWARM_FULL}; it still gets a sample,
      *       and a {@code completed} from it is not counted); a new swarm beyond the limit is not created
-     *       ({@link Outcome#TOO_MANY_SWARMS}).</li>
+     *       ({@link Outcome#TOO_MANY_SWARMS}), nor one the caller did not allow
+     *       ({@link AnnounceOp#createSwarm} false: also {@link Outcome#TOO_MANY_SWARMS});
+     *       {@link PeerSample#created()} says whether the announce created its swarm.</li>
      * </ul>
      *
      * @throws IllegalArgumentException if {@code op.family} or {@code op.event} is null

@@ -19,7 +19,7 @@ class AnnounceRateLimitTest {
 
     /** {@code perMinute} announces a minute, bursts of {@code burst}. */
     private AnnounceRateLimit limit(int perMinute, int burst) {
-        return new AnnounceRateLimit(new TrackerConfig.Limits(perMinute, burst, 0, Duration.ofMinutes(1),
+        return new AnnounceRateLimit(new TrackerConfig.Limits(perMinute, burst, 0, 1, 0, 1, 0, Duration.ofMinutes(1),
                 Duration.ofMinutes(10), 1024), clock, metrics);
     }
 

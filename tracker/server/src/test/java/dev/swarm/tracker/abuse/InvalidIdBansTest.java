@@ -19,7 +19,7 @@ class InvalidIdBansTest {
     private final MutableClock clock = new MutableClock(1_800_000_000_000L);
 
     private InvalidIdBans bans(int threshold, int slots) {
-        return new InvalidIdBans(new TrackerConfig.Limits(0, 1, threshold, Duration.ofMinutes(1), Duration.ofMinutes(10), slots),
+        return new InvalidIdBans(new TrackerConfig.Limits(0, 1, 0, 1, 0, 1, threshold, Duration.ofMinutes(1), Duration.ofMinutes(10), slots),
                 clock, Metrics.NOOP);
     }
 

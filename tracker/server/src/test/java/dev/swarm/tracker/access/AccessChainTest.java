@@ -9,11 +9,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.swarm.tracker.abuse.AnnounceRateLimit;
 import dev.swarm.tracker.abuse.InvalidIdBans;
+import dev.swarm.tracker.abuse.NewSwarmLimit;
 import dev.swarm.tracker.config.ConfigLoader;
 import dev.swarm.tracker.config.TrackerConfig;
 import dev.swarm.tracker.e2e.MutableClock;
 import dev.swarm.tracker.logic.AnnounceContext;
 import dev.swarm.tracker.logic.InvalidIdPolicy;
+import dev.swarm.tracker.logic.SwarmCreationPolicy;
 import dev.swarm.tracker.metrics.Metrics;
 import dev.swarm.tracker.registry.Registry;
 import java.nio.charset.StandardCharsets;
@@ -48,12 +50,17 @@ class AccessChainTest {
     }
 
     @Test
-    void theDefaultConfigurationHasNoStepsAndAnswersEveryInvalidId() {
+    void theDefaultConfigurationOnlyLimitsAnnouncesAndNewSwarmsAndAnswersEveryInvalidId() {
         AccessChain chain = AccessChain.of(cfg(Map.of()), null, null, clock, Metrics.NOOP);
-        assertTrue(chain.announce().isEmpty());
+        assertEquals(List.of(AnnounceRateLimit.class), kinds(chain.announce()), "issue 11: the rate limit is on");
+        assertInstanceOf(NewSwarmLimit.class, chain.swarmCreation(), "issue 11: the new-swarm cap is on");
         assertTrue(chain.observers().isEmpty());
         assertTrue(chain.scrape().isEmpty());
         assertSame(InvalidIdPolicy.ANSWER_ALL, chain.invalidIds(), "bans are off by default");
+        AccessChain off = AccessChain.of(cfg(Map.of("limits.announces-per-minute", "0", "limits.new-swarms-per-minute", "0")),
+                null, null, clock, Metrics.NOOP);
+        assertTrue(off.announce().isEmpty());
+        assertSame(SwarmCreationPolicy.UNLIMITED, off.swarmCreation());
     }
 
     @Test

@@ -15,14 +15,18 @@ import org.junit.jupiter.api.Test;
 class AccessConfigTest extends ConfigFileTestBase {
 
     @Test
-    void defaultsArePublicWithEverythingOff() {
+    void defaultsArePublicWithEverythingOffButTheAbuseLimits() {
         TrackerConfig c = ConfigLoader.defaults();
         assertEquals(TrackerConfig.Mode.PUBLIC, c.mode());
         assertNull(c.admin().listen());
         assertNull(c.access().infoHashList());
         assertEquals(List.of(), c.access().clientAllow());
         assertEquals(List.of(), c.proxy().trusted());
-        assertEquals(0, c.limits().announcesPerMinute());
+        assertEquals(600, c.limits().announcesPerMinute(), "issue 11: on by default");
+        assertEquals(60, c.limits().newSwarmsPerMinute(), "issue 11: on by default");
+        assertEquals(10, c.limits().unknownPasskeysPerMinute(), "issue 11: on by default (private mode only)");
+        assertEquals(256, c.http().maxConnectionsPerAddress());
+        assertEquals(0, c.limits().banAfterInvalidIds());
         assertEquals(Path.of("data", "registry"), c.registry().dataDir(), "under the store's data directory");
     }
 

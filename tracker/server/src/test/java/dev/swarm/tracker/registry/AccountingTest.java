@@ -18,7 +18,7 @@ class AccountingTest {
     private static final byte[] P1 = "-TT0001-000000000001".getBytes(StandardCharsets.ISO_8859_1);
     private static final byte[] P2 = "-TT0001-000000000002".getBytes(StandardCharsets.ISO_8859_1);
 
-    private final Accounting acc = new Accounting(1000, 1000, TIMEOUT);
+    private final Accounting acc = new Accounting(1000, 1000, 1000, TIMEOUT);
     private long now = T0;
 
     private Accounting.Result announce(byte[] peer, long up, long down, long left, AnnounceEvent ev) {
@@ -128,6 +128,26 @@ class AccountingTest {
         assertEquals(1, alice().completed());
     }
 
+    /** Issue 11 item 4: one passkey announcing with ever new peer_ids took every session of the tracker. */
+    @Test
+    void aUserHoldsAtMostItsShareOfSessions() {
+        Accounting capped = new Accounting(1000, 1000, 3, TIMEOUT);
+        for (int i = 0; i < 5; i++) {
+            byte[] peer = ("-TT0001-00000000010" + i).getBytes(StandardCharsets.ISO_8859_1);
+            assertEquals(i < 3 ? Accounting.Result.COUNTED : Accounting.Result.USER_LIMIT,
+                    capped.record("mallory", H, peer, 0, 0, 100, AnnounceEvent.STARTED, false, now), "session " + i);
+        }
+        assertEquals(3, capped.sessionCount("mallory"));
+        assertEquals(Accounting.Result.COUNTED, capped.record("alice", H, P1, 0, 0, 100, AnnounceEvent.STARTED, false, now),
+                "another user is not limited by mallory's sessions");
+        byte[] first = "-TT0001-000000000100".getBytes(StandardCharsets.ISO_8859_1);
+        capped.record("mallory", H, first, 0, 0, 100, AnnounceEvent.STOPPED, false, now);
+        assertEquals(2, capped.sessionCount("mallory"), "a stopped session gives its place back");
+        assertEquals(Accounting.Result.COUNTED, capped.record("mallory", H, P2, 0, 0, 100, AnnounceEvent.STARTED, false, now));
+        assertEquals(4, capped.expire(now + TIMEOUT + 1), "three of mallory, one of alice");
+        assertEquals(0, capped.sessionCount("mallory"), "expired sessions give their places back");
+    }
+
     @Test
     void freeleechDownloadsAreCountedApart() {
         acc.record("alice", H, P1, 0, 0, 100, AnnounceEvent.STARTED, false, now);
@@ -139,7 +159,7 @@ class AccountingTest {
 
     @Test
     void fullTablesRecordNothing() {
-        Accounting small = new Accounting(1, 1, TIMEOUT);
+        Accounting small = new Accounting(1, 1, 1, TIMEOUT);
         assertEquals(Accounting.Result.COUNTED, small.record("a", H, P1, 0, 0, 1, AnnounceEvent.STARTED, false, now));
         assertEquals(Accounting.Result.NO_ROOM, small.record("b", H, P1, 0, 0, 1, AnnounceEvent.STARTED, false, now));
         assertEquals(Accounting.Result.NO_ROOM, small.record("a", H, P2, 0, 0, 1, AnnounceEvent.STARTED, false, now));

@@ -32,7 +32,7 @@ class RegistryTest {
     private final MutableClock clock = new MutableClock(T0);
 
     private Registry open(int maxUsers) {
-        return Registry.open(new TrackerConfig.Registry(dir, Duration.ofSeconds(5), maxUsers, 100, 1000, 1000),
+        return Registry.open(new TrackerConfig.Registry(dir, Duration.ofSeconds(5), maxUsers, 100, 1000, 1000, 1000),
                 Duration.ofMinutes(45), clock);
     }
 
@@ -89,7 +89,7 @@ class RegistryTest {
             Files.createDirectories(copy);
             Files.copy(journal(), copy.resolve(Journal.FILE));
         }
-        try (Registry r = Registry.open(new TrackerConfig.Registry(copy, Duration.ofSeconds(5), 100, 100, 1000, 1000),
+        try (Registry r = Registry.open(new TrackerConfig.Registry(copy, Duration.ofSeconds(5), 100, 100, 1000, 1000, 1000),
                 Duration.ofMinutes(45), clock)) {
             assertEquals(100, r.accounting().account("alice", H1).uploaded(), "the flushed state, not the later one");
             // The restored session baseline matches the restored total: the next announce adds only its own delta.

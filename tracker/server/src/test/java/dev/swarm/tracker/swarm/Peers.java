@@ -64,6 +64,7 @@ final class Peers {
         op.event = event;
         op.seeder = seeder;
         op.numWant = numWant;
+        op.createSwarm = true;
         return op;
     }
 

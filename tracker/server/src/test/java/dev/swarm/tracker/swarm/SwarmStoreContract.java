@@ -165,6 +165,27 @@ abstract class SwarmStoreContract {
         assertEquals(3, scrape(s, 1, T0).downloaded(), "torrent 1: peers 1 and 2 in V4, peer 1 in V6");
     }
 
+    /** The new-swarm cap (issue 11 item 5) relies on both: an announce that may not create refuses, created says so. */
+    @Test
+    void anAnnounceNotAllowedToCreateItsSwarmIsRefusedAndCreatedIsReported() {
+        SwarmStore s = store();
+        s.announce(Peers.fill(op, 1, V4, 1, STARTED, false, 50), T0, out);
+        assertTrue(out.created(), "the first announce creates the swarm");
+        assertFalse(announce(s, 1, V4, 2, STARTED, false, 50, T0).created(), "the second joins it");
+        Peers.fill(op, 2, V4, 1, STARTED, false, 50).createSwarm = false;
+        s.announce(op, T0, out);
+        assertCounts(out, Outcome.TOO_MANY_SWARMS, 0, 0, 0);
+        assertFalse(out.created());
+        assertEquals(1, s.stats().swarms(), "nothing was created");
+        Peers.fill(op, 1, V4, 3, STARTED, true, 50).createSwarm = false;
+        s.announce(op, T0, out);
+        assertCounts(out, Outcome.OK, 1, 2, 0);
+        assertFalse(out.created(), "an existing swarm is joined whatever createSwarm says");
+        Peers.fill(op, 1, V6, 1, STARTED, false, 50).createSwarm = false;
+        s.announce(op, T0, out);
+        assertEquals(Outcome.TOO_MANY_SWARMS, out.outcome(), "the V6 swarm of the torrent is another swarm");
+    }
+
     @Test
     void familiesAreSeparateSwarms() {
         SwarmStore s = store();

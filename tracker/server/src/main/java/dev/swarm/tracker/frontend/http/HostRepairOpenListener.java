@@ -106,7 +106,7 @@ final class HostRepairOpenListener implements ChannelListener<StreamConnection> 
                 repair(b, end);
             }
             b.flip();
-            next.handleEvent(connection, pooled);
+            ConnectionsPerAddress.handOver(connection, () -> next.handleEvent(connection, pooled));
         }
 
         /** Replaces the head {@code [0, end)} with its repaired form if it needs one and the buffer has room. */

@@ -79,7 +79,8 @@ public final class HttpFrontend implements AutoCloseable {
             HttpOpenListener http = new HttpOpenListener(buffers, serverOptions);
             http.setRootHandler(handler);
             AcceptingChannel<StreamConnection> channel = worker.createStreamConnectionServer(addr,
-                    ChannelListeners.openListenerAdapter(new HostRepairOpenListener(http, idleMs)),
+                    ChannelListeners.openListenerAdapter(new ConnectionsPerAddress(new HostRepairOpenListener(http, idleMs),
+                            h.maxConnectionsPerAddress(), metrics)),
                     OptionMap.builder()
                             .set(Options.WORKER_IO_THREADS, h.ioThreads())
                             .set(Options.TCP_NODELAY, true)

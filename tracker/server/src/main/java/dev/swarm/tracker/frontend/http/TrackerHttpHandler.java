@@ -189,7 +189,7 @@ final class TrackerHttpHandler implements HttpHandler {
         Scratch s = scratch.get();
         ByteSink out = s.out;
         out.reset();
-        String refused = logic.checkScrape(AnnounceContext.Transport.HTTP, passkeyPath);
+        String refused = logic.checkScrape(AnnounceContext.Transport.HTTP, passkeyPath, clientAddress(exchange));
         if (refused != null) {
             fail(exchange, out, refused);
             return;
