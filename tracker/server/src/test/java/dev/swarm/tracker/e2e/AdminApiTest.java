@@ -146,6 +146,25 @@ class AdminApiTest {
         assertEquals(404, call("GET", "/nothing", null).status());
     }
 
+    /** Issue 11 item 6: "." and ".." were accepted as user names, and duplicate keys were taken silently. */
+    @Test
+    void dotNamesAndDuplicateKeysAreRefused() throws Exception {
+        for (String name : new String[] {".", ".."}) {
+            Reply r = call("POST", "/users", "{\"name\":\"" + name + "\"}");
+            assertEquals(400, r.status(), name);
+            assertTrue(r.body().get("error").asText().contains("not . or .."), r.body().toString());
+        }
+        assertEquals(201, call("POST", "/users", "{\"name\":\"...\"}").status(), "three dots are a plain name");
+        Reply dup = call("POST", "/users", "{\"name\":\"carol\",\"name\":\"dave\"}");
+        assertEquals(400, dup.status());
+        assertTrue(dup.body().get("error").asText().contains("Duplicate field 'name'"), dup.body().toString());
+        assertNull(tracker.registry().user("carol"));
+        assertNull(tracker.registry().user("dave"));
+        assertEquals(201, call("POST", "/users", "{\"name\":\"carol\"}").status());
+        assertEquals(400, call("PATCH", "/users/carol", "{\"enabled\":false,\"enabled\":true}").status());
+        assertTrue(tracker.registry().user("carol").enabled(), "nothing changed");
+    }
+
     @Test
     void torrentsAreRegisteredAndTheRegistrySurvivesARestart() throws Exception {
         assertEquals(201, call("PUT", "/torrents/" + HASH_HEX, null).status());
