@@ -7,9 +7,13 @@ import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.server.DefaultByteBufferPool;
 import io.undertow.server.protocol.http.HttpOpenListener;
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xnio.ChannelListener;
 import org.xnio.ChannelListeners;
 import org.xnio.IoUtils;
 import org.xnio.OptionMap;
@@ -78,9 +82,11 @@ public final class HttpFrontend implements AutoCloseable {
         try {
             HttpOpenListener http = new HttpOpenListener(buffers, serverOptions);
             http.setRootHandler(handler);
+            Metrics.Counter acceptFailed = metrics.counter("http.accept_failed");
+            ChannelListener<StreamConnection> open = new ConnectionsPerAddress(new HostRepairOpenListener(http, idleMs),
+                    h.maxConnectionsPerAddress(), metrics);
             AcceptingChannel<StreamConnection> channel = worker.createStreamConnectionServer(addr,
-                    ChannelListeners.openListenerAdapter(new ConnectionsPerAddress(new HostRepairOpenListener(http, idleMs),
-                            h.maxConnectionsPerAddress(), metrics)),
+                    accepting -> accept(accepting, open, acceptFailed),
                     OptionMap.builder()
                             .set(Options.WORKER_IO_THREADS, h.ioThreads())
                             .set(Options.TCP_NODELAY, true)
@@ -101,15 +107,60 @@ public final class HttpFrontend implements AutoCloseable {
         }
     }
 
+    /**
+     * Accepts one connection and hands it to {@code open}: {@code ChannelListeners.openListenerAdapter} without its
+     * error log, which under load at shutdown wrote a stack trace for every connection queued when the channel closed
+     * (issue 11). A failure on an open channel (e.g. out of file descriptors) is counted and logged at DEBUG, since it
+     * can repeat for every connection attempt.
+     */
+    private static void accept(AcceptingChannel<StreamConnection> channel, ChannelListener<StreamConnection> open,
+                               Metrics.Counter failed) {
+        StreamConnection c;
+        try {
+            c = channel.accept();
+        } catch (IOException e) {
+            if (channel.isOpen()) {
+                failed.inc();
+                LOG.debug("HTTP: cannot accept a connection: {}", e.toString());
+            }
+            return;
+        }
+        if (c != null) {
+            ChannelListeners.invokeChannelListener(c, open);
+        }
+    }
+
     public InetSocketAddress address() {
         return address;
     }
 
+    /**
+     * Stops accepting, lets the I/O threads run what the listening channel already queued on them (XNIO's balancing
+     * of accepts between I/O threads posts tasks from one thread to another: run after the worker began to stop, each
+     * failed with {@code RejectedExecutionException: XNIO007007} and a logged stack trace, issue 11), closes the open
+     * connections (a request in flight is answered, or its connection is closed), then stops the worker.
+     */
     @Override
     public void close() {
+        channel.suspendAccepts();
         IoUtils.safeClose(channel);
+        drainIoThreads();
         http.closeConnections();
         stop(worker, buffers);
+    }
+
+    /** Waits (up to 5 s) until every I/O thread has run the tasks queued on it so far. */
+    private void drainIoThreads() {
+        int n = worker.getIoThreadCount();
+        CountDownLatch done = new CountDownLatch(n);
+        for (int i = 0; i < n; i++) {
+            worker.getIoThread(i).execute(done::countDown);
+        }
+        try {
+            done.await(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void stop(XnioWorker worker, DefaultByteBufferPool buffers) {
