@@ -22,7 +22,7 @@ class AccessConfigTest extends ConfigFileTestBase {
         assertNull(c.access().infoHashList());
         assertEquals(List.of(), c.access().clientAllow());
         assertEquals(List.of(), c.proxy().trusted());
-        assertEquals(600, c.limits().announcesPerMinute(), "issue 11: on by default");
+        assertEquals(1000, c.limits().announcesPerMinute(), "issue 11: on by default");
         assertEquals(60, c.limits().newSwarmsPerMinute(), "issue 11: on by default");
         assertEquals(10, c.limits().unknownPasskeysPerMinute(), "issue 11: on by default (private mode only)");
         assertEquals(256, c.http().maxConnectionsPerAddress());
