@@ -78,6 +78,19 @@ class AnnounceRateLimitTest {
         assertEquals(AnnounceRateLimit.REFUSED, l.check(from(v6)));
     }
 
+    /** A limited address keeps its slot in the fixed table however many other addresses come by (1024 slots here). */
+    @Test
+    void aLimitedAddressStaysLimitedWhileOthersFloodTheTable() {
+        AnnounceRateLimit l = limit(60, 1);
+        AnnounceContext a = from(1);
+        assertNull(l.check(a));
+        assertEquals(AnnounceRateLimit.REFUSED, l.check(a));
+        for (int host = 0; host < 20_000; host++) {
+            l.check(from(new byte[] {11, (byte) (host >> 16), (byte) (host >> 8), (byte) host}));
+        }
+        assertEquals(AnnounceRateLimit.REFUSED, l.check(a), "20,000 other addresses did not reset its bucket");
+    }
+
     @Test
     void aClockSteppingBackMintsNoTokens() {
         AnnounceRateLimit l = limit(60, 1);
