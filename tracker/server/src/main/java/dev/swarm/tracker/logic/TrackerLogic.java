@@ -100,14 +100,14 @@ public final class TrackerLogic {
      * @return null when {@code out} holds the answer, or a failure reason for the client
      */
     public String announce(AnnounceContext ctx, PeerSample out, long now) {
+        ctx.user = null;
+        ctx.freeleech = false;
         if (ctx.op.event != AnnounceEvent.STOPPED && portOf(ctx.op) == 0) {
             // A peer nobody can connect to is never listed. A stop without a port (libtorrent 1.1 stops with port=0
             // once its listen sockets are closed) goes on: it removes nothing from the store, whose peers all have a
             // port, but it is answered without an error and ends the accounting session (keyed by peer_id).
             return "invalid port";
         }
-        ctx.user = null;
-        ctx.freeleech = false;
         for (AnnouncePolicy p : policies) {
             String failure = p.check(ctx);
             if (failure != null) {
