@@ -1,7 +1,5 @@
 package dev.swarm.tracker;
 
-import com.codahale.metrics.MetricRegistry;
-import dev.swarm.tracker.abuse.InvalidIdBans;
 import dev.swarm.tracker.access.AccessChain;
 import dev.swarm.tracker.access.InfoHashList;
 import dev.swarm.tracker.admin.AdminServer;
@@ -66,7 +64,7 @@ public final class Tracker implements AutoCloseable {
     }
 
     public static Tracker start(TrackerConfig cfg) throws StartException {
-        return start(cfg, InstantSource.system(), new DropwizardMetrics(new MetricRegistry()));
+        return start(cfg, InstantSource.system(), DropwizardMetrics.create());
     }
 
     public static Tracker start(TrackerConfig cfg, InstantSource clock, Metrics metrics) throws StartException {
@@ -114,14 +112,12 @@ public final class Tracker implements AutoCloseable {
         }
         AccessChain chain = AccessChain.of(cfg, t.registry, list, clock, metrics);
         TrackerLogic logic = new TrackerLogic(cfg.announce(), store, chain.announce(), chain.observers(), chain.scrape(),
-                clock, metrics);
+                chain.invalidIds(), clock, metrics);
         if (cfg.udp().listen() != null) {
-            InvalidIdBans bans = cfg.limits().banAfterInvalidIds() > 0
-                    ? new InvalidIdBans(cfg.limits(), clock, metrics) : null;
-            t.udp = t.listen("udp", cfg.udp().listen(), () -> UdpFrontend.start(cfg.udp(), logic, bans, clock, metrics));
+            t.udp = t.listen("udp", cfg.udp().listen(), () -> UdpFrontend.start(cfg.udp(), logic, clock, metrics));
         }
         if (cfg.http().listen() != null) {
-            t.http = t.listen("http", cfg.http().listen(), () -> HttpFrontend.start(cfg, logic, store, metrics));
+            t.http = t.listen("http", cfg.http().listen(), () -> HttpFrontend.start(cfg, logic, metrics));
         }
         if (cfg.admin().listen() != null) {
             t.admin = t.listen("admin", cfg.admin().listen(),

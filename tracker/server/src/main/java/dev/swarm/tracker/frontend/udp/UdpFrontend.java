@@ -1,6 +1,5 @@
 package dev.swarm.tracker.frontend.udp;
 
-import dev.swarm.tracker.abuse.InvalidIdBans;
 import dev.swarm.tracker.config.TrackerConfig;
 import dev.swarm.tracker.logic.TrackerLogic;
 import dev.swarm.tracker.metrics.Metrics;
@@ -57,14 +56,6 @@ public final class UdpFrontend implements AutoCloseable {
 
     public static UdpFrontend start(TrackerConfig.Udp cfg, TrackerLogic logic, InstantSource clock, Metrics metrics)
             throws Exception {
-        return start(cfg, logic, null, clock, metrics);
-    }
-
-    /**
-     * @param bans bans of addresses that send many invalid connection IDs, shared by all sockets; null for none
-     */
-    public static UdpFrontend start(TrackerConfig.Udp cfg, TrackerLogic logic, InvalidIdBans bans, InstantSource clock,
-                                    Metrics metrics) throws Exception {
         // No other socket may hold the port (see UdpPortOwnership). Port 0 needs no probe: the first bind gets a port
         // that no socket uses, and our other sockets bind to that one.
         InetSocketAddress configured = cfg.listen().resolve();
@@ -104,7 +95,7 @@ public final class UdpFrontend implements AutoCloseable {
                             @Override
                             protected void initChannel(Channel ch) {
                                 ch.pipeline().addLast(new UdpHandler(logic,
-                                        new ConnectionIds(idKey, cfg.connectionIdLifetime()), bans, clock, metrics));
+                                        new ConnectionIds(idKey, cfg.connectionIdLifetime()), clock, metrics));
                             }
                         });
                 if (epoll) {
