@@ -141,7 +141,7 @@ class AbuseLimitsTest {
     @Test
     void withTheDefaultConfigurationInvalidIdsAreAlwaysAnswered() throws Exception {
         start(Map.of());
-        try (UdpTestClient c = new UdpTestClient(port)) {
+        try (UdpTestClient c = new UdpTestClient(udpPort)) {
             for (int i = 0; i < 300; i++) {
                 assertNotNull(c.exchange(c.announcePacket(0x55_0000L + i, HASH, PEER, 0, 0, 0, AnnounceEvent.NONE, 7001, null), 2000),
                         "invalid id " + i + " answered: bans are off by default");
