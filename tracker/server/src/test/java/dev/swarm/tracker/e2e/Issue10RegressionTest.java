@@ -45,6 +45,7 @@ class Issue10RegressionTest {
 
     private Tracker tracker;
     private int port;
+    private int udpPort;
 
     private static InetAddress address(String literal) {
         try {
@@ -55,13 +56,14 @@ class Issue10RegressionTest {
     }
 
     private void start(String... keyValues) throws Exception {
-        port = DualStackPort.free();
-        Map<String, String> o = new HashMap<>(Map.of("http.listen", "[::]:" + port, "udp.listen", "[::]:" + port,
+        Map<String, String> o = new HashMap<>(Map.of("http.listen", "[::]:0", "udp.listen", "[::]:0",
                 "store.type", "heap"));
         for (int i = 0; i < keyValues.length; i += 2) {
             o.put(keyValues[i], keyValues[i + 1]);
         }
         tracker = Tracker.start(ConfigLoader.load(null, o), java.time.InstantSource.system(), Metrics.NOOP);
+        port = tracker.httpAddress().getPort();
+        udpPort = tracker.udpAddress().getPort();
     }
 
     @AfterEach
@@ -245,7 +247,7 @@ class Issue10RegressionTest {
 
         byte[] peerId = "-lt1100-udpudpudpudp".getBytes(StandardCharsets.ISO_8859_1);
         for (InetAddress family : new InetAddress[] {V4, V6}) {
-            try (UdpTestClient c = new UdpTestClient(new InetSocketAddress(family, port), family)) {
+            try (UdpTestClient c = new UdpTestClient(new InetSocketAddress(family, udpPort), family)) {
                 AnnounceResponse r = assertInstanceOf(AnnounceResponse.class,
                         c.announce(HASH, peerId, 0, 0, 0, AnnounceEvent.STOPPED, 0, null), family.toString());
                 assertEquals(0, r.peers().length);
