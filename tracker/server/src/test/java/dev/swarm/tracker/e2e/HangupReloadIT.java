@@ -71,11 +71,10 @@ class HangupReloadIT {
         // an hour between polls: only the SIGHUP can make the tracker see the edit within the test
         Files.writeString(cfg, "access:\n  info-hash-list: " + list + "\n  info-hash-list-mode: deny\n  reload-interval: 1h\n");
         Path log = dir.resolve("stderr.log");
-        int port = TestNet.freePort();
         Process p = ScriptRun.start(log, Map.of("TRACKER_JAVA_OPTS", "-Dlogback.configurationFile=" + logback),
-                "--config", cfg.toString(), "--http", "127.0.0.1:" + port, "--udp", "off", "--data-dir", dir.resolve("data").toString());
+                "--config", cfg.toString(), "--http", "127.0.0.1:0", "--udp", "off", "--data-dir", dir.resolve("data").toString());
         try {
-            ScriptRun.awaitReady(p, log);
+            int port = ScriptRun.port(ScriptRun.awaitReady(p, log), "http");
             assertNull(failure(port), "not denied yet");
 
             Files.writeString(list, HexFormat.of().formatHex(HASH) + "\n");
