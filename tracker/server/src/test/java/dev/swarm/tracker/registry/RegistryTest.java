@@ -65,7 +65,7 @@ class RegistryTest {
             assertFalse(r.user("bob").enabled());
             assertFalse(r.user("bob").mayDownload());
             assertNull(r.user("carol"));
-            assertEquals(List.of(new Torrent(H1, false)), r.torrents());
+            assertEquals(List.of(new Torrent(H1, false, T0)), r.torrents());
             AccountView a = r.accounting().account("alice", H1);
             assertEquals(500, a.uploaded());
             assertEquals(40, a.downloaded());
