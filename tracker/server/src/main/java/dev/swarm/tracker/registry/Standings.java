@@ -341,7 +341,10 @@ public final class Standings {
         return switch (why) {
             case NONE -> "normal";
             case FORCED -> "set by the admin";
-            case STRIKES -> strikeCount(user) + " strikes for torrents not seeded as required";
+            case STRIKES -> {
+                int n = strikeCount(user);
+                yield n + (n == 1 ? " strike" : " strikes") + " for torrents not seeded as required";
+            }
             case RATIO -> {
                 MemberTotals t = accounting.totals(user);
                 yield "ratio " + formatRatio(rules.ratio(t)) + " below the required " + formatRatio(rules.required(t));
