@@ -357,7 +357,7 @@ final class AdminHandler implements HttpHandler {
         String name = p[1];
         if (p.length == 2) {
             if (Methods.GET.equals(m)) {
-                if (registry.user(name) == null && !registry.accounting().members().contains(name)) {
+                if (registry.user(name) == null && !registry.accounting().hasMember(name)) {
                     throw new Refusal(404, "no user '" + name + "'");
                 }
                 send(ex, 200, JSON.valueToTree(MemberView.of(name, registry)));

@@ -264,6 +264,11 @@ public final class Accounting {
         return Set.copyOf(totals.keySet());
     }
 
+    /** Whether {@code user} has an account (a removed user's accounting is kept under the name). */
+    public boolean hasMember(String user) {
+        return totals.containsKey(user);
+    }
+
     /** Sums the accounts into the per-member totals (after loading; single-threaded). */
     void rebuildTotals() {
         totals.clear();

@@ -290,7 +290,7 @@ public final class Registry implements AutoCloseable {
      */
     public int clearStrikes(String name, InfoHash infoHash) {
         synchronized (writeLock) {
-            if (user(name) == null && !accounting.members().contains(name)) {
+            if (user(name) == null && !accounting.hasMember(name)) {
                 throw new RegistryException(RegistryException.Kind.NOT_FOUND, "no user '" + name + "'");
             }
             int n = standings.clearStrikes(name, infoHash, clock.millis());

@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,7 +73,9 @@ public final class Standings {
     private final RatioRules rules;
     private final Accounting accounting;
     private final Map<String, Member> members = new ConcurrentHashMap<>();
-    private final Map<Key, Long> pending = new ConcurrentHashMap<>();
+    /** Running seeding requirements: member → torrent → deadline (by member, so a member's view is one look-up). */
+    private final Map<String, Map<InfoHash, Long>> pending = new ConcurrentHashMap<>();
+    private final AtomicInteger pendingCount = new AtomicInteger();
     private final List<ObjectNode> outbox = new ArrayList<>();
     private final Metrics.Counter entered;
     private final Metrics.Counter left;
@@ -87,7 +90,7 @@ public final class Standings {
         this.struck = metrics.counter("ratio.strikes");
         this.cleared = metrics.counter("ratio.strikes_cleared");
         metrics.gauge("ratio.upload_only_members", this::uploadOnlyCount);
-        metrics.gauge("ratio.pending_requirements", () -> pending.size());
+        metrics.gauge("ratio.pending_requirements", pendingCount::get);
     }
 
     public RatioRules rules() {
@@ -119,11 +122,7 @@ public final class Standings {
     public View view(String user) {
         Member m = members.get(user);
         List<Requirement> reqs = new ArrayList<>();
-        pending.forEach((k, deadline) -> {
-            if (k.user().equals(user)) {
-                reqs.add(new Requirement(k.infoHash().toHex(), deadline));
-            }
-        });
+        pending.getOrDefault(user, Map.of()).forEach((ih, deadline) -> reqs.add(new Requirement(ih.toHex(), deadline)));
         reqs.sort(Comparator.comparingLong(Requirement::deadlineMillis));
         if (m == null) {
             return new View(State.NORMAL, Reason.NONE, 0, Override.NONE, List.of(), reqs);
@@ -156,10 +155,10 @@ public final class Standings {
             AccountView a = accounting.account(user, infoHash);
             if (a != null) {
                 Key k = new Key(user, infoHash);
-                if (a.completedAtMillis() == nowMillis && a.completed() == 1 && !pending.containsKey(k)
+                if (a.completedAtMillis() == nowMillis && a.completed() == 1 && !isPending(k)
                         && !hasStrike(user, infoHash)) {
                     startRequirement(k, nowMillis + rules.config().seedDeadline().toMillis());
-                } else if (pending.containsKey(k) && rules.seedingMet(a)) {
+                } else if (isPending(k) && rules.seedingMet(a)) {
                     settle(k);
                 } else if (hasStrike(user, infoHash) && rules.seedingMet(a)) {
                     clearStrike(user, infoHash, "the seeding requirement is met now");
@@ -174,15 +173,47 @@ public final class Standings {
         return m != null && m.strikes.containsKey(ih);
     }
 
+    private boolean isPending(Key k) {
+        Map<InfoHash, Long> m = pending.get(k.user());
+        return m != null && m.containsKey(k.infoHash());
+    }
+
+    /** Adds a running requirement; false if there was one. */
+    private boolean putPending(Key k, long deadline) {
+        boolean[] added = {false};
+        pending.compute(k.user(), (u, m) -> {
+            Map<InfoHash, Long> map = m == null ? new ConcurrentHashMap<>() : m;
+            added[0] = map.putIfAbsent(k.infoHash(), deadline) == null;
+            return map;
+        });
+        if (added[0]) {
+            pendingCount.incrementAndGet();
+        }
+        return added[0];
+    }
+
+    /** Removes a running requirement (and the member's map when it is empty); false if there was none. */
+    private boolean removePending(Key k) {
+        boolean[] removed = {false};
+        pending.computeIfPresent(k.user(), (u, m) -> {
+            removed[0] = m.remove(k.infoHash()) != null;
+            return m.isEmpty() ? null : m;
+        });
+        if (removed[0]) {
+            pendingCount.decrementAndGet();
+        }
+        return removed[0];
+    }
+
     private void startRequirement(Key k, long deadline) {
-        if (pending.putIfAbsent(k, deadline) == null) {
+        if (putPending(k, deadline)) {
             queue(NODES.objectNode().put("type", "requirement").put("user", k.user())
                     .put("info_hash", k.infoHash().toHex()).put("deadline", deadline));
         }
     }
 
     private void settle(Key k) {
-        if (pending.remove(k) != null) {
+        if (removePending(k)) {
             queue(NODES.objectNode().put("type", "requirement-done").put("user", k.user())
                     .put("info_hash", k.infoHash().toHex()));
         }
@@ -196,16 +227,18 @@ public final class Standings {
      */
     int sweep(long nowMillis) {
         int n = 0;
-        for (Map.Entry<Key, Long> e : pending.entrySet()) {
-            Key k = e.getKey();
-            AccountView a = accounting.account(k.user(), k.infoHash());
-            if (a != null && rules.seedingMet(a)) {
-                settle(k);
-            } else if (nowMillis >= e.getValue()) {
-                settle(k);
-                strike(k.user(), k.infoHash(), nowMillis);
-                evaluate(k.user(), nowMillis);
-                n++;
+        for (Map.Entry<String, Map<InfoHash, Long>> byUser : pending.entrySet()) {
+            for (Map.Entry<InfoHash, Long> e : byUser.getValue().entrySet()) {
+                Key k = new Key(byUser.getKey(), e.getKey());
+                AccountView a = accounting.account(k.user(), k.infoHash());
+                if (a != null && rules.seedingMet(a)) {
+                    settle(k);
+                } else if (nowMillis >= e.getValue()) {
+                    settle(k);
+                    strike(k.user(), k.infoHash(), nowMillis);
+                    evaluate(k.user(), nowMillis);
+                    n++;
+                }
             }
         }
         return n;
@@ -397,8 +430,8 @@ public final class Standings {
                         .put("info_hash", ih.toHex()).put("at", at)));
             }
         });
-        pending.forEach((k, deadline) -> sink.accept(NODES.objectNode().put("type", "requirement").put("user", k.user())
-                .put("info_hash", k.infoHash().toHex()).put("deadline", deadline)));
+        pending.forEach((user, m) -> m.forEach((ih, deadline) -> sink.accept(NODES.objectNode().put("type", "requirement")
+                .put("user", user).put("info_hash", ih.toHex()).put("deadline", deadline))));
     }
 
     /** Applies one journal record of the types written here (while loading; single-threaded). */
@@ -421,9 +454,9 @@ public final class Standings {
                     m.strikes.remove(InfoHash.fromHex(Accounting.requireText(r, "info_hash")));
                 }
             }
-            case "requirement" -> pending.put(new Key(user, InfoHash.fromHex(Accounting.requireText(r, "info_hash"))),
+            case "requirement" -> putPending(new Key(user, InfoHash.fromHex(Accounting.requireText(r, "info_hash"))),
                     Accounting.requireLong(r, "deadline"));
-            case "requirement-done" -> pending.remove(new Key(user, InfoHash.fromHex(Accounting.requireText(r, "info_hash"))));
+            case "requirement-done" -> removePending(new Key(user, InfoHash.fromHex(Accounting.requireText(r, "info_hash"))));
             default -> throw new IllegalArgumentException("not a standing record: " + type);
         }
     }
