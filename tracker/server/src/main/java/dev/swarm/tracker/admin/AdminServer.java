@@ -38,7 +38,6 @@ public final class AdminServer implements AutoCloseable {
                 .setIoThreads(1)
                 .setWorkerThreads(2)
                 .setWorkerOption(Options.WORKER_NAME, "admin")
-                // Raised per request by the handler for a .torrent upload; JSON bodies stay at MAX_BODY.
                 .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, (long) AdminHandler.MAX_BODY)
                 .setServerOption(UndertowOptions.MAX_HEADER_SIZE, 16 * 1024)
                 .setServerOption(UndertowOptions.IDLE_TIMEOUT, 60_000)

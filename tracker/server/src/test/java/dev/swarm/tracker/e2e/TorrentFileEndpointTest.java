@@ -114,5 +114,10 @@ class TorrentFileEndpointTest {
                 "the announce parameter is required");
         assertEquals(404, post("/users/nobody/torrent?announce=http://t/announce", new byte[10]).statusCode());
         assertEquals(413, post(ok, new byte[(16 << 20) + 1]).statusCode());
+        // Far over the 64 KiB of JSON bodies, within the 16 MiB of a .torrent (piece hashes of a large torrent).
+        String big = "d7:comment" + (1 << 20) + ":" + "x".repeat(1 << 20) + "4:infod4:name1:aee";
+        HttpResponse<byte[]> r = post(ok, big.getBytes(StandardCharsets.US_ASCII));
+        assertEquals(200, r.statusCode(), () -> new String(r.body(), 0, Math.min(200, r.body().length), StandardCharsets.UTF_8));
+        assertTrue(new String(r.body(), StandardCharsets.US_ASCII).startsWith("d8:announce"), "announce sorts first");
     }
 }
