@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 
 /**
  * Private mode, after {@link MayDownloadPolicy}: the ratio rules ({@code ratio} in the configuration).
@@ -112,6 +113,6 @@ public final class RatioPolicy implements AnnouncePolicy {
             v /= 1024;
             u++;
         }
-        return u == 0 ? n + " B" : String.format(java.util.Locale.ROOT, "%.1f %s", v, units[u]);
+        return u == 0 ? n + " B" : String.format(Locale.ROOT, "%.1f %s", v, units[u]);
     }
 }

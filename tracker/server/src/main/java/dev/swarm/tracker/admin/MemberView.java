@@ -5,6 +5,7 @@ import dev.swarm.tracker.registry.RatioRules;
 import dev.swarm.tracker.registry.Registry;
 import dev.swarm.tracker.registry.Standings;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * A member as {@code GET /members/{name}} shows it: totals over all torrents, the ratio rules' view of them, the
@@ -34,6 +35,6 @@ record MemberView(String name, long uploaded, long downloaded, long downloadedFr
     }
 
     private static String lower(Enum<?> e) {
-        return e.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        return e.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 }
