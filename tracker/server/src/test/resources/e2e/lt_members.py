@@ -4,7 +4,8 @@ libtorrent session on 127.0.0.1 and its own passkey URL, driven by one command a
 answers with one JSON line on stdout.
 
 Commands (NAME is a torrent made by `make`, MEMBER a session made by `member`):
-  member MEMBER PORT URL     a session listening on PORT that announces to URL (the member's passkey URL)
+  member MEMBER URL          a session on 127.0.0.1 port 0 (libtorrent binds a free port and announces it) that
+                             announces to URL (the member's passkey URL); answers {"ok", "port": the bound port}
   make NAME                  a new 256 KiB torrent; answers {"info_hash": ...}
   seed MEMBER NAME           adds NAME with its data; answers when the tracker replied or refused
   leech MEMBER NAME          adds NAME without data; answers when it finished or the tracker refused (the torrent is
@@ -68,9 +69,10 @@ class Driver:
     def errors(self, member, since):
         return [e['reason'] or e['msg'] for e in seen(self.log, 'tracker_error_alert', member, since)]
 
-    def cmd_member(self, member, port, url):
-        self.members[member] = (session(int(port)), url)
-        return {'ok': True}
+    def cmd_member(self, member, url):
+        ses = session(0)
+        self.members[member] = (ses, url)
+        return {'ok': True, 'port': ses.listen_port()}
 
     def cmd_make(self, name):
         d = os.path.join(self.workdir, name)

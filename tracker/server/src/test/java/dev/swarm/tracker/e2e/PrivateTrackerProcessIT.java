@@ -111,14 +111,16 @@ class PrivateTrackerProcessIT {
     @Test
     void ratioStandingsSurviveAKill() throws Exception {
         String other = "e0e1e2e3e4e5e6e7e8e9f0f1f2f3f4f5f6f7f8f9";
-        int port = TestNet.freePort();
-        int adminPort = TestNet.freePort();
         Path journal = dir.resolve("data/registry/registry.jsonl");
-        Process p = start(port, adminPort);
+        Process p = start(0, 0);
         String passkey;
+        int port;
+        int adminPort;
         String refusal = "ratio 0.00 below the required 0.50: seeding only until it is met";
         try {
-            awaitReady(p);
+            String ready = awaitReady(p);
+            port = ScriptRun.port(ready, "http");
+            adminPort = ScriptRun.port(ready, "admin");
             passkey = admin(adminPort, "POST", "/users", "{\"name\":\"alice\"}").body().get("passkey").asText();
             assertEquals(201, admin(adminPort, "PUT", "/torrents/" + HASH_HEX, null).status());
             assertEquals(201, admin(adminPort, "PUT", "/torrents/" + other, null).status());
@@ -136,6 +138,7 @@ class PrivateTrackerProcessIT {
             assertTrue(p.waitFor(30, TimeUnit.SECONDS));
         }
 
+        // The restart takes the ports of the first run, as an operator's restart does.
         Process again = start(port, adminPort);
         try {
             awaitReady(again);

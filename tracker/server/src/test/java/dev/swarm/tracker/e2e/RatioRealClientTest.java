@@ -67,11 +67,9 @@ class RatioRealClientTest {
 
     private void start(String... ratio) throws Exception {
         RealClientTest.requireTool(PYTHON, "-c", "import libtorrent");
-        port = TestNet.freePort();
-        adminPort = TestNet.freePort();
         Map<String, String> o = new HashMap<>(Map.of(
-                "mode", "private", "http.listen", "127.0.0.1:" + port, "udp.listen", "off",
-                "admin.listen", "127.0.0.1:" + adminPort, "admin.token", AdminApiTest.TOKEN,
+                "mode", "private", "http.listen", "127.0.0.1:0", "udp.listen", "off",
+                "admin.listen", "127.0.0.1:0", "admin.token", AdminApiTest.TOKEN,
                 "announce.interval", "60s", "announce.min-interval", "1s", "registry.flush-interval", "5m",
                 "store.type", "heap", "store.data-dir", dir.resolve("store").toString()));
         for (int i = 0; i < ratio.length; i += 2) {
@@ -79,6 +77,8 @@ class RatioRealClientTest {
         }
         TrackerConfig cfg = ConfigLoader.load(null, o);
         tracker = Tracker.start(cfg, clock, Metrics.NOOP);
+        port = tracker.httpAddress().getPort();
+        adminPort = tracker.adminAddress().getPort();
         driver = new ProcessBuilder(PYTHON, SCRIPT.toString(), "--workdir", dir.resolve("lt").toString(), "--timeout", "30")
                 .redirectError(dir.resolve("driver.err").toFile()).start();
         out = new BufferedReader(new InputStreamReader(driver.getInputStream(), StandardCharsets.UTF_8));
@@ -103,10 +103,11 @@ class RatioRealClientTest {
         return AdminApiTest.call(adminPort, method, path, body, "Bearer " + AdminApiTest.TOKEN);
     }
 
-    /** A user and their libtorrent session announcing to their passkey URL. */
+    /** A user and their libtorrent session (on a port libtorrent binds itself) announcing to their passkey URL. */
     private void member(String name) throws Exception {
         String passkey = admin("POST", "/users", "{\"name\":\"" + name + "\"}").body().get("passkey").asText();
-        cmd("member", name, "" + TestNet.freePort(), "http://127.0.0.1:" + port + "/announce/" + passkey);
+        JsonNode r = cmd("member", name, "http://127.0.0.1:" + port + "/announce/" + passkey);
+        assertTrue(r.get("port").asInt() > 0, "libtorrent is listening: " + r);
     }
 
     /** A new torrent, registered; returns its info-hash. */

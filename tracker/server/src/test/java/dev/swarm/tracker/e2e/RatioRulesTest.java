@@ -48,11 +48,11 @@ class RatioRulesTest {
         }
     }
 
+    /**
+     * Starts the tracker: the first start on ports the kernel picks (0), read back from the tracker; a restart on the
+     * ports the first start got, as an operator's restart does.
+     */
     private void start(Path data, String... overrides) throws Exception {
-        if (port == 0) {
-            port = TestNet.freePort();
-            adminPort = TestNet.freePort();
-        }
         Map<String, String> o = new HashMap<>(Map.of(
                 "mode", "private", "http.listen", "127.0.0.1:" + port, "udp.listen", "off",
                 "admin.listen", "127.0.0.1:" + adminPort, "admin.token", AdminApiTest.TOKEN,
@@ -64,6 +64,8 @@ class RatioRulesTest {
         }
         TrackerConfig cfg = ConfigLoader.load(null, o);
         tracker = Tracker.start(cfg, clock, metrics);
+        port = tracker.httpAddress().getPort();
+        adminPort = tracker.adminAddress().getPort();
     }
 
     private AdminApiTest.Reply admin(String method, String path, String body) throws Exception {

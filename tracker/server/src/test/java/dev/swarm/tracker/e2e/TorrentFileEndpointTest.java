@@ -45,11 +45,10 @@ class TorrentFileEndpointTest {
 
     @BeforeEach
     void start() throws Exception {
-        int port = TestNet.freePort();
-        adminPort = TestNet.freePort();
-        tracker = Tracker.start(ConfigLoader.load(null, Map.of("mode", "private", "http.listen", "127.0.0.1:" + port,
-                "udp.listen", "off", "admin.listen", "127.0.0.1:" + adminPort, "admin.token", AdminApiTest.TOKEN,
+        tracker = Tracker.start(ConfigLoader.load(null, Map.of("mode", "private", "http.listen", "127.0.0.1:0",
+                "udp.listen", "off", "admin.listen", "127.0.0.1:0", "admin.token", AdminApiTest.TOKEN,
                 "store.type", "heap", "store.data-dir", dir.resolve("store").toString())), InstantSource.system(), Metrics.NOOP);
+        adminPort = tracker.adminAddress().getPort();
         passkey = AdminApiTest.call(adminPort, "POST", "/users", "{\"name\":\"alice\"}", "Bearer " + AdminApiTest.TOKEN)
                 .body().get("passkey").asText();
     }

@@ -37,6 +37,8 @@ class UdpPasskeyClientsTest {
     private static final String PYTHON = "/usr/bin/python3";
     private static final Path LT_SWARM = Path.of("src/test/resources/e2e/lt_swarm.py").toAbsolutePath();
     private static final String PASSKEY = "0123456789abcdef0123456789abcdef";
+    /** The IANA dynamic port range, for clients that take a range instead of port 0. */
+    private static final String EPHEMERAL_RANGE = "49152-65535";
 
     @TempDir
     Path dir;
@@ -122,27 +124,29 @@ class UdpPasskeyClientsTest {
         RealClientTest.requireTool("aria2c", "--version");
         RealClientTest.requireTool("transmission-cli", "--version");
         makeTorrent();
+        // Each client's own listen port is its choice: libtorrent port 0, aria2 a range, Transmission a random port.
         assertEquals("/announce/" + PASSKEY, firstAnnounce(List.of(PYTHON, "-c", """
                 import libtorrent as lt, sys, time
-                s = lt.session({'listen_interfaces': '127.0.0.1:%s' % sys.argv[2], 'enable_dht': False,
+                s = lt.session({'listen_interfaces': '127.0.0.1:0', 'enable_dht': False,
                                 'enable_lsd': False, 'enable_upnp': False, 'enable_natpmp': False})
-                p = lt.add_torrent_params(); p.ti = lt.torrent_info(sys.argv[1]); p.save_path = sys.argv[3]
+                p = lt.add_torrent_params(); p.ti = lt.torrent_info(sys.argv[1]); p.save_path = sys.argv[2]
                 s.add_torrent(p); time.sleep(40)
-                """, torrent.toString(), "" + TestNet.freePort(), dir.resolve("lt").toString())), "libtorrent 2.0");
+                """, torrent.toString(), dir.resolve("lt").toString())), "libtorrent 2.0");
 
         // aria2 talks to UDP trackers through its DHT socket, so DHT is on: no entry points, a fresh routing file.
         assertEquals("", firstAnnounce(List.of("aria2c", "--dir=" + dir.resolve("aria"), "--enable-dht=true",
-                "--enable-dht6=false", "--dht-file-path=" + dir.resolve("dht.dat"), "--dht-listen-port=" + TestNet.freePort(),
-                "--listen-port=" + TestNet.freePort(), "--bt-enable-lpd=false", "--enable-peer-exchange=false",
+                "--enable-dht6=false", "--dht-file-path=" + dir.resolve("dht.dat"), "--dht-listen-port=" + EPHEMERAL_RANGE,
+                "--listen-port=" + EPHEMERAL_RANGE, "--bt-enable-lpd=false", "--enable-peer-exchange=false",
                 "--bt-stop-timeout=40", "--summary-interval=0", torrent.toString())), "aria2c");
 
         Path config = dir.resolve("transmission-config");
         Files.createDirectories(config);
         Files.writeString(config.resolve("settings.json"), """
                 {"dht-enabled": false, "lpd-enabled": false, "pex-enabled": false, "utp-enabled": false,
-                 "port-forwarding-enabled": false, "bind-address-ipv4": "127.0.0.1", "bind-address-ipv6": "::1"}
+                 "port-forwarding-enabled": false, "bind-address-ipv4": "127.0.0.1", "bind-address-ipv6": "::1",
+                 "peer-port-random-on-start": true, "peer-port-random-low": 49152, "peer-port-random-high": 65535}
                 """);
         assertEquals("", firstAnnounce(List.of("transmission-cli", "-g", config.toString(), "-w",
-                dir.resolve("tr").toString(), "-p", "" + TestNet.freePort(), torrent.toString())), "Transmission 3.00");
+                dir.resolve("tr").toString(), torrent.toString())), "Transmission 3.00");
     }
 }
