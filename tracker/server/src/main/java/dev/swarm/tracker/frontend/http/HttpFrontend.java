@@ -7,9 +7,11 @@ import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.server.DefaultByteBufferPool;
 import io.undertow.server.protocol.http.HttpOpenListener;
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xnio.ChannelListener;
 import org.xnio.ChannelListeners;
 import org.xnio.IoUtils;
 import org.xnio.OptionMap;
@@ -78,8 +80,12 @@ public final class HttpFrontend implements AutoCloseable {
         try {
             HttpOpenListener http = new HttpOpenListener(buffers, serverOptions);
             http.setRootHandler(handler);
+            // Only an IPv6 listener can meet libtorrent's unbracketed "Host: ::1:PORT"; an IPv4 listener hands each
+            // connection straight to Undertow, with no head read and no timer of its own per connection.
+            ChannelListener<StreamConnection> open = addr.getAddress() instanceof Inet6Address
+                    ? new HostRepairOpenListener(http, idleMs) : http;
             AcceptingChannel<StreamConnection> channel = worker.createStreamConnectionServer(addr,
-                    ChannelListeners.openListenerAdapter(new HostRepairOpenListener(http, idleMs)),
+                    ChannelListeners.openListenerAdapter(open),
                     OptionMap.builder()
                             .set(Options.WORKER_IO_THREADS, h.ioThreads())
                             .set(Options.TCP_NODELAY, true)
