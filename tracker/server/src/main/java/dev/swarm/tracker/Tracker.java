@@ -180,7 +180,7 @@ public final class Tracker implements AutoCloseable {
         if (cfg.mode() != TrackerConfig.Mode.PRIVATE && cfg.admin().listen() == null) {
             return;
         }
-        Registry r = Registry.open(cfg.registry(), cfg.announce().peerTimeout(), clock);
+        Registry r = Registry.open(cfg.registry(), cfg.ratio(), cfg.announce().peerTimeout(), clock, metrics);
         registry = r;
         metrics.gauge("registry.users", r::userCount);
         metrics.gauge("registry.torrents", r::torrentCount);

@@ -127,6 +127,8 @@ public final class TrackerLogic {
         if (o == Outcome.SWARM_FULL) {
             refusedSwarmFull.inc();
         }
+        ctx.swarmSeeders = out.seeders();
+        ctx.swarmLeechers = out.leechers();
         for (AnnounceObserver observer : observers) {
             observer.accepted(ctx, now);
         }
