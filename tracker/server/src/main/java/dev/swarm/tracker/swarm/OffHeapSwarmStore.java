@@ -247,6 +247,49 @@ public final class OffHeapSwarmStore implements SwarmStore {
         out.finish(outcome, seeders, leechers, ps.downloaded());
     }
 
+    /** One query under the swarm's write lock: a range search for the address in each region, then one shift. */
+    @Override
+    public int stopByAddress(AnnounceOp op, long nowMillis, PeerSample out) {
+        checkOpen();
+        Family family = op.family;
+        if (family == null) {
+            throw new IllegalArgumentException("AnnounceOp needs a family");
+        }
+        FamilyMap fm = maps[family.ordinal()];
+        Scratch s = scratch.get();
+        PackedSwarm ps = s.swarms[family.ordinal()];
+        int now = PeerMeta.seconds(nowMillis);
+        out.begin(family);
+        try (ExternalMapQueryContext<byte[], byte[], ?> c = fm.map.queryContext(s.key.of(op.infoHash, 0))) {
+            c.writeLock().lock();
+            MapEntry<byte[], byte[]> e = c.entry();
+            if (e != null) {
+                wrap(ps, e);
+                if (!ps.valid()) {
+                    dropDamaged(fm, e);
+                    e = null;
+                }
+            }
+            if (e == null) {
+                out.finish(Outcome.REMOVED, 0, 0, 0);
+                return 0;
+            }
+            if (PeerMeta.wrapDue(ps.oldestSec(), now)) {
+                sweep(fm, ps, s, now);
+            }
+            int found = ps.countAddress(op.peer);
+            if (found == 1) {
+                int i = ps.addressAt();
+                (ps.seederAt(i) ? fm.seeders : fm.leechers).decrement();
+                ps.remove(i);
+                ps.touch(now);
+                shrinkIfSlack(c, c.entry(), ps, s);
+            }
+            out.finish(Outcome.REMOVED, ps.seeders(), ps.leechers(), ps.downloaded());
+            return found;
+        }
+    }
+
     /** Sweeps one swarm in place and updates the counters; returns peers removed. */
     private int sweep(FamilyMap fm, PackedSwarm ps, Scratch s, int now) {
         int removed = ps.sweep(now, timeoutSec, s.removedSeeders);
