@@ -32,6 +32,7 @@ public final class TrackerLogic {
     private final Metrics.Counter refusedTooManySwarms;
     private final Metrics.Counter policyFailures;
     private final Metrics.Counter scrapeRefused;
+    private final Metrics.Counter stopsOnSharedAddress;
 
     /** Public tracking without checks: no policies, observers or scrape policies. */
     public TrackerLogic(TrackerConfig.Announce cfg, SwarmStore store, List<AnnouncePolicy> policies, InstantSource clock,
@@ -68,6 +69,7 @@ public final class TrackerLogic {
         this.refusedTooManySwarms = metrics.counter("announce.refused.too_many_swarms");
         this.policyFailures = metrics.counter("announce.refused.policy");
         this.scrapeRefused = metrics.counter("scrape.refused.policy");
+        this.stopsOnSharedAddress = metrics.counter("announce.not_removed.shared_address");
     }
 
     public int intervalSeconds() {
@@ -102,10 +104,11 @@ public final class TrackerLogic {
     public String announce(AnnounceContext ctx, PeerSample out, long now) {
         ctx.user = null;
         ctx.freeleech = false;
-        if (ctx.op.event != AnnounceEvent.STOPPED && portOf(ctx.op) == 0) {
+        boolean noPort = portOf(ctx.op) == 0;
+        if (noPort && ctx.op.event != AnnounceEvent.STOPPED) {
             // A peer nobody can connect to is never listed. A stop without a port (libtorrent 1.1 stops with port=0
-            // once its listen sockets are closed) goes on: it removes nothing from the store, whose peers all have a
-            // port, but it is answered without an error and ends the accounting session (keyed by peer_id).
+            // once its listen sockets are closed) goes on: it removes the peer of its address if that is the only one
+            // there (stopByAddress), is answered without an error and ends the accounting session (keyed by peer_id).
             return "invalid port";
         }
         for (AnnouncePolicy p : policies) {
@@ -117,7 +120,13 @@ public final class TrackerLogic {
         }
         ctx.op.seeder = ctx.left == 0;
         ctx.op.numWant = numWant(ctx.requestedNumWant, ctx.transportPeerCap);
-        store.announce(ctx.op, now, out);
+        if (noPort) {
+            if (store.stopByAddress(ctx.op, now, out) > 1) {
+                stopsOnSharedAddress.inc(); // clients behind one NAT: which one stopped is unknown, none is removed
+            }
+        } else {
+            store.announce(ctx.op, now, out);
+        }
         Outcome o = out.outcome();
         if (o == Outcome.TOO_MANY_SWARMS) {
             // Refused: the client gets a failure reason, so the announce is not accounted either.
