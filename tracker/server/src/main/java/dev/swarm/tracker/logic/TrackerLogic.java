@@ -29,10 +29,10 @@ public final class TrackerLogic {
     private final int defaultNumWant;
     private final int maxNumWant;
     private final Metrics.Counter refusedSwarmFull;
+    private final Metrics.Counter stopsOnSharedAddress;
     private final Metrics.Counter refusedTooManySwarms;
     private final Metrics.Counter policyFailures;
     private final Metrics.Counter scrapeRefused;
-    private final Metrics.Counter stopsOnSharedAddress;
 
     /** Public tracking without checks: no policies, observers or scrape policies. */
     public TrackerLogic(TrackerConfig.Announce cfg, SwarmStore store, List<AnnouncePolicy> policies, InstantSource clock,
@@ -66,10 +66,10 @@ public final class TrackerLogic {
         this.defaultNumWant = cfg.defaultNumwant();
         this.maxNumWant = cfg.maxNumwant();
         this.refusedSwarmFull = metrics.counter("announce.not_stored.swarm_full");
+        this.stopsOnSharedAddress = metrics.counter("announce.not_removed.shared_address");
         this.refusedTooManySwarms = metrics.counter("announce.refused.too_many_swarms");
         this.policyFailures = metrics.counter("announce.refused.policy");
         this.scrapeRefused = metrics.counter("scrape.refused.policy");
-        this.stopsOnSharedAddress = metrics.counter("announce.not_removed.shared_address");
     }
 
     public int intervalSeconds() {
