@@ -10,6 +10,7 @@ import java.util.function.Consumer;
 import net.openhft.chronicle.bytes.BytesStore;
 import net.openhft.chronicle.hash.Data;
 import net.openhft.chronicle.hash.SegmentLock;
+import net.openhft.chronicle.hash.impl.BigSegmentHeader;
 import net.openhft.chronicle.map.ExternalMapQueryContext;
 import net.openhft.chronicle.map.MapContext;
 import net.openhft.chronicle.map.MapEntry;
@@ -35,6 +36,13 @@ import org.slf4j.LoggerFactory;
 public final class OffHeapSwarmStore implements SwarmStore {
     private static final Logger LOG = LoggerFactory.getLogger(OffHeapSwarmStore.class);
     private static final long WARN_EVERY_MILLIS = 60_000;
+    private static final long ERROR_EVERY_MILLIS = 10_000;
+    /**
+     * Bound of a wait for a segment lock (Chronicle's default is 60 s, spinning). Locks are held for one swarm
+     * update or one segment of a sweep, microseconds to milliseconds; a lock not free within this bound is a
+     * damaged lock word, and the request is refused instead of holding its thread.
+     */
+    public static final int LOCK_TIMEOUT_SECONDS = 1;
 
     private final SwarmStoreConfig config;
     private final int timeoutSec;
@@ -47,6 +55,8 @@ public final class OffHeapSwarmStore implements SwarmStore {
     private final Sweeper sweeper;
     private int cursor;
     private volatile long lastCapacityWarning;
+    private volatile long lastFailureLog;
+    private volatile long lastReserveLog;
 
     /** Per-thread, off-heap scratch space. */
     private static final class Scratch {
@@ -111,7 +121,29 @@ public final class OffHeapSwarmStore implements SwarmStore {
         if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
             throw new StoreOpenException("the off-heap swarm store needs a little-endian CPU");
         }
+        BigSegmentHeader.LOCK_TIMEOUT_SECONDS = LOCK_TIMEOUT_SECONDS;
         return new OffHeapSwarmStore(config, PersistedMaps.open(config));
+    }
+
+    /**
+     * Turns a failure inside the store into a refusal: logs an ERROR (at most every 10 s), marks the store for
+     * recovery at the next start, and returns the exception to throw.
+     */
+    private StoreUnavailableException failed(FamilyMap fm, String what, Throwable e) {
+        files.markSuspect();
+        long now = System.currentTimeMillis();
+        if (now - lastFailureLog >= ERROR_EVERY_MILLIS) {
+            lastFailureLog = now;
+            LOG.error("swarm store {}: {} failed ({}); the request is refused with \"tracker storage unavailable\"."
+                    + " The store may be damaged: restart the tracker, the next start recovers and verifies it"
+                    + " (logged at most every 10 s)", fm.file, what, e.toString());
+        }
+        return new StoreUnavailableException("swarm store " + fm.file.getFileName() + ": " + what + " failed: " + e);
+    }
+
+    /** One family's map, for tests that damage it. */
+    FamilyMap familyMap(Family f) {
+        return maps[f.ordinal()];
     }
 
     private void checkOpen() {
@@ -149,6 +181,10 @@ public final class OffHeapSwarmStore implements SwarmStore {
             } else {
                 announceExisting(op, fm, c, s, ps, now, out);
             }
+        } catch (StoreUnavailableException e) {
+            throw e;
+        } catch (RuntimeException | InternalError e) { // lock timeout, damaged map, a fault of the mapped file
+            throw failed(fm, "an announce", e);
         }
     }
 
@@ -168,6 +204,11 @@ public final class OffHeapSwarmStore implements SwarmStore {
         if (op.event == AnnounceEvent.STOPPED) {
             out.finish(Outcome.REMOVED, 0, 0, 0);
             return;
+        }
+        if (!fm.reserve.mayGrow()) {
+            warnNoReserve(fm);
+            throw new StoreUnavailableException("swarm store " + fm.file.getFileName()
+                    + ": no disk space reserved for a new swarm");
         }
         if (fm.swarms.incrementAndGet() > config.maxSwarms()) {
             fm.swarms.decrementAndGet();
@@ -262,6 +303,10 @@ public final class OffHeapSwarmStore implements SwarmStore {
         int n = ps.count();
         long size = layout.valueSize(layout.grownCapacity(ps.capacity(), n + 1));
         MapEntry<byte[], byte[]> e = c.entry();
+        if (!fm.reserve.mayGrow()) {
+            warnNoReserve(fm);
+            return false;
+        }
         BytesStore<?, Void> staging = s.value(size);
         Data<byte[]> v = e.value();
         staging.write(0, v.bytes(), v.offset(), layout.valueSize(n));
@@ -303,6 +348,19 @@ public final class OffHeapSwarmStore implements SwarmStore {
         }
     }
 
+    /** The ERROR for refused growth, at most once a minute (the sweeper tops the reserve up when it can). */
+    private void warnNoReserve(FamilyMap fm) {
+        long now = System.currentTimeMillis();
+        if (now - lastReserveLog >= WARN_EVERY_MILLIS) {
+            lastReserveLog = now;
+            String why = fm.reserve.lastFailure();
+            LOG.error("swarm store {}: no disk space is reserved for growth ({}); new swarms are refused with"
+                    + " \"tracker storage unavailable\" and full swarms take no new peers until space is freed."
+                    + " Free disk space on that filesystem. (logged at most once a minute)", fm.file,
+                    why != null ? why : "the reserve is being refilled");
+        }
+    }
+
     @Override
     public void scrape(byte[] infoHash, int off, long nowMillis, ScrapeHolder out) {
         checkOpen();
@@ -324,6 +382,8 @@ public final class OffHeapSwarmStore implements SwarmStore {
                         out.add(ps.seeders(), ps.leechers(), ps.downloaded());
                     }
                 }
+            } catch (RuntimeException | InternalError e) { // lock timeout, damaged map, a fault of the mapped file
+                throw failed(fm, "a scrape", e);
             }
         }
     }
@@ -341,6 +401,17 @@ public final class OffHeapSwarmStore implements SwarmStore {
             sweeper.start(fm, scratch.get(), PeerMeta.seconds(nowMillis));
             try (MapSegmentContext<byte[], byte[], ?> c = fm.map.segmentContext(segment)) {
                 c.forEachSegmentEntry(sweeper);
+            } catch (RuntimeException | InternalError e) {
+                throw failed(fm, "the expiry sweep of segment " + segment, e);
+            }
+            String noReserve = files.topUpReserves();
+            if (noReserve != null) {
+                long now = System.currentTimeMillis();
+                if (now - lastReserveLog >= WARN_EVERY_MILLIS) {
+                    lastReserveLog = now;
+                    LOG.error("swarm store: {}. New swarms are refused and full swarms take no new peers until space"
+                            + " is freed; free disk space on that filesystem. (logged at most once a minute)", noReserve);
+                }
             }
             if (cursor == 0) {
                 files.recordGrowth();
