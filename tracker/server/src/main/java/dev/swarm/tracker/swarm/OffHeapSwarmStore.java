@@ -5,6 +5,8 @@ import java.nio.ByteOrder;
 import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import net.openhft.chronicle.bytes.BytesStore;
@@ -43,6 +45,8 @@ public final class OffHeapSwarmStore implements SwarmStore {
      * damaged lock word, and the request is refused instead of holding its thread.
      */
     public static final int LOCK_TIMEOUT_SECONDS = 1;
+    /** Bound of a request's wait for its segment lock, for the same reason; a request is refused after it. */
+    static final long REQUEST_LOCK_WAIT_MILLIS = 250;
 
     private final SwarmStoreConfig config;
     private final int timeoutSec;
@@ -167,7 +171,10 @@ public final class OffHeapSwarmStore implements SwarmStore {
         int now = PeerMeta.seconds(nowMillis);
         out.begin(family);
         try (ExternalMapQueryContext<byte[], byte[], ?> c = fm.map.queryContext(s.key.of(op.infoHash, 0))) {
-            c.writeLock().lock();
+            if (!c.writeLock().tryLock(REQUEST_LOCK_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+                throw failed(fm, "an announce", new TimeoutException("segment lock not free within "
+                        + REQUEST_LOCK_WAIT_MILLIS + " ms"));
+            }
             MapEntry<byte[], byte[]> e = c.entry();
             if (e != null) {
                 wrap(ps, e);
@@ -183,6 +190,9 @@ public final class OffHeapSwarmStore implements SwarmStore {
             }
         } catch (StoreUnavailableException e) {
             throw e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw failed(fm, "an announce", e);
         } catch (RuntimeException | InternalError e) { // lock timeout, damaged map, a fault of the mapped file
             throw failed(fm, "an announce", e);
         }
@@ -373,7 +383,10 @@ public final class OffHeapSwarmStore implements SwarmStore {
                 continue; // the counter goes up before a swarm is inserted: zero means there is none to find
             }
             try (ExternalMapQueryContext<byte[], byte[], ?> c = fm.map.queryContext(s.key)) {
-                c.readLock().lock();
+                if (!c.readLock().tryLock(REQUEST_LOCK_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+                    throw failed(fm, "a scrape", new TimeoutException("segment lock not free within "
+                            + REQUEST_LOCK_WAIT_MILLIS + " ms"));
+                }
                 MapEntry<byte[], byte[]> e = c.entry();
                 if (e != null) {
                     PackedSwarm ps = s.swarms[fm.family.ordinal()];
@@ -382,6 +395,11 @@ public final class OffHeapSwarmStore implements SwarmStore {
                         out.add(ps.seeders(), ps.leechers(), ps.downloaded());
                     }
                 }
+            } catch (StoreUnavailableException e) {
+                throw e;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw failed(fm, "a scrape", e);
             } catch (RuntimeException | InternalError e) { // lock timeout, damaged map, a fault of the mapped file
                 throw failed(fm, "a scrape", e);
             }

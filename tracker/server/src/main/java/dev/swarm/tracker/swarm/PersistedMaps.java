@@ -201,6 +201,8 @@ final class PersistedMaps {
         }
         String recoverWhy = meta == null ? "there is no usable metadata file beside it"
                 : described == null ? "the metadata file does not describe it"
+                : fm.headerCrc != described.headerCrc() ? "its header does not match the CRC in the metadata file"
+                + " (a damaged metadata file, or a file of another store)"
                 : meta.clean() ? null : "it was not closed cleanly";
         try {
             if (StoreFiles.headerIncomplete(fm.file)) {
@@ -264,7 +266,9 @@ final class PersistedMaps {
 
     /**
      * Why an existing map file cannot be used at all, or null. Without a sidecar entry only Chronicle's header
-     * is checked (the layout is compared after recovery); with one, also layout, length and header CRC.
+     * is checked (the layout is compared after recovery); with one, also layout and length (a mapped file
+     * shorter than Chronicle's data would fault). A header CRC that differs from the sidecar's is no reason to
+     * discard the file: it is recovered and verified like a file without sidecar.
      */
     private static String check(FamilyMap fm, StoreFiles.FileMeta m) {
         try {
@@ -284,9 +288,6 @@ final class PersistedMaps {
             long length = Files.size(fm.file);
             if (length < m.length()) {
                 return "it is truncated: " + length + " bytes, at least " + m.length() + " expected";
-            }
-            if (crc != m.headerCrc()) {
-                return "its header does not match the metadata (a file of another store?)";
             }
         } catch (IOException e) {
             return "it cannot be read: " + e;
