@@ -41,14 +41,27 @@ final class GrowthReserve {
     private volatile int reserved;
     private volatile String lastFailure;
 
-    GrowthReserve(Path file, Object map) {
+    /**
+     * @param closedCleanly the map was closed cleanly and passed the start-up check: a file long enough for the
+     *                      reserve then has it (this process's predecessor wrote it), so a clean restart does not
+     *                      write it again
+     */
+    GrowthReserve(Path file, Object map, boolean closedCleanly) {
         this.file = file;
         this.hash = (VanillaChronicleHash<?, ?, ?, ?>) map;
         this.state = hash.globalMutableState();
         this.bulkBytes = longField(hash, "tierBulkSizeInBytes");
         this.firstBulk = hash.sizeInBytesWithoutTiers();
         this.maxBulks = (longField(hash, "maxExtraTiers") + hash.tiersInBulk - 1) / hash.tiersInBulk;
-        this.reserved = state.getAllocatedExtraTierBulks();
+        int allocated = state.getAllocatedExtraTierBulks();
+        int target = (int) Math.min(maxBulks, (long) allocated + KEEP_BULKS);
+        boolean present;
+        try {
+            present = closedCleanly && target > 0 && Files.size(file) >= endOfBulk(target - 1);
+        } catch (IOException e) {
+            present = false;
+        }
+        this.reserved = present ? target : allocated;
     }
 
     private static long longField(Object o, String name) {

@@ -259,7 +259,7 @@ public final class OffHeapSwarmStore implements SwarmStore {
                 (ps.seederAt(self) ? fm.seeders : fm.leechers).decrement();
                 ps.remove(self);
                 ps.touch(now);
-                shrinkIfSlack(c, c.entry(), ps, s);
+                shrinkIfSlack(fm, c, c.entry(), ps, s);
             }
             out.finish(Outcome.REMOVED, ps.seeders(), ps.leechers(), ps.downloaded());
             return;
@@ -331,13 +331,16 @@ public final class OffHeapSwarmStore implements SwarmStore {
         return true;
     }
 
-    /** Reallocates the value smaller if it has much more room than peers. */
-    private static void shrinkIfSlack(MapContext<byte[], byte[], ?> c, MapEntry<byte[], byte[]> e, PackedSwarm ps,
-                                      Scratch s) {
+    /**
+     * Reallocates the value smaller if it has much more room than peers (and disk space is reserved: a
+     * reallocation may take a new tier).
+     */
+    private static void shrinkIfSlack(FamilyMap fm, MapContext<byte[], byte[], ?> c, MapEntry<byte[], byte[]> e,
+                                      PackedSwarm ps, Scratch s) {
         SwarmLayout layout = ps.layout();
         int n = ps.count();
         int target = layout.shrunkCapacity(ps.capacity(), n);
-        if (target >= ps.capacity()) {
+        if (target >= ps.capacity() || !fm.reserve.mayGrow()) {
             return;
         }
         long size = layout.valueSize(target);
@@ -472,7 +475,7 @@ public final class OffHeapSwarmStore implements SwarmStore {
                 e.doRemove();
                 fm.swarms.decrementAndGet();
             } else {
-                shrinkIfSlack(e.context(), e, ps, s);
+                shrinkIfSlack(fm, e.context(), e, ps, s);
             }
         }
     }

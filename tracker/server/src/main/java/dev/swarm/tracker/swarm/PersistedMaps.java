@@ -129,7 +129,7 @@ final class PersistedMaps {
             }
         }
         for (FamilyMap fm : maps) {
-            fm.reserve = new GrowthReserve(fm.file, fm.map);
+            fm.reserve = new GrowthReserve(fm.file, fm.map, opened.get(fm.family) == Opened.CLEAN);
             if (!fm.reserve.topUp()) {
                 LOG.error("swarm store {}: {}. New swarms and growing swarms are refused until space is freed;"
                         + " free disk space on that filesystem (or move the data directory)", fm.file,

@@ -95,7 +95,7 @@ class StoreCrashLoopIT {
             ScriptRun.awaitReady(first, stderr(run));
             for (int t = 0; t < TORRENTS; t++) {
                 for (int p = 0; p < PEERS_PER_TORRENT; p++) {
-                    assertTrue(announce(client, t, 10000 + p, 200), "the first fill is answered");
+                    assertTrue(announce(client, t, 10000 + p, 3000), "the first fill is answered");
                 }
             }
             stop(first);

@@ -162,7 +162,7 @@ class StoreDiskFullIT {
                 assertEquals(1, ((AnnounceResponse) r).leechers(), "swarm " + t);
             }
             String log = Files.readString(stderr);
-            assertTrue(log.contains("ERROR") && log.contains("Free disk space"), log);
+            assertTrue(log.contains("ERROR") && log.contains("free disk space on that filesystem"), log);
             assertFalse(log.contains("InternalError"), log);
 
             Files.delete(ballast);

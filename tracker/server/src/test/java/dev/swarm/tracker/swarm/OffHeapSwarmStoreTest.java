@@ -418,6 +418,51 @@ class OffHeapSwarmStoreTest extends SwarmStoreContract {
         assertEquals(Outcome.OK, announce(again, 3, V4, 1000, STARTED, false, 50, T0).outcome());
     }
 
+    /**
+     * Growth beyond the first tiers goes only into reserved space: while the sweeper keeps the reserve topped up
+     * every new swarm is stored; without top-ups, once the reserve is used up a new swarm is refused with
+     * {@link StoreUnavailableException} (never a fault), and the next sweep step lets growth resume.
+     */
+    @Test
+    void growthGoesOnlyIntoReservedSpace() throws IOException {
+        SwarmStoreConfig small = new SwarmStoreConfig(storeDir(), 100_000, MAX_PEERS, 64, 2,
+                Duration.ofSeconds(TIMEOUT_SEC), SwarmStoreConfig.OnCorrupt.QUARANTINE);
+        SwarmStore s = OffHeapSwarmStore.open(small);
+        try {
+            FamilyMap fm = ((OffHeapSwarmStore) s).familyMap(V4);
+            assertTrue(fm.reserve.mayGrow(), "reserved at open");
+            long lengthAtOpen = Files.size(file(V4));
+            int t = 0;
+            for (; t < 3000; t++) {
+                assertEquals(Outcome.OK, announce(s, t, V4, 1, STARTED, false, 0, T0).outcome(), "torrent " + t);
+                s.expireStep(T0); // the sweeper's step tops the reserve up
+            }
+            assertTrue(Files.size(file(V4)) > lengthAtOpen, "the map grew into extra tiers");
+            int refusedAt = -1;
+            for (; t < 100_000 && refusedAt < 0; t++) { // no sweeper: the reserve runs out
+                try {
+                    announce(s, t, V4, 1, STARTED, false, 0, T0);
+                } catch (StoreUnavailableException e) {
+                    refusedAt = t;
+                }
+            }
+            assertTrue(refusedAt > 0, "refused once the reserve was used up");
+            assertFalse(fm.reserve.mayGrow());
+            assertTrue(errors().stream().anyMatch(m -> m.contains("no disk space is reserved")), errors().toString());
+            assertEquals(refusedAt, s.stats().v4().swarms(), "the refused swarm was not counted");
+            s.expireStep(T0);
+            assertEquals(Outcome.OK, announce(s, refusedAt, V4, 1, STARTED, false, 0, T0).outcome(), "growth resumes");
+        } finally {
+            s.close();
+        }
+        SwarmStore again = OffHeapSwarmStore.open(small);
+        try {
+            assertTrue(again.stats().v4().swarms() > 3000);
+        } finally {
+            again.close();
+        }
+    }
+
     /** A compact IPv4 record 10.0.0.i:6881; ascending with i. */
     private static byte[] rec(int i) {
         return new byte[] {10, 0, 0, (byte) i, 0x1A, (byte) 0xE1};
