@@ -129,7 +129,7 @@ final class GrowthReserve {
             lastFailure = null;
             return true;
         } catch (IOException e) {
-            lastFailure = "cannot reserve " + (bulkBytes >> 20) + " MiB for the store's growth in " + file + " on "
+            lastFailure = "cannot reserve " + ((bulkBytes + 1023) >> 10) + " KiB for the store's growth in " + file + " on "
                     + describeFileSystem(file.getParent()) + ": " + e.getMessage();
             return false;
         } finally {

@@ -32,8 +32,14 @@ import org.slf4j.LoggerFactory;
  * allocates nothing.
  *
  * <p>Opening ({@link PersistedMaps}) checks the files against the sidecar ({@link StoreFiles}) before
- * Chronicle maps them, uses Chronicle's recovery after an unclean shutdown, and rebuilds the counters
- * with one walk (after an unclean shutdown it also verifies every swarm's order and drops damaged ones).
+ * Chronicle maps them, checks a clean map cheaply ({@link MapCheck}), uses Chronicle's recovery after an
+ * unclean shutdown or a failed check, and rebuilds the counters with one walk (after recovery it also verifies
+ * every swarm, repairs unordered ones and drops damaged ones).
+ *
+ * <p>No request waits long for a damaged or full store: segment locks are tried for
+ * {@value #REQUEST_LOCK_WAIT_MILLIS} ms, a failure inside the store becomes a {@link StoreUnavailableException}
+ * (an ERROR log line, and the next start recovers), and growth goes only into disk space reserved ahead
+ * ({@link GrowthReserve}), so a full disk refuses new swarms instead of faulting.
  */
 public final class OffHeapSwarmStore implements SwarmStore {
     private static final Logger LOG = LoggerFactory.getLogger(OffHeapSwarmStore.class);
@@ -112,13 +118,14 @@ public final class OffHeapSwarmStore implements SwarmStore {
     /**
      * Opens (or creates) the store in {@code config.dataDir()}.
      *
-     * <p>A map file that the sidecar does not vouch for (missing sidecar, other layout, shorter than
-     * recorded, other header) or that Chronicle cannot open is handled by {@code config.onCorrupt()}:
-     * quarantined (the family starts empty) or reported with a {@link StoreOpenException}. A missing map
-     * file starts its family empty.
+     * <p>A map file that cannot be mapped safely (not a Chronicle Map file, shorter than the sidecar records, laid
+     * out for another configuration, or not recoverable by Chronicle) is handled by {@code config.onCorrupt()}:
+     * quarantined (the family starts empty) or reported with a {@link StoreOpenException}. A file the sidecar does
+     * not vouch for (sidecar missing or damaged, other header CRC), one left unclean, or one whose quick check
+     * fails ({@link MapCheck}) is recovered and verified. A missing map file starts its family empty.
      *
      * @throws StoreOpenException if the directory cannot be used (not creatable, locked by another
-     *                            process, disk full) or a file is unusable under the FAIL policy
+     *                            process, not enough disk space) or a file is unusable under the FAIL policy
      */
     public static OffHeapSwarmStore open(SwarmStoreConfig config) {
         Objects.requireNonNull(config.dataDir(), "config.dataDir");

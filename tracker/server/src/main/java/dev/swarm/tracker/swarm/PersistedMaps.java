@@ -259,8 +259,10 @@ final class PersistedMaps {
             fm.map = builder(fm).createPersistedTo(fm.file.toFile());
             fm.headerCrc = StoreFiles.headerCrc(fm.file);
         } catch (IOException | RuntimeException e) {
+            // Chronicle's own message names the root of the file system ("to /"), not the data directory's mount.
+            String why = String.valueOf(e.getMessage()).replaceFirst(" to \\S+ unallocated was", ", unallocated was");
             throw new StoreOpenException("cannot create " + fm.file + " (" + fm.sizing.describe() + ") on "
-                    + GrowthReserve.describeFileSystem(dir) + ": " + e.getMessage(), e);
+                    + GrowthReserve.describeFileSystem(dir) + ": " + why, e);
         }
     }
 
