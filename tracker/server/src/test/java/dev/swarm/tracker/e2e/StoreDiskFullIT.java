@@ -33,6 +33,12 @@ import org.junit.jupiter.api.io.TempDir;
  * message naming the data directory's filesystem.
  */
 class StoreDiskFullIT {
+    /**
+     * No start-up cache: a run that trains it writes it at exit, which can outlast the SIGTERM bound on a busy
+     * machine, and a killed training run leaves none; these tests are about the store, not start-up speed.
+     */
+    private static final Map<String, String> NO_STARTUP_CACHE = Map.of("SWARM_NO_AOT", "1");
+
     private static final String REFUSAL = "tracker storage unavailable";
 
     @TempDir
@@ -122,7 +128,7 @@ class StoreDiskFullIT {
     void aDiskThatFillsWhileServingRefusesNewSwarmsAndKeepsServingTheOthers() throws Exception {
         int port = TestNet.freePort();
         Path stderr = dir.resolve("stderr.log");
-        tracker = ScriptRun.start(stderr, Map.of(), "--config", config(port, 1000, 1_000_000).toString());
+        tracker = ScriptRun.start(stderr, NO_STARTUP_CACHE, "--config", config(port, 1000, 1_000_000).toString());
         ScriptRun.awaitReady(tracker, stderr);
         try (UdpTestClient client = new UdpTestClient(port, InetAddress.getLoopbackAddress())) {
             for (int t = 0; t < 200; t++) {
@@ -188,7 +194,7 @@ class StoreDiskFullIT {
     void aStoreThatDoesNotFitIsRefusedAtStartNamingTheDataDirectorysFilesystem() throws Exception {
         int port = TestNet.freePort();
         Path stderr = dir.resolve("stderr-big.log");
-        tracker = ScriptRun.start(stderr, Map.of(), "--config", config(port, 20_000_000, 20_000_000).toString());
+        tracker = ScriptRun.start(stderr, NO_STARTUP_CACHE, "--config", config(port, 20_000_000, 20_000_000).toString());
         assertTrue(tracker.waitFor(60, TimeUnit.SECONDS), "exits");
         assertTrue(tracker.exitValue() != 0);
         String log = Files.readString(stderr);
