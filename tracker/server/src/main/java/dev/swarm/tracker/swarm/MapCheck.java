@@ -2,14 +2,16 @@ package dev.swarm.tracker.swarm;
 
 import net.openhft.chronicle.hash.VanillaGlobalMutableState;
 import net.openhft.chronicle.hash.impl.BigSegmentHeader;
+import net.openhft.chronicle.hash.impl.TierCountersArea;
 import net.openhft.chronicle.hash.impl.VanillaChronicleHash;
 
 /**
  * The cheap check of a mapped map that the sidecar calls clean, before anything takes a lock in it: Chronicle
  * trusts its segment headers, so a damaged lock word makes every request to that segment spin until the lock
  * timeout, and a damaged count or tier link sends lookups astray. Reads, per segment, the header's lock word
- * (nobody holds a lock in a closed map), entry count, lowest free chunk and next-tier link, and compares the
- * sum of the counts with the swarm count recorded at the clean close. O(segments), no locks, no walk.
+ * (nobody holds a lock in a closed map), entry count and lowest free chunk, follows its chain of extra tiers
+ * (each must belong to the segment), and compares the sum of the counts with the swarm count recorded at the
+ * clean close. O(segments + extra tiers), no locks, no walk.
  */
 final class MapCheck {
     private MapCheck() {
@@ -29,6 +31,8 @@ final class MapCheck {
                     + " allocated)";
         }
         long lastTier = h.actualSegments + extraTiers;
+        long tiersInUse = g.getExtraTiersInUse();
+        long chained = 0;
         BigSegmentHeader sh = BigSegmentHeader.INSTANCE;
         long entries = 0;
         for (int i = 0; i < h.actualSegments; i++) {
@@ -40,10 +44,23 @@ final class MapCheck {
             if (lock != 0) {
                 return "segment " + i + " is locked in a closed map (lock word 0x" + Long.toHexString(lock) + ")";
             }
-            if (n > maxSwarms || free > h.actualChunksPerSegmentTier || next != 0 && (next <= h.actualSegments
-                    || next > lastTier)) {
-                return "segment " + i + " has a damaged header (entries " + n + ", lowest free chunk " + free
-                        + ", next tier " + next + ")";
+            if (n > maxSwarms || free > h.actualChunksPerSegmentTier) {
+                return "segment " + i + " has a damaged header (entries " + n + ", lowest free chunk " + free + ")";
+            }
+            // The header counts the segment's first tier; extra tiers, chained from it, count their own entries.
+            while (next != 0) {
+                if (next <= h.actualSegments || next > lastTier || ++chained > tiersInUse) {
+                    return "segment " + i + " has a damaged tier chain (next tier " + next + ", " + tiersInUse
+                            + " extra tiers in use)";
+                }
+                long counters = h.tierIndexToBaseAddr(next) + h.tierHashLookupOuterSize;
+                long tierEntries = TierCountersArea.entries(counters);
+                if (TierCountersArea.segmentIndex(counters) != i || tierEntries > maxSwarms) {
+                    return "segment " + i + " has a damaged extra tier " + next + " (segment "
+                            + TierCountersArea.segmentIndex(counters) + ", entries " + tierEntries + ")";
+                }
+                n += tierEntries;
+                next = TierCountersArea.nextTierIndex(counters);
             }
             entries += n;
         }

@@ -455,9 +455,13 @@ class OffHeapSwarmStoreTest extends SwarmStoreContract {
         } finally {
             s.close();
         }
+        log.list.clear();
         SwarmStore again = OffHeapSwarmStore.open(small);
         try {
             assertTrue(again.stats().v4().swarms() > 3000);
+            assertTrue(log.list.stream().anyMatch(e -> e.getFormattedMessage().contains("counts recorded at close")),
+                    "the start-up check counts the entries of the extra tiers too: no recovery after a clean close");
+            assertTrue(log.list.stream().noneMatch(e -> e.getFormattedMessage().contains("recovery")));
         } finally {
             again.close();
         }
