@@ -51,7 +51,6 @@ class StoreCrashLoopIT {
     @TempDir
     Path dir;
 
-    private int port;
     private Path data;
     private Path config;
     private int run;
@@ -61,6 +60,20 @@ class StoreCrashLoopIT {
 
     private static byte[] hash(int torrent) {
         return String.format("crash-loop-tor-%05d", torrent).getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    private void writeConfig(int httpPort, int udpPort) throws IOException {
+        Files.writeString(config, """
+                http:
+                  listen: 127.0.0.1:%d
+                udp:
+                  listen: 127.0.0.1:%d
+                store:
+                  data-dir: %s
+                  expected-swarms: 400000
+                  expected-peers-per-swarm: 8
+                  max-swarms: 1000000
+                """.formatted(httpPort, udpPort, data));
     }
 
     private Path stderr(int n) {
@@ -78,27 +91,24 @@ class StoreCrashLoopIT {
         long seed = Long.getLong("crashloop.seed", System.nanoTime());
         System.out.println("StoreCrashLoopIT seed " + seed);
         Random rnd = new Random(seed);
-        port = TestNet.freePort();
         data = dir.resolve("data");
         config = dir.resolve("tracker.yaml");
-        Files.writeString(config, """
-                http:
-                  listen: 127.0.0.1:%d
-                udp:
-                  listen: 127.0.0.1:%d
-                store:
-                  data-dir: %s
-                  expected-swarms: 400000
-                  expected-peers-per-swarm: 8
-                  max-swarms: 1000000
-                """.formatted(port, port, data));
+        writeConfig(0, 0);
         ScheduledExecutorService killer = Executors.newSingleThreadScheduledExecutor();
         int recoveryKills = 0;
         int interruptedRecoveries = 0;
         List<String> kills = new ArrayList<>();
-        try (UdpTestClient client = new UdpTestClient(port, InetAddress.getLoopbackAddress())) {
-            Process first = start();
-            ScriptRun.awaitReady(first, stderr(run));
+        Process first = start();
+        int udpPort;
+        try {
+            String ready = ScriptRun.awaitReady(first, stderr(run));
+            udpPort = ScriptRun.port(ready, "udp");
+            writeConfig(ScriptRun.port(ready, "http"), udpPort); // restarts take the ports of the first run
+        } catch (Exception | Error e) {
+            first.destroyForcibly();
+            throw e;
+        }
+        try (UdpTestClient client = new UdpTestClient(udpPort, InetAddress.getLoopbackAddress())) {
             for (int t = 0; t < TORRENTS; t++) {
                 for (int p = 0; p < PEERS_PER_TORRENT; p++) {
                     assertTrue(announce(client, t, 10000 + p, 3000), "the first fill is answered");

@@ -65,15 +65,25 @@ class StoreDamageIT {
         long seed = Long.getLong("damage.seed", System.nanoTime());
         System.out.println("StoreDamageIT seed " + seed);
         Random rnd = new Random(seed);
-        int port = TestNet.freePort();
         Path data = dir.resolve("data");
         Path meta = data.resolve("swarms.meta");
-        String[] args = {"--http", "127.0.0.1:" + port, "--udp", "127.0.0.1:" + port, "--data-dir", data.toString()};
         List<String> damages = List.of("segment headers", "crc digit", "state=cleam", "truncated meta", "missing meta");
-        try (UdpTestClient client = new UdpTestClient(port, InetAddress.getLoopbackAddress())) {
-            Path log = dir.resolve("fill.log");
-            Process p = ScriptRun.start(log, NO_STARTUP_CACHE, args);
-            ScriptRun.awaitReady(p, log);
+        Path log = dir.resolve("fill.log");
+        Process p = ScriptRun.start(log, NO_STARTUP_CACHE, "--http", "127.0.0.1:0", "--udp", "127.0.0.1:0", "--data-dir",
+                data.toString());
+        String[] args;
+        int udpPort;
+        try {
+            String ready = ScriptRun.awaitReady(p, log);
+            udpPort = ScriptRun.port(ready, "udp");
+            // The restarts take the ports of the first run, as an operator's restart does.
+            args = new String[] {"--http", "127.0.0.1:" + ScriptRun.port(ready, "http"), "--udp", "127.0.0.1:" + udpPort,
+                "--data-dir", data.toString()};
+        } catch (Exception | Error e) {
+            p.destroyForcibly();
+            throw e;
+        }
+        try (UdpTestClient client = new UdpTestClient(udpPort, InetAddress.getLoopbackAddress())) {
             for (int t = 0; t < TORRENTS; t++) {
                 for (int i = 0; i < PEERS; i++) {
                     assertTrue(announce(client, t, 20000 + i) instanceof AnnounceResponse, "fill");

@@ -73,19 +73,20 @@ class StoreDiskFullIT {
         }
     }
 
-    private Path config(int port, long expectedSwarms, long maxSwarms) throws IOException {
+    /** Listeners on port 0 (the bound ports are in the ready line). */
+    private Path config(long expectedSwarms, long maxSwarms) throws IOException {
         Path config = dir.resolve("tracker.yaml");
         Files.writeString(config, """
                 http:
-                  listen: 127.0.0.1:%d
+                  listen: 127.0.0.1:0
                 udp:
-                  listen: 127.0.0.1:%d
+                  listen: 127.0.0.1:0
                 store:
                   data-dir: %s
                   expected-swarms: %d
                   expected-peers-per-swarm: 4
                   max-swarms: %d
-                """.formatted(port, port, mount.resolve("data"), expectedSwarms, maxSwarms));
+                """.formatted(mount.resolve("data"), expectedSwarms, maxSwarms));
         return config;
     }
 
@@ -126,11 +127,10 @@ class StoreDiskFullIT {
     @Test
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
     void aDiskThatFillsWhileServingRefusesNewSwarmsAndKeepsServingTheOthers() throws Exception {
-        int port = TestNet.freePort();
         Path stderr = dir.resolve("stderr.log");
-        tracker = ScriptRun.start(stderr, NO_STARTUP_CACHE, "--config", config(port, 1000, 1_000_000).toString());
-        ScriptRun.awaitReady(tracker, stderr);
-        try (UdpTestClient client = new UdpTestClient(port, InetAddress.getLoopbackAddress())) {
+        tracker = ScriptRun.start(stderr, NO_STARTUP_CACHE, "--config", config(1000, 1_000_000).toString());
+        int udpPort = ScriptRun.port(ScriptRun.awaitReady(tracker, stderr), "udp");
+        try (UdpTestClient client = new UdpTestClient(udpPort, InetAddress.getLoopbackAddress())) {
             for (int t = 0; t < 200; t++) {
                 assertTrue(announce(client, t, 7000) instanceof AnnounceResponse, "existing swarm " + t);
             }
@@ -192,9 +192,8 @@ class StoreDiskFullIT {
     @Test
     @Timeout(value = 2, unit = TimeUnit.MINUTES)
     void aStoreThatDoesNotFitIsRefusedAtStartNamingTheDataDirectorysFilesystem() throws Exception {
-        int port = TestNet.freePort();
         Path stderr = dir.resolve("stderr-big.log");
-        tracker = ScriptRun.start(stderr, NO_STARTUP_CACHE, "--config", config(port, 20_000_000, 20_000_000).toString());
+        tracker = ScriptRun.start(stderr, NO_STARTUP_CACHE, "--config", config(20_000_000, 20_000_000).toString());
         assertTrue(tracker.waitFor(60, TimeUnit.SECONDS), "exits");
         assertTrue(tracker.exitValue() != 0);
         String log = Files.readString(stderr);
