@@ -18,6 +18,7 @@ import dev.swarm.tracker.swarm.SwarmStores;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.InstantSource;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -45,6 +46,7 @@ public final class Tracker implements AutoCloseable {
     private Registry registry;
     private ScheduledExecutorService flusher;
     private ScheduledExecutorService listWatcher;
+    private InfoHashList accessList;
     private HttpFrontend http;
     private UdpFrontend udp;
     private AdminServer admin;
@@ -78,8 +80,10 @@ public final class Tracker implements AutoCloseable {
         SwarmStore store;
         try {
             store = SwarmStores.open(storeConfig(cfg));
-        } catch (Exception e) {
-            throw new StartException("cannot open the swarm store: " + e.getMessage(), e);
+        } catch (Exception | LinkageError | InternalError e) {
+            // InternalError: Chronicle's mapped-memory faults (e.g. a file that cannot be read back); LinkageError: its
+            // generated classes. Either is a start-up refusal with a message, not a stack trace.
+            throw new StartException("cannot open the swarm store: " + (e.getMessage() == null ? e.toString() : e.getMessage()), e);
         }
         metrics.gauge("store.swarms", () -> store.stats().swarms());
         metrics.gauge("store.peers", () -> store.stats().peers());
@@ -110,6 +114,7 @@ public final class Tracker implements AutoCloseable {
             t.close();
             throw new StartException(e.getMessage(), e);
         }
+        t.accessList = list;
         AccessChain chain = AccessChain.of(cfg, t.registry, list, clock, metrics);
         TrackerLogic logic = new TrackerLogic(cfg.announce(), store, chain.announce(), chain.observers(), chain.scrape(),
                 chain.invalidIds(), chain.swarmCreation(), clock, metrics);
@@ -177,7 +182,7 @@ public final class Tracker implements AutoCloseable {
         if (cfg.mode() != TrackerConfig.Mode.PRIVATE && cfg.admin().listen() == null) {
             return;
         }
-        Registry r = Registry.open(cfg.registry(), cfg.announce().peerTimeout(), clock);
+        Registry r = Registry.open(cfg.registry(), cfg.ratio(), cfg.announce().peerTimeout(), clock, metrics);
         registry = r;
         metrics.gauge("registry.users", r::userCount);
         metrics.gauge("registry.torrents", r::torrentCount);
@@ -235,6 +240,16 @@ public final class Tracker implements AutoCloseable {
     /** The admin API's bound address, or null when it is off. */
     public InetSocketAddress adminAddress() {
         return admin == null ? null : admin.address();
+    }
+
+    /**
+     * Re-reads the info-hash list file now (SIGHUP), as the admin API's reload does.
+     *
+     * @return the reload summary, or null when no list is configured
+     * @throws IllegalStateException when the file cannot be used (the previous list stays)
+     */
+    public Map<String, Object> reloadAccessList() {
+        return accessList == null ? null : accessList.reload();
     }
 
     public SwarmStore store() {

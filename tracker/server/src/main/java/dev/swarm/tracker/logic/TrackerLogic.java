@@ -8,6 +8,7 @@ import dev.swarm.tracker.swarm.Outcome;
 import dev.swarm.tracker.swarm.PeerSample;
 import dev.swarm.tracker.swarm.ScrapeHolder;
 import dev.swarm.tracker.swarm.StoreStats;
+import dev.swarm.tracker.swarm.StoreUnavailableException;
 import dev.swarm.tracker.swarm.SwarmStore;
 import java.time.InstantSource;
 import java.util.List;
@@ -30,10 +31,12 @@ public final class TrackerLogic {
     private final int defaultNumWant;
     private final int maxNumWant;
     private final Metrics.Counter refusedSwarmFull;
+    private final Metrics.Counter stopsOnSharedAddress;
     private final Metrics.Counter refusedTooManySwarms;
     private final Metrics.Counter refusedNewSwarmLimit;
     private final Metrics.Counter policyFailures;
     private final Metrics.Counter scrapeRefused;
+    private final Metrics.Counter storageUnavailable;
 
     /** Public tracking without checks: no policies, observers or scrape policies. */
     public TrackerLogic(TrackerConfig.Announce cfg, SwarmStore store, List<AnnouncePolicy> policies, InstantSource clock,
@@ -75,10 +78,12 @@ public final class TrackerLogic {
         this.defaultNumWant = cfg.defaultNumwant();
         this.maxNumWant = cfg.maxNumwant();
         this.refusedSwarmFull = metrics.counter("announce.not_stored.swarm_full");
+        this.stopsOnSharedAddress = metrics.counter("announce.not_removed.shared_address");
         this.refusedTooManySwarms = metrics.counter("announce.refused.too_many_swarms");
         this.refusedNewSwarmLimit = metrics.counter("announce.refused.new_swarm_limit");
         this.policyFailures = metrics.counter("announce.refused.policy");
         this.scrapeRefused = metrics.counter("scrape.refused.policy");
+        this.storageUnavailable = metrics.counter("store.unavailable");
     }
 
     public int intervalSeconds() {
@@ -111,14 +116,15 @@ public final class TrackerLogic {
      * @return null when {@code out} holds the answer, or a failure reason for the client
      */
     public String announce(AnnounceContext ctx, PeerSample out, long now) {
-        if (ctx.op.event != AnnounceEvent.STOPPED && portOf(ctx.op) == 0) {
-            // A peer nobody can connect to is never listed. A stop without a port (libtorrent 1.1 stops with port=0
-            // once its listen sockets are closed) goes on: it removes nothing from the store, whose peers all have a
-            // port, but it is answered without an error and ends the accounting session (keyed by peer_id).
-            return "invalid port";
-        }
         ctx.user = null;
         ctx.freeleech = false;
+        boolean noPort = portOf(ctx.op) == 0;
+        if (noPort && ctx.op.event != AnnounceEvent.STOPPED) {
+            // A peer nobody can connect to is never listed. A stop without a port (libtorrent 1.1 stops with port=0
+            // once its listen sockets are closed) goes on: it removes the peer of its address if that is the only one
+            // there (stopByAddress), is answered without an error and ends the accounting session (keyed by peer_id).
+            return "invalid port";
+        }
         for (AnnouncePolicy p : policies) {
             String failure = p.check(ctx);
             if (failure != null) {
@@ -130,7 +136,17 @@ public final class TrackerLogic {
         ctx.op.numWant = numWant(ctx.requestedNumWant, ctx.transportPeerCap);
         byte[] client = ctx.clientAddress;
         ctx.op.createSwarm = client == null || swarmCreation.mayCreate(client, now);
-        store.announce(ctx.op, now, out);
+        try {
+            if (!noPort) {
+                store.announce(ctx.op, now, out);
+            } else if (store.stopByAddress(ctx.op, now, out) > 1) {
+                stopsOnSharedAddress.inc(); // clients behind one NAT: which one stopped is unknown, none is removed
+            }
+        } catch (StoreUnavailableException e) {
+            // The store logged what happened and what to do; the client gets a refusal, nothing is accounted.
+            storageUnavailable.inc();
+            return "tracker storage unavailable";
+        }
         Outcome o = out.outcome();
         if (out.created() && client != null) {
             swarmCreation.created(client, now);
@@ -147,6 +163,8 @@ public final class TrackerLogic {
         if (o == Outcome.SWARM_FULL) {
             refusedSwarmFull.inc();
         }
+        ctx.swarmSeeders = out.seeders();
+        ctx.swarmLeechers = out.leechers();
         for (AnnounceObserver observer : observers) {
             observer.accepted(ctx, now);
         }
@@ -186,7 +204,8 @@ public final class TrackerLogic {
     /**
      * Scrape counts of one info-hash (both address families), zeros when unknown.
      *
-     * @return false when a scrape policy hides this torrent; {@code out} is then left as it was and must not be read
+     * @return false when a scrape policy hides this torrent or the store cannot read it; {@code out} must then
+     *         not be read
      */
     public boolean scrape(byte[] hashes, int off, ScrapeHolder out) {
         return scrape(hashes, off, out, clock.millis());
@@ -199,7 +218,12 @@ public final class TrackerLogic {
                 return false;
             }
         }
-        store.scrape(hashes, off, nowMillis, out);
+        try {
+            store.scrape(hashes, off, nowMillis, out);
+        } catch (StoreUnavailableException e) {
+            storageUnavailable.inc();
+            return false; // counts unknown: left out like a hidden torrent
+        }
         return true;
     }
 

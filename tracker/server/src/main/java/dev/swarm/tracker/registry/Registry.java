@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.swarm.protocol.Hex;
 import dev.swarm.protocol.InfoHash;
 import dev.swarm.tracker.config.TrackerConfig;
+import dev.swarm.tracker.metrics.Metrics;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -14,6 +15,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,17 +41,25 @@ public final class Registry implements AutoCloseable {
     private final Map<String, User> byPasskey = new ConcurrentHashMap<>();
     private final Map<InfoHash, Torrent> torrents = new ConcurrentHashMap<>();
     private final Accounting accounting;
+    private final Standings standings;
     private final SecureRandom random = new SecureRandom();
     private final Object writeLock = new Object();
     private boolean closed;
 
-    private Registry(Journal journal, TrackerConfig.Registry cfg, Duration peerTimeout, InstantSource clock) {
+    private Registry(Journal journal, TrackerConfig.Registry cfg, TrackerConfig.Ratio ratio, Duration peerTimeout,
+                     InstantSource clock, Metrics metrics) {
         this.journal = journal;
         this.clock = clock;
         this.maxUsers = cfg.maxUsers();
         this.maxTorrents = cfg.maxTorrents();
         this.accounting = new Accounting(cfg.maxAccounts(), cfg.maxSessions(), cfg.maxSessionsPerUser(),
                 peerTimeout.toMillis());
+        this.standings = new Standings(new RatioRules(ratio), accounting, metrics);
+    }
+
+    /** Opens the registry without ratio rules or metrics (tests and tools). */
+    public static Registry open(TrackerConfig.Registry cfg, Duration peerTimeout, InstantSource clock) {
+        return open(cfg, TrackerConfig.Ratio.OFF, peerTimeout, clock, Metrics.NOOP);
     }
 
     /**
@@ -58,9 +68,10 @@ public final class Registry implements AutoCloseable {
      * @param peerTimeout sessions idle longer than this are dropped (see {@link Accounting})
      * @throws RegistryException if the directory is locked by another process, unreadable or corrupt
      */
-    public static Registry open(TrackerConfig.Registry cfg, Duration peerTimeout, InstantSource clock) {
+    public static Registry open(TrackerConfig.Registry cfg, TrackerConfig.Ratio ratio, Duration peerTimeout,
+                                InstantSource clock, Metrics metrics) {
         Journal j = Journal.open(cfg.dataDir());
-        Registry r = new Registry(j, cfg, peerTimeout, clock);
+        Registry r = new Registry(j, cfg, ratio, peerTimeout, clock, metrics);
         long now = clock.millis();
         long[] line = {0};
         try {
@@ -68,6 +79,8 @@ public final class Registry implements AutoCloseable {
                 line[0]++;
                 r.apply(rec, now, line[0]);
             });
+            r.accounting.rebuildTotals();
+            r.standings.evaluateAll(now);
         } catch (RuntimeException e) {
             j.close();
             throw e;
@@ -94,10 +107,11 @@ public final class Registry implements AutoCloseable {
                 case "user-removed" -> dropUser(Accounting.requireText(rec, "name"));
                 case "torrent" -> {
                     InfoHash ih = InfoHash.fromHex(Accounting.requireText(rec, "info_hash"));
-                    torrents.put(ih, new Torrent(ih, rec.path("freeleech").asBoolean(false)));
+                    torrents.put(ih, new Torrent(ih, rec.path("freeleech").asBoolean(false), rec.path("added").asLong(0)));
                 }
                 case "torrent-removed" -> torrents.remove(InfoHash.fromHex(Accounting.requireText(rec, "info_hash")));
                 case "account", "session", "session-ended" -> accounting.load(rec, now);
+                case "member", "strike", "strike-cleared", "requirement", "requirement-done" -> standings.load(rec);
                 default -> throw new IllegalArgumentException("unknown record type '" + type
                         + "' (written by a newer tracker?)");
             }
@@ -168,6 +182,11 @@ public final class Registry implements AutoCloseable {
         return accounting;
     }
 
+    /** Members' standings under the ratio rules. */
+    public Standings standings() {
+        return standings;
+    }
+
     // ---- changes (serialised, durable when they return) ----
 
     /**
@@ -224,16 +243,19 @@ public final class Registry implements AutoCloseable {
     /**
      * Registers a torrent, or changes its freeleech flag.
      *
+     * @param freeleech the new flag; null keeps the current one (false for a new torrent)
      * @return true if it was newly registered
      * @throws RegistryException FULL beyond {@code max-torrents}
      */
-    public boolean putTorrent(InfoHash infoHash, boolean freeleech) {
+    public boolean putTorrent(InfoHash infoHash, Boolean freeleech) {
         synchronized (writeLock) {
-            boolean isNew = !torrents.containsKey(infoHash);
+            Torrent old = torrents.get(infoHash);
+            boolean isNew = old == null;
             if (isNew && torrents.size() >= maxTorrents) {
                 throw new RegistryException(RegistryException.Kind.FULL, "registry.max-torrents (" + maxTorrents + ") reached");
             }
-            Torrent t = new Torrent(infoHash, freeleech);
+            boolean fl = freeleech != null ? freeleech : !isNew && old.freeleech();
+            Torrent t = new Torrent(infoHash, fl, isNew ? clock.millis() : old.addedMillis());
             writeOne(torrentRecord(t));
             torrents.put(infoHash, t);
             return isNew;
@@ -248,6 +270,43 @@ public final class Registry implements AutoCloseable {
             }
             writeOne(NODES.objectNode().put("type", "torrent-removed").put("info_hash", infoHash.toHex()));
             torrents.remove(infoHash);
+        }
+    }
+
+    /**
+     * Sets the admin's override of a member's standing (exempt, upload-only, or none), journalled before it returns.
+     *
+     * @throws RegistryException NOT_FOUND for an unknown user
+     */
+    public Standings.View setOverride(String name, Standings.Override override) {
+        synchronized (writeLock) {
+            existing(name);
+            standings.setOverride(name, override, clock.millis());
+            writeStandings();
+            return standings.view(name);
+        }
+    }
+
+    /**
+     * Clears one of a member's strikes ({@code infoHash} given) or all of them, journalled before it returns.
+     *
+     * @return strikes cleared
+     */
+    public int clearStrikes(String name, InfoHash infoHash) {
+        synchronized (writeLock) {
+            if (user(name) == null && !accounting.hasMember(name)) {
+                throw new RegistryException(RegistryException.Kind.NOT_FOUND, "no user '" + name + "'");
+            }
+            int n = standings.clearStrikes(name, infoHash, clock.millis());
+            writeStandings();
+            return n;
+        }
+    }
+
+    private void writeStandings() {
+        List<ObjectNode> batch = standings.drainOutbox();
+        if (!batch.isEmpty()) {
+            writeOne(batch);
         }
     }
 
@@ -276,10 +335,14 @@ public final class Registry implements AutoCloseable {
     }
 
     private void writeOne(ObjectNode record) {
+        writeOne(List.of(record));
+    }
+
+    private void writeOne(List<ObjectNode> records) {
         if (closed) {
             throw new RegistryException(RegistryException.Kind.IO, "registry is closed");
         }
-        journal.append(List.of(record));
+        journal.append(records);
     }
 
     private static ObjectNode userRecord(User u) {
@@ -289,7 +352,7 @@ public final class Registry implements AutoCloseable {
 
     private static ObjectNode torrentRecord(Torrent t) {
         return NODES.objectNode().put("type", "torrent").put("info_hash", t.infoHash().toHex())
-                .put("freeleech", t.freeleech());
+                .put("freeleech", t.freeleech()).put("added", t.addedMillis());
     }
 
     /**
@@ -303,24 +366,43 @@ public final class Registry implements AutoCloseable {
             if (closed) {
                 return 0;
             }
-            accounting.expire(clock.millis());
-            List<ObjectNode> batch = accounting.drainDirty();
-            journal.append(batch);
+            long now = clock.millis();
+            accounting.expire(now);
+            standings.sweep(now);
+            int written = appendDirty();
             long live = (long) byName.size() + torrents.size() + accounting.accountCount() + accounting.sessionCount();
             if (journal.records() > Math.max(COMPACT_MIN, 2 * live)) {
                 compact();
             }
-            return batch.size();
+            return written;
         }
+    }
+
+    /**
+     * Appends the accounting changed since the last flush and the queued standings records as one batch (caller holds
+     * the write lock). The accounting's records are built one at a time as the journal writes them
+     * ({@link Accounting#drainDirty}), never all held at once.
+     *
+     * @return records written
+     */
+    private int appendDirty() {
+        List<ObjectNode> dirty = accounting.drainDirty();
+        List<ObjectNode> outbox = standings.drainOutbox();
+        journal.append(() -> Stream.concat(dirty.stream(), outbox.stream()).iterator());
+        return dirty.size() + outbox.size();
     }
 
     /** Rewrites the journal as the current state (caller holds the write lock). */
     void compact() {
         long before = journal.records();
+        // Drained before the state is read: a record queued meanwhile stays queued for the next flush (replaying
+        // it again is harmless), and none is lost.
+        standings.drainOutbox();
         journal.rewrite(sink -> {
             byName.values().forEach(u -> sink.accept(userRecord(u)));
             torrents.values().forEach(t -> sink.accept(torrentRecord(t)));
             accounting.writeState(sink);
+            standings.writeState(sink);
         });
         LOG.info("registry journal compacted: {} records → {}", before, journal.records());
     }
@@ -330,6 +412,7 @@ public final class Registry implements AutoCloseable {
         synchronized (writeLock) {
             accounting.expire(clock.millis());
             journal.append(accounting.drainDirty());
+            journal.append(standings.drainOutbox());
             compact();
         }
     }
@@ -342,7 +425,7 @@ public final class Registry implements AutoCloseable {
                 return;
             }
             try {
-                journal.append(accounting.drainDirty());
+                appendDirty();
             } finally {
                 closed = true;
                 journal.close();

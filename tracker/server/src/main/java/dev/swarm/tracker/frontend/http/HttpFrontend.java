@@ -8,6 +8,7 @@ import io.undertow.UndertowOptions;
 import io.undertow.server.DefaultByteBufferPool;
 import io.undertow.server.protocol.http.HttpOpenListener;
 import java.io.IOException;
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -83,7 +84,12 @@ public final class HttpFrontend implements AutoCloseable {
             HttpOpenListener http = new HttpOpenListener(buffers, serverOptions);
             http.setRootHandler(handler);
             Metrics.Counter acceptFailed = metrics.counter("http.accept_failed");
-            ChannelListener<StreamConnection> open = new ConnectionsPerAddress(new HostRepairOpenListener(http, idleMs),
+            // Only an IPv6 listener can meet libtorrent's unbracketed "Host: ::1:PORT"; an IPv4 listener hands each
+            // connection straight to Undertow, with no head read and no timer of its own per connection.
+            ChannelListener<StreamConnection> undertow = addr.getAddress() instanceof Inet6Address
+                    ? new HostRepairOpenListener(http, idleMs)
+                    : c -> ConnectionsPerAddress.handOver(c, () -> http.handleEvent(c));
+            ChannelListener<StreamConnection> open = new ConnectionsPerAddress(undertow,
                     h.maxConnectionsPerAddress(), metrics);
             AcceptingChannel<StreamConnection> channel = worker.createStreamConnectionServer(addr,
                     accepting -> accept(accepting, open, acceptFailed),
