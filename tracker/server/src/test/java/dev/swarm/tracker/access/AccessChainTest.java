@@ -100,8 +100,8 @@ class AccessChainTest {
         Registry registry = Registry.open(c.registry(), c.announce().peerTimeout(), clock);
         try {
             AccessChain chain = AccessChain.of(c, registry, null, clock, Metrics.NOOP);
-            assertEquals(List.of(PasskeyPolicy.class, RegisteredTorrentPolicy.class, MayDownloadPolicy.class,
-                    RatioPolicy.class), kinds(chain.announce()));
+            assertEquals(List.of(AnnounceRateLimit.class, PasskeyPolicy.class, RegisteredTorrentPolicy.class,
+                    MayDownloadPolicy.class, RatioPolicy.class), kinds(chain.announce()), "the rate limit is on by default");
             assertEquals(List.of(AccountingObserver.class, RatioObserver.class), kinds(chain.observers()),
                     "the standing is evaluated on the totals the accounting has just updated");
             assertSame(InvalidIdPolicy.ANSWER_ALL, chain.invalidIds());
@@ -110,7 +110,8 @@ class AccessChainTest {
         }
         o.put("mode", "public");
         AccessChain open = AccessChain.of(cfg(o), null, null, clock, Metrics.NOOP);
-        assertTrue(open.announce().isEmpty() && open.observers().isEmpty(), "ratio rules apply in private mode only");
+        assertEquals(List.of(AnnounceRateLimit.class), kinds(open.announce()), "ratio rules apply in private mode only");
+        assertTrue(open.observers().isEmpty(), "ratio rules apply in private mode only");
     }
 
     @Test
