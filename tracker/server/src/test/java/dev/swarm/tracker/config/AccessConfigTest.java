@@ -23,7 +23,7 @@ class AccessConfigTest extends ConfigFileTestBase {
         assertEquals(List.of(), c.access().clientAllow());
         assertEquals(List.of(), c.proxy().trusted());
         assertEquals(0, c.limits().announcesPerMinute());
-        assertEquals(Path.of("data", "registry"), c.registry().dataDir(), "under the store's data directory");
+        assertEquals(c.store().dataDir().resolve("registry"), c.registry().dataDir(), "under the store's data directory");
     }
 
     @Test
