@@ -5,6 +5,7 @@ import dev.swarm.tracker.metrics.Metrics;
 import dev.swarm.tracker.swarm.Outcome;
 import dev.swarm.tracker.swarm.PeerSample;
 import dev.swarm.tracker.swarm.ScrapeHolder;
+import dev.swarm.tracker.swarm.StoreStats;
 import dev.swarm.tracker.swarm.SwarmStore;
 import java.time.InstantSource;
 import java.util.List;
@@ -139,6 +140,50 @@ public final class TrackerLogic {
      */
     public boolean scrape(byte[] hashes, int off, ScrapeHolder out) {
         return scrape(hashes, off, out, clock.millis());
+    }
+
+    /** Receives the torrents of {@link #forEachTorrent}. */
+    @FunctionalInterface
+    public interface TorrentSink {
+        /**
+         * @param infoHash 20 bytes, valid only during the call
+         * @return true to go on, false to stop
+         */
+        boolean torrent(byte[] infoHash, long seeders, long leechers, long downloaded);
+    }
+
+    /**
+     * Walks the torrents the scrape policies may show, with their scrape counts, at most {@code max} of them (full
+     * scrape, status page). O(swarms); the store holds no lock while {@code sink} runs (see
+     * {@link SwarmStore#forEachTorrent}).
+     *
+     * @return the torrents given to the sink; it is {@code max} also when more were left out
+     */
+    public long forEachTorrent(long max, TorrentSink sink) {
+        long[] listed = {0};
+        if (max <= 0) {
+            return 0;
+        }
+        store.forEachTorrent((hash, seeders, leechers, downloaded) -> {
+            for (ScrapePolicy p : scrapePolicies) {
+                if (!p.mayShow(hash, 0)) {
+                    return true;
+                }
+            }
+            listed[0]++;
+            return sink.torrent(hash, seeders, leechers, downloaded) && listed[0] < max;
+        });
+        return listed[0];
+    }
+
+    /** The store's counts (swarms, peers, seeders, leechers), O(1). */
+    public StoreStats stats() {
+        return store.stats();
+    }
+
+    /** The clock announces and scrapes are timed with, for frontends that keep time-based state. */
+    public InstantSource clock() {
+        return clock;
     }
 
     /** As {@link #scrape(byte[], int, ScrapeHolder)}, at {@code nowMillis}. */
