@@ -7,6 +7,7 @@ import dev.swarm.tracker.swarm.SwarmStore;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.Options;
@@ -38,7 +39,7 @@ public final class HttpFrontend implements AutoCloseable {
         Undertow server = Undertow.builder()
                 .addHttpListener(addr.getPort(), addr.getAddress().getHostAddress())
                 .setIoThreads(h.ioThreads())
-                .setWorkerThreads(1)
+                .setWorkerThreads(2) // full scrape (one at a time) and status page; announces stay on the I/O threads
                 .setServerOption(UndertowOptions.DECODE_URL, false)
                 .setServerOption(UndertowOptions.ALLOW_UNESCAPED_CHARACTERS_IN_URL, true)
                 .setServerOption(UndertowOptions.MAX_HEADER_SIZE, MAX_HEADER_SIZE)
@@ -53,6 +54,7 @@ public final class HttpFrontend implements AutoCloseable {
                 .setHandler(handler)
                 .build();
         server.start();
+        server.getWorker().getIoThread().executeAtInterval(handler::tick, 5, TimeUnit.SECONDS);
         LOG.info("HTTP listening on {} ({} I/O thread{})", addr, h.ioThreads(), h.ioThreads() == 1 ? "" : "s");
         return new HttpFrontend(server, addr);
     }

@@ -57,6 +57,8 @@ final class TrackerHttpHandler implements HttpHandler {
     private final Metrics.Counter badForwarded;
     private final ForwardedAddress forwarded;
     private final ThreadLocal<Scratch> scratch;
+    private final FullScrape fullScrape;
+    private final StatusPage statusPage;
 
     /** Per I/O thread reusable state. */
     private static final class Scratch {
@@ -87,6 +89,13 @@ final class TrackerHttpHandler implements HttpHandler {
         this.badForwarded = metrics.counter("http.bad_forwarded_header");
         this.forwarded = new ForwardedAddress(cfg.proxy().trusted());
         this.scratch = ThreadLocal.withInitial(() -> new Scratch(maxNumWant));
+        this.fullScrape = new FullScrape(cfg, logic, metrics);
+        this.statusPage = new StatusPage(cfg, logic, metrics);
+    }
+
+    /** Samples what the status page shows over time; the frontend calls it every few seconds. */
+    void tick() {
+        statusPage.tick();
     }
 
     @Override
@@ -116,6 +125,8 @@ final class TrackerHttpHandler implements HttpHandler {
             prometheus(exchange);
         } else if (exposeMetrics && path.equals("/stats")) {
             stats(exchange);
+        } else if (exposeMetrics && path.equals("/")) {
+            exchange.dispatch(() -> statusPage(exchange)); // may walk the store: not on the I/O thread
         } else {
             plain(exchange, 404, "not found: the tracker serves /announce and /scrape");
         }
@@ -207,7 +218,17 @@ final class TrackerHttpHandler implements HttpHandler {
             return;
         }
         if (hashes.isEmpty()) {
-            fail(exchange, out, "full scrape is not supported: name the torrents with info_hash");
+            byte[] client = clientAddress(exchange);
+            if (client == null) {
+                badForwarded.inc();
+                fail(exchange, out, "the proxy sent an X-Real-IP or X-Forwarded-For header that is not an address");
+                return;
+            }
+            try {
+                fullScrape.handle(exchange, client, reason -> fail(exchange, out, reason));
+            } catch (Exception e) {
+                throw new IllegalStateException("full scrape", e);
+            }
             return;
         }
         scrapes.inc();
@@ -247,6 +268,17 @@ final class TrackerHttpHandler implements HttpHandler {
         exchange.setStatusCode(status);
         exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain; charset=utf-8");
         exchange.getResponseSender().send(text + "\n");
+    }
+
+    private void statusPage(HttpServerExchange exchange) {
+        try {
+            statusPage.send(exchange);
+        } catch (RuntimeException e) {
+            LOG.error("status page failed", e);
+            if (!exchange.isResponseStarted()) {
+                plain(exchange, 500, "internal error");
+            }
+        }
     }
 
     private void prometheus(HttpServerExchange exchange) {
