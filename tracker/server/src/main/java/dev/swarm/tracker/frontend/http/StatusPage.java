@@ -19,12 +19,14 @@ import java.util.PriorityQueue;
 /**
  * The status page at {@code /}: swarms and peers, announces per minute over the last hour, the busiest swarms.
  * Plain HTML rendered here, with an inline SVG chart: no script, no external asset. Store counts are read at every
- * view (O(1)); the busiest swarms need a walk of the store, so they are kept for {@value #TOP_TTL_MILLIS} ms. They
- * are shown only where the full scrape is served (a public tracker), since they name torrents.
+ * view (O(1)); the busiest swarms need a walk of the store, so in a store of more than {@value #WALK_EVERY_VIEW}
+ * swarms they are kept for {@value #TOP_TTL_MILLIS} ms (a smaller store is walked at every view, in about a
+ * millisecond). They are shown only where the full scrape is served (a public tracker), since they name torrents.
  */
 final class StatusPage {
     static final int TOP = 10;
     static final long TOP_TTL_MILLIS = 30_000;
+    static final long WALK_EVERY_VIEW = 10_000;
 
     private final TrackerLogic logic;
     private final RateHistory announces;
@@ -68,8 +70,8 @@ final class StatusPage {
         exchange.getResponseSender().send(ByteBuffer.wrap(body));
     }
 
-    private synchronized Top top(long now) {
-        if (top == null || now - top.atMillis() >= TOP_TTL_MILLIS || now < top.atMillis()) {
+    private synchronized Top top(long now, long swarms) {
+        if (top == null || swarms <= WALK_EVERY_VIEW || now - top.atMillis() >= TOP_TTL_MILLIS || now < top.atMillis()) {
             PriorityQueue<Row> best = new PriorityQueue<>(Comparator.comparingLong(Row::peers));
             long torrents = logic.forEachTorrent(Long.MAX_VALUE, (hash, seeders, leechers, downloaded) -> {
                 long peers = seeders + leechers;
@@ -130,10 +132,10 @@ final class StatusPage {
         chart(h, hour);
 
         if (showTorrents) {
-            Top t = top(now);
+            Top t = top(now, st.swarms());
             h.append("<h2>Busiest swarms</h2>\n<p><small>").append(t.torrents()).append(" torrents as of ")
-                    .append(Instant.ofEpochMilli(t.atMillis())).append(" (refreshed at most every ")
-                    .append(TOP_TTL_MILLIS / 1000).append(" s)</small></p>\n<table id=\"top\"><tr><th>#</th><th>info-hash</th>")
+                    .append(Instant.ofEpochMilli(t.atMillis())).append(st.swarms() > WALK_EVERY_VIEW
+                            ? " (refreshed at most every " + TOP_TTL_MILLIS / 1000 + " s)" : "").append("</small></p>\n<table id=\"top\"><tr><th>#</th><th>info-hash</th>")
                     .append("<th>peers</th><th>seeders</th><th>leechers</th><th>downloaded</th></tr>\n");
             int rank = 1;
             for (Row r : t.rows()) {
