@@ -221,7 +221,7 @@ public final class ConfigLoader {
 
         TrackerConfig.Store st = new TrackerConfig.Store(
                 store.enumValue("type", TrackerConfig.StoreType.class),
-                dataDir(store.text("data-dir"), System.getenv("XDG_STATE_HOME"), System.getProperty("user.home")),
+                dataDir(store.text("data-dir"), System.getenv("XDG_STATE_HOME"), home()),
                 store.longValue("max-swarms", 1, 1L << 30),
                 store.integer("max-peers-per-swarm", 1, 100_000),
                 store.longValue("expected-swarms", 1, 1L << 30),
@@ -273,6 +273,12 @@ public final class ConfigLoader {
         } catch (java.nio.file.InvalidPathException e) {
             throw new ConfigException("store.data-dir: not a valid path: " + e.getMessage());
         }
+    }
+
+    /** $HOME as the XDG spec means it (the JVM's user.home comes from the password database instead). */
+    static String home() {
+        String home = System.getenv("HOME");
+        return home != null && !home.isBlank() ? home : System.getProperty("user.home");
     }
 
     /** The directory under the user's state directory that holds the store when store.data-dir is empty. */

@@ -24,7 +24,7 @@ class ConfigLoaderTest extends ConfigFileTestBase {
         assertEquals(Duration.ofMinutes(45), c.announce().peerTimeout());
         assertEquals(50, c.announce().defaultNumwant());
         assertEquals(TrackerConfig.StoreType.OFFHEAP, c.store().type());
-        assertEquals(ConfigLoader.dataDir("", System.getenv("XDG_STATE_HOME"), System.getProperty("user.home")),
+        assertEquals(ConfigLoader.dataDir("", System.getenv("XDG_STATE_HOME"), ConfigLoader.home()),
                 c.store().dataDir());
         assertTrue(c.store().dataDir().isAbsolute() && c.store().dataDir().endsWith("swarm-tracker"), c.store().dataDir().toString());
         assertEquals(4 << 20, c.udp().receiveBuffer());
