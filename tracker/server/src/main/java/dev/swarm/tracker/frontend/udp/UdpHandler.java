@@ -59,6 +59,8 @@ final class UdpHandler extends ChannelInboundHandlerAdapter {
     private final Metrics.Counter dropped;
     private final Metrics.Counter badConnectionId;
     private final Metrics.Counter droppedBanned;
+    private final Metrics.Latency announceLatency;
+    private final Metrics.Latency scrapeLatency;
 
     /** @param bans null when bans are off */
     UdpHandler(TrackerLogic logic, ConnectionIds ids, InvalidIdBans bans, InstantSource clock, Metrics metrics) {
@@ -73,6 +75,8 @@ final class UdpHandler extends ChannelInboundHandlerAdapter {
         this.dropped = metrics.counter("udp.dropped");
         this.badConnectionId = metrics.counter("udp.invalid_connection_id");
         this.droppedBanned = metrics.counter("udp.dropped_banned");
+        this.announceLatency = metrics.requestLatency("udp", "announce");
+        this.scrapeLatency = metrics.requestLatency("udp", "scrape");
         announce.transport = AnnounceContext.Transport.UDP;
     }
 
@@ -104,6 +108,7 @@ final class UdpHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void handle(ChannelHandlerContext ctx, DatagramPacket packet) {
+        long t0 = System.nanoTime();
         ByteBuf content = packet.content();
         int length = content.readableBytes();
         if (length > Udp.MAX_REQUEST_SIZE) {
@@ -148,6 +153,7 @@ final class UdpHandler extends ChannelInboundHandlerAdapter {
                 }
                 announces.inc();
                 announce(ctx, sender, address, a, now);
+                announceLatency.recordNanos(System.nanoTime() - t0);
             }
             case UdpScrapeRequest s -> {
                 if (!ids.isValid(s.connectionId(), address, now)) {
@@ -161,6 +167,7 @@ final class UdpHandler extends ChannelInboundHandlerAdapter {
                     return;
                 }
                 scrape(ctx, sender, s, now);
+                scrapeLatency.recordNanos(System.nanoTime() - t0);
             }
         }
     }

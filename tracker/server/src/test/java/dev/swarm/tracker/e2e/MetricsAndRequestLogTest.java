@@ -1,0 +1,135 @@
+package dev.swarm.tracker.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import com.codahale.metrics.MetricRegistry;
+import dev.swarm.protocol.AnnounceEvent;
+import dev.swarm.protocol.Hex;
+import dev.swarm.protocol.bencode.BDict;
+import dev.swarm.protocol.udp.AnnounceResponse;
+import dev.swarm.tracker.Tracker;
+import dev.swarm.tracker.config.ConfigLoader;
+import dev.swarm.tracker.metrics.dropwizard.DropwizardMetrics;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+/**
+ * /metrics of a running tracker with every optional part on: every tracker metric has a description, announces over
+ * HTTP and UDP land in the latency histograms, the JVM's own metrics are there; and the request log.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class MetricsAndRequestLogTest {
+    private static final byte[] HASH = "metrics-test-hash-01".getBytes(StandardCharsets.ISO_8859_1);
+    private static final String TOKEN = "metrics-test-admin-token-0123456789abcdef";
+
+    @TempDir
+    Path dir;
+    private final MutableClock clock = new MutableClock(1_800_000_000_000L);
+    private Tracker tracker;
+    private int port;
+    private final ListAppender<ILoggingEvent> requests = new ListAppender<>();
+    private final Logger requestLogger = (Logger) LoggerFactory.getLogger("tracker.requests");
+
+    private void start(Map<String, String> extra) throws Exception {
+        port = TestNet.freePort();
+        Map<String, String> o = new HashMap<>(Map.of("http.listen", "127.0.0.1:" + port, "udp.listen", "127.0.0.1:" + port,
+                "store.type", "heap", "store.data-dir", dir.resolve("d").toString()));
+        o.putAll(extra);
+        tracker = Tracker.start(ConfigLoader.load(null, o), clock, new DropwizardMetrics(new MetricRegistry()));
+    }
+
+    @AfterEach
+    void stop() {
+        requestLogger.detachAppender(requests);
+        if (tracker != null) {
+            tracker.close();
+        }
+    }
+
+    private BDict httpAnnounce(String path, int peer) throws Exception {
+        return TestNet.getBencoded("http://127.0.0.1:" + port + path + "?info_hash=" + TestNet.percentEncode(HASH)
+                + "&peer_id=-TT0001-" + String.format("%012d", peer) + "&port=" + (7000 + peer)
+                + "&uploaded=0&downloaded=0&left=10&event=started&numwant=20");
+    }
+
+    @Test
+    void everyTrackerMetricIsDescribedAndRequestsAreTimedPerProtocol() throws Exception {
+        int adminPort = TestNet.freePort();
+        Path list = Files.writeString(dir.resolve("list.txt"), "# none\n");
+        start(Map.of("admin.listen", "127.0.0.1:" + adminPort, "admin.token", TOKEN,
+                "access.info-hash-list", list.toString(), "limits.announces-per-minute", "600"));
+        assertNull(httpAnnounce("/announce", 1).get("failure reason"));
+        TestNet.getBencoded("http://127.0.0.1:" + port + "/scrape?info_hash=" + TestNet.percentEncode(HASH));
+        try (UdpTestClient udp = new UdpTestClient(port)) {
+            assertInstanceOf(AnnounceResponse.class, udp.announce(HASH, "-TT0001-000000000002".getBytes(StandardCharsets.ISO_8859_1),
+                    0, 100, 0, AnnounceEvent.STARTED, 7002, null));
+            udp.scrape(HASH);
+        }
+        String text = new String(TestNet.get("http://127.0.0.1:" + port + "/metrics"), StandardCharsets.UTF_8);
+        List<String> undescribed = new ArrayList<>();
+        for (String line : text.split("\n")) {
+            if (line.startsWith("# HELP ") && (line.contains("(no description)") || line.contains("Generated from Dropwizard"))) {
+                undescribed.add(line);
+            }
+        }
+        assertEquals(List.of(), undescribed, "metrics without a description");
+        assertTrue(text.contains("# HELP tracker_store_peers Peers in the store"), text);
+        for (String series : new String[] {"protocol=\"http\",request=\"announce\"", "protocol=\"http\",request=\"scrape\"",
+                "protocol=\"udp\",request=\"announce\"", "protocol=\"udp\",request=\"scrape\""}) {
+            assertTrue(text.contains("tracker_request_duration_seconds_count{" + series + "} 1\n"), series + " in:\n" + text);
+        }
+        assertTrue(text.contains("\njvm_memory_used_bytes{area=\"heap\"}"), "JVM metrics");
+        assertTrue(text.contains("\nprocess_cpu_seconds_total "), "process metrics");
+    }
+
+    @Test
+    void theRequestLogWritesOneLinePerSampledRequestWithoutPasskeys() throws Exception {
+        requests.start();
+        requestLogger.addAppender(requests);
+        start(Map.of("request-log.enabled", "true"));
+        assertNull(httpAnnounce("/announce/secret-passkey-123", 1).get("failure reason"));
+        TestNet.getBencoded("http://127.0.0.1:" + port + "/announce?info_hash=short");
+        TestNet.getBencoded("http://127.0.0.1:" + port + "/scrape?info_hash=" + TestNet.percentEncode(HASH));
+        List<String> lines = requests.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+        assertEquals(3, lines.size(), lines.toString());
+        assertTrue(lines.get(0).matches("http 127\\.0\\.0\\.1 announce " + Hex.encode(HASH)
+                + " started left=10 numwant=20 -> ok peers=0 \\d+(us|ms)"), lines.get(0));
+        assertTrue(lines.get(1).startsWith("http 127.0.0.1 announce -> failure \""), lines.get(1));
+        assertTrue(lines.get(2).matches("http 127\\.0\\.0\\.1 scrape hashes=1 -> ok \\d+(us|ms)"), lines.get(2));
+        assertFalse(String.join("\n", lines).contains("secret-passkey-123"), "no passkey in the log");
+    }
+
+    @Test
+    void aSampledRequestLogWritesOneLineInN() throws Exception {
+        requests.start();
+        requestLogger.addAppender(requests);
+        start(Map.of("request-log.enabled", "true", "request-log.sample", "3"));
+        for (int i = 0; i < 9; i++) {
+            httpAnnounce("/announce", i);
+        }
+        assertEquals(3, requests.list.size());
+        tracker.close();
+        requests.list.clear();
+        start(Map.of());
+        httpAnnounce("/announce", 1);
+        assertEquals(0, requests.list.size(), "off by default");
+    }
+}
