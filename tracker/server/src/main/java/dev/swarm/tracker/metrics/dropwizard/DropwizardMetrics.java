@@ -5,7 +5,6 @@ import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
 import dev.swarm.tracker.metrics.MetricHelp;
 import dev.swarm.tracker.metrics.Metrics;
-import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.instrumentation.dropwizard.DropwizardExports;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
@@ -29,24 +28,20 @@ import java.util.function.LongSupplier;
  * {@link Metrics} on a Dropwizard {@link MetricRegistry}: counters are {@link Meter}s (count and rates),
  * gauges are {@link Gauge}s; {@code /metrics} is the Prometheus text rendering of the registry, with a HELP line
  * from {@link MetricHelp} for each. Names get the prefix {@code tracker.}, so Prometheus sees e.g.
- * {@code tracker_udp_announce_total}. Beside them, in a Prometheus registry of this instance (not the global one):
- * the request latency histograms ({@code tracker_request_duration_seconds}) and the JVM's and the process's own
- * metrics ({@code jvm_*}, {@code process_*}, from prometheus-metrics-instrumentation-jvm), registered at the first
- * export so that they cost nothing at start-up.
+ * {@code tracker_udp_announce_total}. Beside them: the request latency histograms
+ * ({@code tracker_request_duration_seconds}, {@link LatencyHistograms}) and, in a Prometheus registry of this
+ * instance (not the global one), the JVM's and the process's own metrics ({@code jvm_*}, {@code process_*}, from
+ * prometheus-metrics-instrumentation-jvm), registered at the first export so that they cost nothing at start-up.
  */
 public final class DropwizardMetrics implements Metrics {
     private static final String PREFIX = "tracker.";
-    /** 10 µs to 1 s: an announce takes microseconds; anything near a second is a stall worth seeing. */
-    private static final double[] LATENCY_BOUNDS = {0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025,
-        0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1};
 
     private final MetricRegistry registry;
     private final DropwizardExports exports;
     private final PrometheusRegistry prometheus = new PrometheusRegistry();
-    private final Histogram latency;
+    private final LatencyHistograms latency = new LatencyHistograms();
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
-    private final Map<String, Latency> latencies = new ConcurrentHashMap<>();
     /** Prometheus name (as DropwizardExports derives it) → facade name, for the HELP lines. */
     private final Map<String, String> names = new ConcurrentHashMap<>();
     private volatile boolean jvmRegistered;
@@ -54,16 +49,6 @@ public final class DropwizardMetrics implements Metrics {
     public DropwizardMetrics(MetricRegistry registry) {
         this.registry = registry;
         this.exports = new DropwizardExports(registry);
-        this.latency = Histogram.builder()
-                .name("tracker_request_duration_seconds")
-                .help("Time from reading a request to handing its answer to the transport, by protocol and request.")
-                .unit(io.prometheus.metrics.model.snapshots.Unit.SECONDS)
-                .labelNames("protocol", "request")
-                .classicOnly()
-                .classicUpperBounds(LATENCY_BOUNDS)
-                .withoutExemplars()
-                .build();
-        prometheus.register(latency);
     }
 
     public MetricRegistry registry() {
@@ -86,10 +71,7 @@ public final class DropwizardMetrics implements Metrics {
 
     @Override
     public Latency requestLatency(String protocol, String request) {
-        return latencies.computeIfAbsent(protocol + "/" + request, k -> {
-            var point = latency.labelValues(protocol, request);
-            return nanos -> point.observe(nanos / 1e9);
-        });
+        return latency.of(protocol, request);
     }
 
     private static String prometheusName(String name) {
@@ -109,6 +91,10 @@ public final class DropwizardMetrics implements Metrics {
         MetricSnapshots.Builder all = MetricSnapshots.builder();
         for (MetricSnapshot s : exports.collect()) {
             all.metricSnapshot(described(s));
+        }
+        MetricSnapshot latencies = latency.snapshot();
+        if (latencies != null) {
+            all.metricSnapshot(latencies);
         }
         for (MetricSnapshot s : prometheus.scrape()) {
             all.metricSnapshot(s);
