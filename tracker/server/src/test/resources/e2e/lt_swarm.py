@@ -2,7 +2,7 @@
 """Real-client driver for the tracker's end-to-end tests (python3-libtorrent from Debian).
 
 Modes:
-  swarm      a seeder and a leecher (two libtorrent sessions on 127.0.0.1) share a new file through the
+  swarm      a seeder and a leecher (two libtorrent sessions on 127.0.0.1, or on --host) share a new file through the
              tracker; prints one JSON line with what libtorrent saw, keeps both in the swarm until stdin
              closes (or --timeout passes), then exits.
   seed       creates the torrent, seeds it, prints "READY <info-hash hex> <torrent file>" and keeps seeding until stdin
@@ -23,9 +23,9 @@ import time
 import libtorrent as lt
 
 
-def session(port):
+def session(port, host='127.0.0.1'):
     return lt.session({
-        'listen_interfaces': '127.0.0.1:%d' % port,
+        'listen_interfaces': ('[%s]:%d' if ':' in host else '%s:%d') % (host, port),
         'enable_dht': False, 'enable_lsd': False, 'enable_upnp': False, 'enable_natpmp': False,
         'enable_ip_notifier': False, 'dht_bootstrap_nodes': '',
         'allow_multiple_connections_per_ip': True,
@@ -76,6 +76,8 @@ def drain(ses, log, name):
             e['reason'] = a.failure_reason()  # the tracker's failure reason, which the private tests compare
         elif isinstance(a, lt.scrape_failed_alert):
             e['msg'] = a.message()
+        elif isinstance(a, lt.peer_connect_alert):
+            e['endpoint'] = [a.endpoint[0], a.endpoint[1]]  # an outgoing connection: a peer this session dialled
         elif isinstance(a, lt.scrape_reply_alert):
             e['complete'] = a.complete
             e['incomplete'] = a.incomplete
@@ -103,8 +105,8 @@ def wait_for(pred, sessions, log, timeout):
 
 def swarm(args):
     tpath, src = make_torrent(args.workdir, args.size, args.tracker)
-    seeder = session(args.seed_port)
-    leecher = session(args.leech_port)
+    seeder = session(args.seed_port, args.host)
+    leecher = session(args.leech_port, args.host)
     sessions = [('seeder', seeder), ('leecher', leecher)]
     log = []
     hs = add(seeder, tpath, src)
@@ -115,7 +117,13 @@ def swarm(args):
                        sessions, log, args.timeout)
     hl = add(leecher, tpath, dst)
     t0 = time.time()
-    finished = wait_for(lambda: hl.status().is_seeding, sessions, log, args.timeout)
+    peers = {}  # (address, port) -> source flags of every peer the leecher was connected to while downloading
+
+    def leecher_done():
+        for p in hl.get_peer_info():
+            peers[(p.ip[0], p.ip[1])] = int(p.source)
+        return hl.status().is_seeding
+    finished = wait_for(leecher_done, sessions, log, args.timeout)
     t_done = time.time()
     # libtorrent sends event=completed once the download finishes: wait for the tracker's reply to it.
     completed_ack = wait_for(lambda: seen(log, 'tracker_reply_alert', 'leecher', t_done - 0.5), sessions, log, args.timeout)
@@ -138,6 +146,10 @@ def swarm(args):
         'completed_acknowledged': completed_ack, 'scrape_answered': got_scrape, 'scrape': scrape,
         'tracker_replies': replies, 'tracker_errors': errors,
         'leecher_peers_seen': len(hl.get_peer_info()) if finished else 0,
+        # address, port and source flags (1 = tracker, 2 = DHT, 4 = PEX, 8 = LSD) of the leecher's peers while downloading
+        'leecher_peers': [{'ip': a, 'port': p, 'source': f} for (a, p), f in sorted(peers.items())],
+        # every address the leecher dialled (peer_connect_alert): with DHT, LSD and PEX partners absent, tracker peers
+        'leecher_dialled': [e['endpoint'] for e in seen(log, 'peer_connect_alert', 'leecher')],
     }), flush=True)
     # Both clients stay in the swarm until the caller closes stdin (it scrapes the tracker meanwhile):
     # on exit libtorrent announces 'stopped'.
@@ -200,6 +212,7 @@ def main():
     ap.add_argument('--size', type=int, default=256 * 1024)
     ap.add_argument('--seed-port', type=int, default=0)
     ap.add_argument('--leech-port', type=int, default=0)
+    ap.add_argument('--host', default='127.0.0.1', help='address the swarm mode sessions listen on (::1 for IPv6)')
     ap.add_argument('--timeout', type=float, default=60)
     args = ap.parse_args()
     if args.mode == 'swarm':

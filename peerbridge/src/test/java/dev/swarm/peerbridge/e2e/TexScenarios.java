@@ -20,7 +20,7 @@ import dev.swarm.protocol.AnnounceEvent;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -110,16 +110,13 @@ abstract class TexScenarios {
         String ih = randomInfoHash();
         Bridge a = bridge(ih + " " + t1);
         await("A verifies T1", 15_000, () -> "verified".equals(status(a, ih, t1)));
-        int deadTcp;
-        int deadUdp;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-                DatagramSocket u = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            deadTcp = s.getLocalPort();
-            deadUdp = u.getLocalPort();
-        }
-        String deadHttp = "http://127.0.0.1:" + deadTcp + "/announce";
-        String deadUdpUrl = "udp://127.0.0.1:" + deadUdp + "/announce";
-        try (ScriptedPeer d = new ScriptedPeer(Bridges.address(a))) {
+        // Dead trackers on ports held for the whole test, so nothing else can take them: a TCP socket bound but not
+        // listening refuses connections, a UDP socket that is never read stays silent.
+        try (Socket tcp = new Socket(); DatagramSocket udp = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+                ScriptedPeer d = new ScriptedPeer(Bridges.address(a))) {
+            tcp.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            String deadHttp = "http://127.0.0.1:" + tcp.getLocalPort() + "/announce";
+            String deadUdpUrl = "udp://127.0.0.1:" + udp.getLocalPort() + "/announce";
             d.handshake(HexFormat.of().parseHex(ih), "D", 5000);
             d.extensionHandshake(7);
             d.send(new PeerMessage.Extended(19, new TexMessage(List.of(deadHttp, deadUdpUrl, "not a url",

@@ -42,6 +42,18 @@ class IpTextTest {
         assertNull(IpText.parse(s), s);
     }
 
+    /**
+     * Issue 10 (3): texts that {@code InetAddress.getByName} does not take as literals and would send to the resolver
+     * (a name lookup on the I/O thread) are simply not addresses here; so are the legacy forms {@code inet_aton}
+     * reads ({@code 127.1}, {@code 0x7f.0.0.1}, a bare 32-bit number).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"1.2.3.999", "999.1.1.1", "1.2.3.4.", "127.1", "0x7f.0.0.1", "2130706433", "0177.0.0.1",
+        "tracker.example", "xn--nxasmq6b", "1.2.3.4%lo", "::1%1", "[::1]:80", "1.2.3.4:80", " ::1", "::1 "})
+    void namesAndLegacyFormsAreNotLiterals(String s) {
+        assertNull(IpText.parse(s), s);
+    }
+
     @Test
     void formatsRfc5952() {
         assertEquals("2001:db8::1", IpText.format(IpText.parse("2001:0db8:0000:0000:0000:0000:0000:0001"), 0, 16));

@@ -1,10 +1,9 @@
 package dev.swarm.tracker;
 
-import com.codahale.metrics.MetricRegistry;
-import dev.swarm.tracker.abuse.InvalidIdBans;
 import dev.swarm.tracker.access.AccessChain;
 import dev.swarm.tracker.access.InfoHashList;
 import dev.swarm.tracker.admin.AdminServer;
+import dev.swarm.tracker.config.HostPort;
 import dev.swarm.tracker.config.TrackerConfig;
 import dev.swarm.tracker.frontend.http.HttpFrontend;
 import dev.swarm.tracker.frontend.udp.UdpFrontend;
@@ -17,6 +16,7 @@ import dev.swarm.tracker.swarm.SwarmStore;
 import dev.swarm.tracker.swarm.SwarmStoreConfig;
 import dev.swarm.tracker.swarm.SwarmStores;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.time.InstantSource;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -64,14 +64,14 @@ public final class Tracker implements AutoCloseable {
     }
 
     public static Tracker start(TrackerConfig cfg) throws StartException {
-        return start(cfg, InstantSource.system(), new DropwizardMetrics(new MetricRegistry()));
+        return start(cfg, InstantSource.system(), DropwizardMetrics.create());
     }
 
     public static Tracker start(TrackerConfig cfg, InstantSource clock, Metrics metrics) throws StartException {
         // A short line at INFO; the whole configuration (scripts/run --check-config prints it too) at DEBUG, since
         // the first toString of its records costs about 0.3 s of a cold start.
-        LOG.info("starting: mode {}, http {}, udp {}, store {} in {}", cfg.mode(), cfg.http().listen(),
-                cfg.udp().listen(), cfg.store().type(), cfg.store().dataDir());
+        LOG.info("starting: mode {}, http {}, udp {}, store {} in {}", cfg.mode(), orOff(cfg.http().listen()),
+                orOff(cfg.udp().listen()), cfg.store().type(), cfg.store().dataDir());
         if (LOG.isDebugEnabled()) {
             LOG.debug("configuration: {}", cfg);
         }
@@ -112,26 +112,64 @@ public final class Tracker implements AutoCloseable {
         }
         AccessChain chain = AccessChain.of(cfg, t.registry, list, clock, metrics);
         TrackerLogic logic = new TrackerLogic(cfg.announce(), store, chain.announce(), chain.observers(), chain.scrape(),
-                clock, metrics);
-        try {
-            if (cfg.udp().listen() != null) {
-                InvalidIdBans bans = cfg.limits().banAfterInvalidIds() > 0
-                        ? new InvalidIdBans(cfg.limits(), clock, metrics) : null;
-                t.udp = UdpFrontend.start(cfg.udp(), logic, bans, clock, metrics);
-            }
-            if (cfg.http().listen() != null) {
-                t.http = HttpFrontend.start(cfg, logic, store, metrics);
-            }
-            if (cfg.admin().listen() != null) {
-                t.admin = AdminServer.start(cfg.admin(), t.registry, list == null ? null : list::reload, metrics);
-            }
-        } catch (Exception e) {
-            t.close();
-            String what = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            throw new StartException("cannot listen (http " + cfg.http().listen() + ", udp " + cfg.udp().listen()
-                    + ", admin " + cfg.admin().listen() + "): " + what, e);
+                chain.invalidIds(), clock, metrics);
+        if (cfg.udp().listen() != null) {
+            t.udp = t.listen("udp", cfg.udp().listen(), () -> UdpFrontend.start(cfg.udp(), logic, clock, metrics));
+        }
+        if (cfg.http().listen() != null) {
+            t.http = t.listen("http", cfg.http().listen(), () -> HttpFrontend.start(cfg, logic, metrics));
+        }
+        if (cfg.admin().listen() != null) {
+            t.admin = t.listen("admin", cfg.admin().listen(),
+                    () -> AdminServer.start(cfg.admin(), t.registry, list == null ? null : list::reload, metrics));
         }
         return t;
+    }
+
+    /** Binds and starts one listener. */
+    private interface Listener<T> {
+        T start() throws Exception;
+    }
+
+    /** Starts one listener; on failure closes everything started so far and says which listener failed and why. */
+    private <T> T listen(String name, HostPort at, Listener<T> listener) throws StartException {
+        try {
+            return listener.start();
+        } catch (Exception e) {
+            close();
+            throw new StartException(listenError(name, at, e), e);
+        }
+    }
+
+    /**
+     * One line naming the listener, its address and the reason, e.g. {@code cannot listen on udp 127.0.0.1:6969:
+     * address in use (another process holds it)}.
+     */
+    static String listenError(String listener, HostPort at, Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String m = root.getMessage() == null ? "" : root.getMessage();
+        String reason;
+        if (root instanceof UnknownHostException) {
+            reason = "unknown host";
+        } else if (m.startsWith("address in use")) {
+            reason = m; // UdpFrontend's own finding, already worded
+        } else if (m.contains("Address already in use")) {
+            reason = "address in use (another process holds it)";
+        } else if (m.contains("Cannot assign requested address")) {
+            reason = "address not available (no interface of this host has it)";
+        } else if (m.contains("Permission denied")) {
+            reason = "permission denied (ports below 1024 need privileges)";
+        } else {
+            reason = m.isEmpty() ? root.getClass().getSimpleName() : m;
+        }
+        return "cannot listen on " + listener + " " + at + ": " + reason;
+    }
+
+    private static Object orOff(HostPort listen) {
+        return listen == null ? "off" : listen;
     }
 
     /** Opens the registry when it is needed (private mode or the admin API) and starts its flusher. */
@@ -184,15 +222,17 @@ public final class Tracker implements AutoCloseable {
                 s.onCorrupt() == TrackerConfig.OnCorrupt.FAIL ? SwarmStoreConfig.OnCorrupt.FAIL : SwarmStoreConfig.OnCorrupt.QUARANTINE);
     }
 
+    /** The HTTP frontend's bound address (the port the kernel picked when the configured one is 0), or null when off. */
     public InetSocketAddress httpAddress() {
         return http == null ? null : http.address();
     }
 
+    /** The UDP frontend's bound address, or null when it is off. */
     public InetSocketAddress udpAddress() {
         return udp == null ? null : udp.address();
     }
 
-    /** The admin API's address, or null when it is off. */
+    /** The admin API's bound address, or null when it is off. */
     public InetSocketAddress adminAddress() {
         return admin == null ? null : admin.address();
     }

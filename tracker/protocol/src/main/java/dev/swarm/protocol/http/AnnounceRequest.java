@@ -14,7 +14,7 @@ import java.util.Objects;
  *
  * @param infoHash   20 bytes
  * @param peerId     20 bytes
- * @param port       1..65535
+ * @param port       1..65535; 0 only when {@code event} is {@link AnnounceEvent#STOPPED}
  * @param uploaded   bytes uploaded, &ge; 0 (0 when absent)
  * @param downloaded bytes downloaded, &ge; 0 (0 when absent)
  * @param left       bytes left, &ge; 0

@@ -21,7 +21,9 @@ import java.util.Objects;
  *   <li>Values are percent-decoded: {@code %} must be followed by two hex digits, {@code '+'} is a space
  *       (HTML form encoding), any other byte stands for itself.</li>
  *   <li>{@code info_hash} and {@code peer_id} must decode to exactly 20 bytes.</li>
- *   <li>Numbers are plain decimal digits, no sign, no percent-encoding: {@code port} 1..65535;
+ *   <li>Numbers are plain decimal digits, no sign, no percent-encoding: {@code port} 1..65535, or 0 with
+ *       {@code event=stopped} only (libtorrent 1.1 sends {@code port=0} when it stops after closing its
+ *       listen sockets: the stop is still honoured, a peer without a port is never listed);
  *       {@code uploaded}, {@code downloaded}, {@code left} 0..{@link Long#MAX_VALUE}; {@code numwant}
  *       capped at {@link Integer#MAX_VALUE}; a negative numwant ({@code -1}, as some clients send) means the
  *       tracker's default and is returned as -1.</li>
@@ -127,7 +129,7 @@ public final class HttpQueryParser {
                     case P_PEER_ID -> peerId = hash(query, vs, amp, id);
                     case P_PORT -> {
                         long v = decimal(query, vs, amp);
-                        if (v < 1 || v > 65535) {
+                        if (v < 0 || v > 65535) {
                             throw ProtocolException.reply(INVALID[id]);
                         }
                         port = (int) v;
@@ -152,8 +154,11 @@ public final class HttpQueryParser {
         if (peerId == null) {
             throw ProtocolException.reply("missing peer_id");
         }
-        if (port == 0) {
+        if ((seen & 1 << P_PORT) == 0) {
             throw ProtocolException.reply("missing port");
+        }
+        if (port == 0 && event != AnnounceEvent.STOPPED) {
+            throw ProtocolException.reply(INVALID[P_PORT]);
         }
         if (left < 0) {
             throw ProtocolException.reply("missing left");

@@ -52,20 +52,26 @@ public final class HttpResponses {
      * ({@code compact = false}): {@code peers} is a list of {@code {ip: <text>, port: <int>}} dictionaries
      * for both families (no {@code peer id}: peer ids are not stored).
      *
-     * @param peers4     compact IPv4 records, 6 bytes each (4 address + 2 port, big-endian)
+     * @param peers4     compact IPv4 records, 6 bytes each (4 address + 2 port, big-endian); may be null when
+     *                   {@code peers4Len} is 0 (an IPv6 client's answer, which still carries an empty
+     *                   {@code peers})
      * @param peers4Len  number of BYTES of {@code peers4} to use, a multiple of 6
      * @param peers6     compact IPv6 records, 18 bytes each; may be null when {@code peers6Len} is 0
      * @param peers6Len  number of BYTES of {@code peers6} to use, a multiple of 18
      * @param externalIp the requester's address as 4 or 16 raw bytes (BEP 24), or null
      * @param warning    text for {@code warning message} (UTF-8), or null
-     * @throws IllegalArgumentException if a length is not a multiple of its record size or
-     *                                  {@code externalIp} is not 4 or 16 bytes
+     * @throws IllegalArgumentException if a length is not a multiple of its record size, a length is
+     *                                  positive but its array null, or {@code externalIp} is not 4 or 16
+     *                                  bytes
      */
     public static void announce(ByteSink out, int interval, int minInterval, long complete, long incomplete,
                                 byte[] peers4, int peers4Len, byte[] peers6, int peers6Len, byte[] externalIp,
                                 String warning, boolean compact) {
         if (peers4Len % CompactPeers.V4_SIZE != 0 || peers6Len % CompactPeers.V6_SIZE != 0) {
             throw new IllegalArgumentException("peer byte lengths must be multiples of 6 (IPv4) and 18 (IPv6)");
+        }
+        if (peers4 == null && peers4Len != 0 || peers6 == null && peers6Len != 0) {
+            throw new IllegalArgumentException("peer bytes are null but their length is not 0");
         }
         if (externalIp != null && externalIp.length != 4 && externalIp.length != 16) {
             throw new IllegalArgumentException("external ip must be 4 or 16 bytes");
@@ -204,10 +210,13 @@ public final class HttpResponses {
         out.write('e');
     }
 
+    /** A bencoded string of {@code b[off, off + len)}; {@code b} may be null when {@code len} is 0. */
     private static void string(ByteSink out, byte[] b, int off, int len) {
         out.writeDecimal(len);
         out.write(':');
-        out.write(b, off, len);
+        if (len > 0) {
+            out.write(b, off, len);
+        }
     }
 
     private static void utf8(ByteSink out, String s) {

@@ -20,7 +20,7 @@ import java.util.Arrays;
  * @param ipv4         the IP address field, 0 = use the sender's address (raw 32 bits, big-endian order)
  * @param key          the client's key
  * @param numWant      peers wanted; -1 (or any negative value) means the tracker's default
- * @param port         1..65535
+ * @param port         1..65535; 0 only when {@code event} is {@link AnnounceEvent#STOPPED}
  * @param urlData      the payloads of all BEP 41 URLData options concatenated (path and query of the
  *                     announce URL); empty when there are none or the option list is malformed
  */

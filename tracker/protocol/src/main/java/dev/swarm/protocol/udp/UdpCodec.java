@@ -27,7 +27,8 @@ import java.util.Objects;
  * bytes back than it sent:
  * <ul>
  *   <li>an unknown action (including 3, error, which only trackers send);</li>
- *   <li>an announce with an event code outside 0..3, or port 0;</li>
+ *   <li>an announce with an event code outside 0..3, or port 0 with any event but {@code stopped} (a stop
+ *       needs no port to be honoured, and libtorrent 1.1 sends port 0 when it stops);</li>
  *   <li>a scrape with no info-hash, more than {@link Udp#MAX_SCRAPE_HASHES}, or a hash list whose length
  *       is not a multiple of 20.</li>
  * </ul>
@@ -105,7 +106,7 @@ public final class UdpCodec {
             throw ProtocolException.reply(connectionId, txId, "invalid event");
         }
         int port = Wire.getUnsignedShort(b, at + 96);
-        if (port == 0) {
+        if (port == 0 && AnnounceEvent.fromUdpCode(eventCode) != AnnounceEvent.STOPPED) {
             throw ProtocolException.reply(connectionId, txId, "invalid port");
         }
         byte[] infoHash = new byte[HASH_LENGTH];

@@ -101,6 +101,26 @@ class HttpQueryParserTest {
         assertArrayEquals(HASH, parse(MINIMAL.replace(HASH_Q, all)).infoHash());
     }
 
+    /**
+     * Issue 10 (4): libtorrent 1.1 stops with {@code port=0} once its listen sockets are closed (query shape as
+     * libtorrent sends it). The stop is accepted; {@code port=0} with any other event is still refused.
+     */
+    @Test
+    void portZeroIsAcceptedOnlyWithStopped() throws ProtocolException {
+        AnnounceRequest r = parse("info_hash=" + HASH_Q + "&peer_id=" + PEER_Q + "&port=0&uploaded=0&downloaded=0"
+                + "&left=0&corrupt=0&key=E07E02A7&event=stopped&numwant=0&compact=1&no_peer_id=1&supportcrypto=1"
+                + "&redundant=0");
+        assertEquals(0, r.port());
+        assertEquals(AnnounceEvent.STOPPED, r.event());
+        assertEquals(0, parse("event=stopped&" + MINIMAL.replace("port=6881", "port=0")).port(), "any order");
+        for (String event : new String[] {"", "&event=started", "&event=completed", "&event=paused", "&event="}) {
+            assertEquals("invalid port", rejected(MINIMAL.replace("port=6881", "port=0") + event).getMessage(), event);
+        }
+        assertEquals("invalid port", rejected(MINIMAL.replace("port=6881", "port=00") + "&event=started").getMessage());
+        assertEquals("missing port", rejected("info_hash=" + HASH_Q + "&peer_id=" + PEER_Q + "&left=0&event=stopped")
+                .getMessage(), "a stop without any port parameter is still malformed");
+    }
+
     @Test
     void parsesARegionOfALargerBuffer() throws ProtocolException {
         byte[] line = ascii("GET /announce?" + MINIMAL + " HTTP/1.1");
@@ -147,7 +167,6 @@ class HttpQueryParserTest {
         "info_hash=                                                    | invalid info_hash",
         "info_hash                                                     | invalid info_hash",
         "peer_id=abc                                                   | invalid peer_id",
-        "port=0                                                        | invalid port",
         "port=65536                                                    | invalid port",
         "port=-1                                                       | invalid port",
         "port=+1                                                       | invalid port",
@@ -169,7 +188,8 @@ class HttpQueryParserTest {
         "ip=%                                                          | invalid ip",
     })
     void invalidValues(String param, String message) {
-        // the bad parameter comes first, so its error is reported before anything else
+        // the bad parameter comes first, so its error is reported before anything else (port=0 depends on the
+        // event, so it is checked at the end: see portZeroIsAcceptedOnlyWithStopped)
         assertEquals(message, rejected(param + "&" + MINIMAL).getMessage());
     }
 

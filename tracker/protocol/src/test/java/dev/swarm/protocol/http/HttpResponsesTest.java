@@ -60,6 +60,36 @@ class HttpResponsesTest {
                 new String(out, StandardCharsets.ISO_8859_1));
     }
 
+    /**
+     * Issue 10 (1): an IPv6 client's compact answer has no IPv4 records, and the frontend passes null for them. It used
+     * to throw a NullPointerException (HTTP 500); it must be an empty {@code peers} beside {@code peers6}.
+     */
+    @Test
+    void ipv6ClientCompactAnswerWithNullIpv4Peers() throws ProtocolException {
+        byte[] out = write(s -> HttpResponses.announce(s, 1800, 0, 1, 0, null, 0, PEERS6, 18, null, null, true));
+        byte[] expected = concat(
+                ascii("d8:completei1e10:incompletei0e8:intervali1800e"),
+                ascii("5:peers0:"), // BEP 7: peers stays (empty) so that BEP 23-only clients still parse the answer
+                ascii("6:peers6" + "18:"), PEERS6,
+                ascii("e"));
+        assertArrayEquals(expected, out);
+        byte[] alone = write(s -> HttpResponses.announce(s, 1800, 0, 0, 0, null, 0, null, 0, null, null, true));
+        assertEquals("d8:completei0e10:incompletei0e8:intervali1800e5:peers0:e",
+                new String(alone, StandardCharsets.ISO_8859_1), "an IPv6 client alone in its swarm");
+        byte[] dict = write(s -> HttpResponses.announce(s, 1800, 0, 1, 0, null, 0, PEERS6, 18, null, null, false));
+        assertEquals("d8:completei1e10:incompletei0e8:intervali1800e5:peersld2:ip11:2001:db8::14:porti6882eeee",
+                new String(dict, StandardCharsets.ISO_8859_1), "dictionary model, IPv6 client");
+    }
+
+    @Test
+    void nullPeerBytesWithALengthAreACallerBug() {
+        ByteSink s = new ByteSink(4096);
+        assertThrows(IllegalArgumentException.class,
+                () -> HttpResponses.announce(s, 1, 0, 0, 0, null, 6, null, 0, null, null, true));
+        assertThrows(IllegalArgumentException.class,
+                () -> HttpResponses.announce(s, 1, 0, 0, 0, null, 0, null, 18, null, null, true));
+    }
+
     @Test
     void dictionaryModelListsBothFamiliesWithoutPeerIds() throws ProtocolException {
         byte[] out = write(s -> HttpResponses.announce(s, 60, 0, 1, 2, PEERS4, 12, PEERS6, 18, null, null, false));

@@ -179,6 +179,23 @@ class UdpCodecTest {
         assertEquals("invalid port", e.getMessage());
     }
 
+    /** Issue 10 (4): a stop needs no port, and libtorrent 1.1 sends port 0 with it; any other event needs one. */
+    @Test
+    void portZeroOnlyWithStopped() throws ProtocolException {
+        byte[] stopped = ANNOUNCE.clone();
+        stopped[83] = 3; // offset 80 event = 3 (stopped)
+        stopped[96] = 0; // offset 96 port = 0
+        stopped[97] = 0;
+        UdpAnnounceRequest r = assertInstanceOf(UdpAnnounceRequest.class, decode(stopped));
+        assertEquals(AnnounceEvent.STOPPED, r.event());
+        assertEquals(0, r.port());
+        for (int event : new int[] {0, 1, 2}) {
+            byte[] b = stopped.clone();
+            b[83] = (byte) event;
+            assertEquals("invalid port", rejected(b).getMessage(), "event " + event);
+        }
+    }
+
     @Test
     void badScrapesAreAnswered() {
         byte[] header = Arrays.copyOf(SCRAPE, 16);

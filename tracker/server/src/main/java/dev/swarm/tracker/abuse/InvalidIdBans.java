@@ -1,20 +1,33 @@
 package dev.swarm.tracker.abuse;
 
 import dev.swarm.tracker.config.TrackerConfig;
+import dev.swarm.tracker.logic.InvalidIdPolicy;
 import dev.swarm.tracker.metrics.Metrics;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.InstantSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Time-limited bans of UDP source addresses that send many invalid connection IDs: {@code ban-after-invalid-ids}
- * within {@code ban-window} bans the address for {@code ban-duration}, during which the UDP frontend drops
- * everything from it unanswered. Expiry is by the clock passed in (the injected clock), nothing is swept.
+ * Time-limited bans on answering invalid UDP connection IDs: {@code ban-after-invalid-ids} invalid IDs from one
+ * address within {@code ban-window} ban it for {@code ban-duration}, during which its requests with an invalid
+ * connection ID are dropped unanswered. Off by default.
  *
- * <p>State lives in a fixed table ({@code limits.tracked-addresses} slots). A slot with an active ban is not
- * taken over by another address, so a flood from many addresses cannot wash bans out; the newcomer is then not
- * tracked. UDP source addresses can be forged: someone can get a victim's address banned from UDP for
- * {@code ban-duration}, which is why the threshold should be high and the duration short; HTTP is not affected.
+ * <p>Threat model: UDP source addresses can be forged, so anyone can run up a victim's count. A ban therefore
+ * covers only what a forger can send too, requests with an invalid ID; the victim's connects, and its requests with
+ * the valid IDs those connects return, are never looked up here and are served as usual. What a ban saves is the
+ * error packets (each no larger than its request) that a flood of forged IDs would otherwise reflect to the address
+ * in the source field; what it costs is that a client of a banned address whose ID is no longer accepted gets silence
+ * instead of an error, and waits out its retry timeout (BEP 15: 15 s, doubling) before it tries again.
+ *
+ * <p>State lives in a fixed table ({@code limits.tracked-addresses} slots). A slot with an active ban is not taken
+ * over by another address, so a flood from many addresses cannot wash bans out; the newcomer is then not tracked
+ * (and answered). Expiry is by the time passed in (the injected clock); nothing is swept.
  */
-public final class InvalidIdBans extends AddressTable {
+public final class InvalidIdBans extends AddressTable implements InvalidIdPolicy {
+    private static final Logger LOG = LoggerFactory.getLogger(InvalidIdBans.class);
+
     private final int threshold;
     private final long windowMillis;
     private final long banMillis;
@@ -26,6 +39,9 @@ public final class InvalidIdBans extends AddressTable {
     /** @param clock read only for the {@code abuse.banned_addresses} gauge; requests pass their own time */
     public InvalidIdBans(TrackerConfig.Limits cfg, InstantSource clock, Metrics metrics) {
         super(cfg.trackedAddresses());
+        if (cfg.banAfterInvalidIds() < 1) {
+            throw new IllegalArgumentException("ban-after-invalid-ids must be at least 1 when bans are on");
+        }
         this.threshold = cfg.banAfterInvalidIds();
         this.windowMillis = cfg.banWindow().toMillis();
         this.banMillis = cfg.banDuration().toMillis();
@@ -36,7 +52,7 @@ public final class InvalidIdBans extends AddressTable {
         metrics.gauge("abuse.banned_addresses", () -> activeBans(clock.millis()));
     }
 
-    /** Whether packets from {@code address} (4 or 16 bytes) are to be dropped at {@code nowMillis}. */
+    /** Whether invalid connection IDs from {@code address} (4 or 16 bytes) go unanswered at {@code nowMillis}. */
     public boolean isBanned(byte[] address, long nowMillis) {
         long hi = hi(address);
         long lo = lo(address);
@@ -49,33 +65,49 @@ public final class InvalidIdBans extends AddressTable {
     /**
      * Counts one invalid connection ID from {@code address}.
      *
-     * @return true if this one got the address banned
+     * @return false when the address is banned, including when this one got it banned
      */
-    public boolean invalidId(byte[] address, long nowMillis) {
+    @Override
+    public boolean answer(byte[] address, long nowMillis) {
         long hi = hi(address);
         long lo = lo(address);
         int slot = slotOf(hi, lo);
         synchronized (lockFor(slot)) {
             int c = claim(slot, hi, lo, nowMillis);
             if (c < 0) {
+                return true;
+            }
+            if (c == 0) {
+                bannedUntil[slot] = 0;
+            } else if (bannedUntil[slot] > nowMillis) {
                 return false;
             }
             if (c == 0 || nowMillis - windowStart[slot] > windowMillis) {
                 windowStart[slot] = nowMillis;
                 strikes[slot] = 0;
-                if (c == 0) {
-                    bannedUntil[slot] = 0;
-                }
             }
             strikes[slot]++;
             if (strikes[slot] < threshold) {
-                return false;
+                return true;
             }
             strikes[slot] = 0;
             bannedUntil[slot] = nowMillis + banMillis;
         }
         bans.inc();
-        return true;
+        // DEBUG, not WARN: forged sources could otherwise write a log line per ban-after-invalid-ids packets.
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("{} sent {} invalid UDP connection IDs within {} ms: its invalid IDs go unanswered for {} ms",
+                    text(address), threshold, windowMillis, banMillis);
+        }
+        return false;
+    }
+
+    private static String text(byte[] address) {
+        try {
+            return InetAddress.getByAddress(address).getHostAddress();
+        } catch (UnknownHostException e) {
+            return "an address of " + address.length + " bytes";
+        }
     }
 
     /** Addresses banned at {@code nowMillis} (walks the table: for metrics only). */

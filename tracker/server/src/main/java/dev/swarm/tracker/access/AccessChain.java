@@ -1,9 +1,11 @@
 package dev.swarm.tracker.access;
 
 import dev.swarm.tracker.abuse.AnnounceRateLimit;
+import dev.swarm.tracker.abuse.InvalidIdBans;
 import dev.swarm.tracker.config.TrackerConfig;
 import dev.swarm.tracker.logic.AnnounceObserver;
 import dev.swarm.tracker.logic.AnnouncePolicy;
+import dev.swarm.tracker.logic.InvalidIdPolicy;
 import dev.swarm.tracker.logic.ScrapePolicy;
 import dev.swarm.tracker.metrics.Metrics;
 import dev.swarm.tracker.registry.Registry;
@@ -14,13 +16,16 @@ import java.util.List;
 /**
  * The policy chain for a configuration, in the order the checks run: how often (rate limit), who (passkey), with
  * what client (peer_id prefix), on which torrent (registered, info-hash list), doing what (may-download); then
- * accounting after the store. Steps that the configuration does not need are left out.
+ * accounting after the store; and, for UDP requests with an invalid connection ID, whether they are answered (bans).
+ * Steps that the configuration does not need are left out.
  *
- * @param announce  the announce checks, in order
- * @param observers what runs after an accepted announce (accounting in private mode)
- * @param scrape    the scrape checks
+ * @param announce   the announce checks, in order
+ * @param observers  what runs after an accepted announce (accounting in private mode)
+ * @param scrape     the scrape checks
+ * @param invalidIds which requests with an invalid UDP connection ID are answered
  */
-public record AccessChain(List<AnnouncePolicy> announce, List<AnnounceObserver> observers, List<ScrapePolicy> scrape) {
+public record AccessChain(List<AnnouncePolicy> announce, List<AnnounceObserver> observers, List<ScrapePolicy> scrape,
+                          InvalidIdPolicy invalidIds) {
 
     /**
      * @param registry the registry; required in private mode
@@ -57,6 +62,8 @@ public record AccessChain(List<AnnouncePolicy> announce, List<AnnounceObserver> 
             announce.add(new MayDownloadPolicy());
             observers.add(new AccountingObserver(registry.accounting(), metrics));
         }
-        return new AccessChain(List.copyOf(announce), List.copyOf(observers), List.copyOf(scrape));
+        InvalidIdPolicy invalidIds = cfg.limits().banAfterInvalidIds() > 0
+                ? new InvalidIdBans(cfg.limits(), clock, metrics) : InvalidIdPolicy.ANSWER_ALL;
+        return new AccessChain(List.copyOf(announce), List.copyOf(observers), List.copyOf(scrape), invalidIds);
     }
 }

@@ -45,8 +45,10 @@ public final class AdminServer implements AutoCloseable {
                 .setHandler(handler)
                 .build();
         server.start();
-        LOG.info("admin API listening on {}", addr);
-        return new AdminServer(server, addr);
+        // The port the listener got (port 0 in the configuration asks the kernel for a free one).
+        InetSocketAddress bound = (InetSocketAddress) server.getListenerInfo().get(0).getAddress();
+        LOG.info("admin API listening on {}", bound);
+        return new AdminServer(server, bound);
     }
 
     public InetSocketAddress address() {

@@ -1,7 +1,6 @@
 package dev.swarm.tracker.config;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
+import dev.swarm.protocol.IpText;
 import java.util.Arrays;
 
 /**
@@ -19,16 +18,11 @@ public record Cidr(byte[] network, int prefixLength) {
         String t = text.trim();
         int slash = t.indexOf('/');
         String addr = slash < 0 ? t : t.substring(0, slash);
-        boolean literal = addr.indexOf(':') >= 0 ? addr.matches("[0-9a-fA-F:.]{2,45}") : addr.matches("\\d{1,3}(\\.\\d{1,3}){3}");
-        if (!literal) {
+        byte[] raw = IpText.parse(addr); // a pure parser: never a name lookup
+        if (raw == null) {
             throw new IllegalArgumentException("expected an address block such as 10.0.0.0/8 or fd00::/8, got '" + text + "'");
         }
-        byte[] raw;
-        try {
-            raw = InetAddress.getByName(addr).getAddress(); // a literal: no lookup happens
-        } catch (UnknownHostException e) {
-            throw new IllegalArgumentException("not an IP address in '" + text + "'");
-        }
+        raw = v4IfMapped(raw);
         int max = raw.length * 8;
         int len = max;
         if (slash >= 0) {
@@ -63,6 +57,21 @@ public record Cidr(byte[] network, int prefixLength) {
         return (address[full] & m) == (network[full] & m);
     }
 
+    /** An IPv4-mapped IPv6 address ({@code ::ffff:a.b.c.d}) as its 4 IPv4 bytes, as the addresses it is matched with. */
+    private static byte[] v4IfMapped(byte[] raw) {
+        if (raw.length == 16) {
+            for (int i = 0; i < 10; i++) {
+                if (raw[i] != 0) {
+                    return raw;
+                }
+            }
+            if (raw[10] == (byte) 0xFF && raw[11] == (byte) 0xFF) {
+                return Arrays.copyOfRange(raw, 12, 16);
+            }
+        }
+        return raw;
+    }
+
     private static byte[] mask(byte[] raw, int len) {
         byte[] out = raw.clone();
         for (int bit = len; bit < out.length * 8; bit++) {
@@ -73,11 +82,7 @@ public record Cidr(byte[] network, int prefixLength) {
 
     @Override
     public String toString() {
-        try {
-            return InetAddress.getByAddress(network).getHostAddress() + "/" + prefixLength;
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException(e);
-        }
+        return IpText.format(network, 0, network.length) + "/" + prefixLength;
     }
 
     @Override

@@ -4,7 +4,10 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 
-/** A listen address: host (name, IPv4 or bracketed IPv6 literal) and port 1..65535. */
+/**
+ * A listen address: host (name, IPv4 or bracketed IPv6 literal) and port 0..65535. Port 0 asks the kernel for a free
+ * port when the listener binds; the listener then reports the port it got (ready line, logs, {@code address()}).
+ */
 public record HostPort(String host, int port) {
 
     /** Parses {@code HOST:PORT} or {@code [V6]:PORT}; the message of a failure is meant to follow a key name. */
@@ -33,8 +36,8 @@ public record HostPort(String host, int port) {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("port is not a number in '" + text + "'");
         }
-        if (port < 1 || port > 65535) {
-            throw new IllegalArgumentException("port must be 1..65535 in '" + text + "'");
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be 0..65535 (0: any free port) in '" + text + "'");
         }
         if (host.isEmpty()) {
             throw new IllegalArgumentException("host is empty in '" + text + "'");

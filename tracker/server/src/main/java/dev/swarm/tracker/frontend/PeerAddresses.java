@@ -15,7 +15,11 @@ public final class PeerAddresses {
 
     /** The raw address in its swarm's form: 4 bytes for IPv4 (also when mapped), otherwise 16. */
     public static byte[] canonical(InetAddress address) {
-        byte[] raw = address.getAddress();
+        return canonical(address.getAddress());
+    }
+
+    /** {@code raw} (4 or 16 bytes) in its swarm's form: an IPv4-mapped IPv6 address becomes its 4 IPv4 bytes. */
+    public static byte[] canonical(byte[] raw) {
         if (raw.length == 16 && isV4Mapped(raw)) {
             byte[] v4 = new byte[4];
             System.arraycopy(raw, 12, v4, 0, 4);

@@ -1,7 +1,9 @@
 package dev.swarm.tracker.logic;
 
+import dev.swarm.protocol.AnnounceEvent;
 import dev.swarm.tracker.config.TrackerConfig;
 import dev.swarm.tracker.metrics.Metrics;
+import dev.swarm.tracker.swarm.AnnounceOp;
 import dev.swarm.tracker.swarm.Outcome;
 import dev.swarm.tracker.swarm.PeerSample;
 import dev.swarm.tracker.swarm.ScrapeHolder;
@@ -20,6 +22,7 @@ public final class TrackerLogic {
     private final List<AnnouncePolicy> policies;
     private final List<AnnounceObserver> observers;
     private final List<ScrapePolicy> scrapePolicies;
+    private final InvalidIdPolicy invalidIds;
     private final InstantSource clock;
     private final int intervalSeconds;
     private final int minIntervalSeconds;
@@ -44,10 +47,18 @@ public final class TrackerLogic {
     public TrackerLogic(TrackerConfig.Announce cfg, SwarmStore store, List<AnnouncePolicy> policies,
                         List<AnnounceObserver> observers, List<ScrapePolicy> scrapePolicies, InstantSource clock,
                         Metrics metrics) {
+        this(cfg, store, policies, observers, scrapePolicies, InvalidIdPolicy.ANSWER_ALL, clock, metrics);
+    }
+
+    /** @param invalidIds decides which requests with an invalid UDP connection ID are answered */
+    public TrackerLogic(TrackerConfig.Announce cfg, SwarmStore store, List<AnnouncePolicy> policies,
+                        List<AnnounceObserver> observers, List<ScrapePolicy> scrapePolicies, InvalidIdPolicy invalidIds,
+                        InstantSource clock, Metrics metrics) {
         this.store = store;
         this.policies = List.copyOf(policies);
         this.observers = List.copyOf(observers);
         this.scrapePolicies = List.copyOf(scrapePolicies);
+        this.invalidIds = invalidIds;
         this.clock = clock;
         this.intervalSeconds = (int) cfg.interval().toSeconds();
         this.minIntervalSeconds = (int) cfg.minInterval().toSeconds();
@@ -91,6 +102,12 @@ public final class TrackerLogic {
     public String announce(AnnounceContext ctx, PeerSample out, long now) {
         ctx.user = null;
         ctx.freeleech = false;
+        if (ctx.op.event != AnnounceEvent.STOPPED && portOf(ctx.op) == 0) {
+            // A peer nobody can connect to is never listed. A stop without a port (libtorrent 1.1 stops with port=0
+            // once its listen sockets are closed) goes on: it removes nothing from the store, whose peers all have a
+            // port, but it is answered without an error and ends the accounting session (keyed by peer_id).
+            return "invalid port";
+        }
         for (AnnouncePolicy p : policies) {
             String failure = p.check(ctx);
             if (failure != null) {
@@ -114,6 +131,11 @@ public final class TrackerLogic {
             observer.accepted(ctx, now);
         }
         return null;
+    }
+
+    private static int portOf(AnnounceOp op) {
+        int at = op.family.recordLength() - 2;
+        return (op.peer[at] & 0xFF) << 8 | (op.peer[at + 1] & 0xFF);
     }
 
     /**
@@ -195,5 +217,14 @@ public final class TrackerLogic {
         }
         store.scrape(hashes, off, nowMillis, out);
         return true;
+    }
+
+    /**
+     * A UDP request arrived with an invalid connection ID from {@code address}; see {@link InvalidIdPolicy}.
+     *
+     * @return true to answer it with an error, false to drop it unanswered
+     */
+    public boolean answerInvalidConnectionId(byte[] address, long nowMillis) {
+        return invalidIds.answer(address, nowMillis);
     }
 }

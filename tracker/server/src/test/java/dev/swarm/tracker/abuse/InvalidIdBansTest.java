@@ -2,6 +2,7 @@ package dev.swarm.tracker.abuse;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.swarm.tracker.config.TrackerConfig;
@@ -10,7 +11,10 @@ import dev.swarm.tracker.metrics.Metrics;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** The bounded ban table: bans expire by the clock, survive floods from other addresses, and IPv4 keys are mapped. */
+/**
+ * The bounded ban table, on a hand-moved clock: a ban stops answers to invalid IDs, expires by the clock, survives floods
+ * from other addresses; IPv4 keys are mapped.
+ */
 class InvalidIdBansTest {
     private final MutableClock clock = new MutableClock(1_800_000_000_000L);
 
@@ -27,15 +31,39 @@ class InvalidIdBansTest {
     void aBanHoldsAgainstAFloodFromOtherAddressesAndExpires() {
         InvalidIdBans b = bans(2, 16);
         byte[] bad = v4(0);
-        assertFalse(b.invalidId(bad, clock.millis()));
-        assertTrue(b.invalidId(bad, clock.millis()));
+        assertTrue(b.answer(bad, clock.millis()), "the first invalid ID is answered");
+        assertFalse(b.answer(bad, clock.millis()), "the second bans: not answered");
         for (int i = 1; i < 5000; i++) {
-            b.invalidId(v4(i), clock.millis());
+            b.answer(v4(i), clock.millis());
         }
         assertTrue(b.isBanned(bad, clock.millis()), "16 slots, 5000 addresses: the active ban was not washed out");
         assertTrue(b.activeBans(clock.millis()) <= 16, "bounded by the table");
         clock.advance(10 * 60_000);
         assertFalse(b.isBanned(bad, clock.millis()), "expired exactly at the ban's end");
+        assertTrue(b.answer(bad, clock.millis()), "answered again after the ban");
+    }
+
+    @Test
+    void aBannedAddressIsNotCountedFurtherAndCountsAfreshAfterTheBan() {
+        InvalidIdBans b = bans(3, 1024);
+        byte[] a = v4(1);
+        assertTrue(b.answer(a, clock.millis()));
+        assertTrue(b.answer(a, clock.millis()));
+        assertFalse(b.answer(a, clock.millis()), "the third bans");
+        for (int i = 0; i < 100; i++) {
+            assertFalse(b.answer(a, clock.millis()), "banned");
+        }
+        assertEquals(1, b.activeBans(clock.millis()));
+        clock.advance(10 * 60_000);
+        assertTrue(b.answer(a, clock.millis()), "the ban is over and its strikes were not carried into it");
+        assertTrue(b.answer(a, clock.millis()));
+        assertFalse(b.answer(a, clock.millis()), "three more ban again");
+        assertTrue(b.answer(v4(2), clock.millis()), "another address has its own count");
+    }
+
+    @Test
+    void bansNeedAThreshold() {
+        assertThrows(IllegalArgumentException.class, () -> bans(0, 16));
     }
 
     @Test

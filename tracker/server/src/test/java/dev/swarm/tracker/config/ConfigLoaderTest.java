@@ -74,7 +74,8 @@ class ConfigLoaderTest extends ConfigFileTestBase {
     @Test
     void badValuesNameTheKey() {
         assertTrue(error("udp:\n  listen: localhost\n").startsWith("udp.listen: expected HOST:PORT"));
-        assertTrue(error("http:\n  listen: 127.0.0.1:70000\n").startsWith("http.listen: port must be 1..65535"));
+        assertTrue(error("http:\n  listen: 127.0.0.1:70000\n").startsWith("http.listen: port must be 0..65535"));
+        assertTrue(error("admin:\n  listen: 127.0.0.1:-1\n").startsWith("admin.listen: port must be 0..65535"));
         assertTrue(error("announce:\n  interval: 30\n").startsWith("announce.interval: expected a duration"));
         assertTrue(error("announce:\n  default-numwant: lots\n").startsWith("announce.default-numwant: expected a whole number"));
         assertTrue(error("store:\n  type: redis\n").startsWith("store.type: expected one of offheap, heap"));
@@ -84,6 +85,15 @@ class ConfigLoaderTest extends ConfigFileTestBase {
         assertTrue(error("http: 5\n").startsWith("http: expected a section"));
         assertTrue(error("http:\n  listen: off\nudp:\n  listen: off\n").contains("enable at least one frontend"));
         assertTrue(error("announce: [\n").contains("not valid YAML"));
+    }
+
+    @Test
+    void portZeroIsAcceptedForEveryListener() {
+        TrackerConfig c = ConfigLoader.load(null, Map.of("http.listen", "127.0.0.1:0", "udp.listen", "[::1]:0",
+                "admin.listen", "127.0.0.1:0", "admin.token", "t".repeat(32)));
+        assertEquals(new HostPort("127.0.0.1", 0), c.http().listen());
+        assertEquals(new HostPort("::1", 0), c.udp().listen());
+        assertEquals(new HostPort("127.0.0.1", 0), c.admin().listen());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.swarm.tracker.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -25,8 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Abuse limits over real sockets with a hand-moved clock: the per-address announce rate limit (HTTP and UDP share
- * a bucket), and a ban for a flood of invalid UDP connection IDs that drops the address's packets and expires;
- * other addresses are not affected; the counters are in /metrics.
+ * a bucket), and a ban for a flood of invalid UDP connection IDs that stops answering the address's invalid IDs (never
+ * its connects or valid IDs) and expires; off by default; other addresses are not affected; the counters are in
+ * /metrics.
  */
 class AbuseLimitsTest {
     private static final byte[] HASH = "abuse-limits-hash-01".getBytes(StandardCharsets.ISO_8859_1);
@@ -38,13 +40,15 @@ class AbuseLimitsTest {
     private final MutableClock clock = new MutableClock(1_800_000_000_000L);
     private Tracker tracker;
     private int port;
+    private int udpPort;
 
     private void start(Map<String, String> limits) throws Exception {
-        port = TestNet.freePort();
-        Map<String, String> o = new HashMap<>(Map.of("http.listen", "127.0.0.1:" + port, "udp.listen", "127.0.0.1:" + port,
+        Map<String, String> o = new HashMap<>(Map.of("http.listen", "127.0.0.1:0", "udp.listen", "127.0.0.1:0",
                 "udp.connection-id-lifetime", "2m", "store.type", "heap", "store.data-dir", dir.toString()));
         o.putAll(limits);
         tracker = Tracker.start(ConfigLoader.load(null, o), clock, new DropwizardMetrics(new MetricRegistry()));
+        port = tracker.httpAddress().getPort();
+        udpPort = tracker.udpAddress().getPort();
     }
 
     @AfterEach
@@ -80,14 +84,14 @@ class AbuseLimitsTest {
             assertNull(httpFailure(), "announce " + i + " is within the burst");
         }
         assertEquals(RATE_LIMITED, httpFailure());
-        try (UdpTestClient udp = new UdpTestClient(port)) {
+        try (UdpTestClient udp = new UdpTestClient(udpPort)) {
             ErrorResponse e = (ErrorResponse) udp.announce(HASH, PEER, 0, 0, 0, AnnounceEvent.NONE, 7001, null);
             assertEquals(RATE_LIMITED, e.message(), "UDP draws on the same address's bucket");
             clock.advance(1000); // one announce per second refills
             assertTrue(udp.announce(HASH, PEER, 0, 0, 0, AnnounceEvent.NONE, 7001, null) instanceof AnnounceResponse);
             assertEquals(RATE_LIMITED, httpFailure());
         }
-        try (UdpTestClient other = new UdpTestClient(port, InetAddress.getByName("127.0.0.2"))) {
+        try (UdpTestClient other = new UdpTestClient(udpPort, InetAddress.getByName("127.0.0.2"))) {
             assertTrue(other.announce(HASH, PEER, 0, 0, 0, AnnounceEvent.NONE, 7002, null) instanceof AnnounceResponse,
                     "another address has its own bucket");
         }
@@ -97,10 +101,10 @@ class AbuseLimitsTest {
     }
 
     @Test
-    void aFloodOfInvalidConnectionIdsBansTheAddressUntilTheBanExpires() throws Exception {
+    void aFloodOfInvalidConnectionIdsMutesTheirErrorsButNeverLocksTheAddressOut() throws Exception {
         start(Map.of("limits.ban-after-invalid-ids", "10", "limits.ban-window", "1m", "limits.ban-duration", "10m"));
-        try (UdpTestClient flooder = new UdpTestClient(port, InetAddress.getByName("127.0.0.3"));
-             UdpTestClient bystander = new UdpTestClient(port, InetAddress.getByName("127.0.0.4"))) {
+        try (UdpTestClient flooder = new UdpTestClient(udpPort, InetAddress.getByName("127.0.0.3"));
+             UdpTestClient bystander = new UdpTestClient(udpPort, InetAddress.getByName("127.0.0.4"))) {
             for (int i = 0; i < 9; i++) {
                 byte[] r = flooder.exchange(flooder.announcePacket(0x1234_5678L + i, HASH, PEER, 0, 0, 0, AnnounceEvent.NONE, 7001, null), 2000);
                 assertNotNull(r, "invalid id " + i + " is answered with an error");
@@ -108,27 +112,51 @@ class AbuseLimitsTest {
             }
             assertNull(flooder.exchange(flooder.announcePacket(99, HASH, PEER, 0, 0, 0, AnnounceEvent.NONE, 7001, null), 500),
                     "the tenth bans: no answer");
-            assertNull(flooder.exchange(connectPacket(), 500), "banned: even a connect is dropped");
+            assertNull(flooder.exchange(flooder.announcePacket(100, HASH, PEER, 0, 0, 0, AnnounceEvent.NONE, 7001, null), 500),
+                    "banned: invalid IDs go unanswered");
+            // What a forger of this address cannot send, a connect's reply and the valid ID in it, is still served.
+            assertTrue(flooder.announce(HASH, PEER, 0, 0, 0, AnnounceEvent.NONE, 7001, null) instanceof AnnounceResponse,
+                    "banned: a connect and an announce with its valid ID are answered");
             assertTrue(bystander.announce(HASH, PEER, 0, 0, 0, AnnounceEvent.NONE, 7002, null) instanceof AnnounceResponse,
                     "another address is served");
+            assertNotNull(bystander.exchange(bystander.announcePacket(7, HASH, PEER, 0, 0, 0, AnnounceEvent.NONE, 7002, null), 2000),
+                    "another address's invalid ID is still answered");
             String m = metricsText();
             assertEquals(1, metric(m, "tracker_abuse_bans_total"));
             assertEquals(1, metric(m, "tracker_abuse_banned_addresses"));
-            assertEquals(1, metric(m, "tracker_udp_dropped_banned_total"));
+            assertEquals(2, metric(m, "tracker_udp_dropped_banned_total"));
+            assertEquals(12, metric(m, "tracker_udp_invalid_connection_id_total"));
 
             clock.advance(10 * 60_000 - 1000);
-            assertNull(flooder.exchange(connectPacket(), 500), "still banned a second before the end");
+            assertNull(flooder.exchange(flooder.announcePacket(101, HASH, PEER, 0, 0, 0, AnnounceEvent.NONE, 7001, null), 500),
+                    "still banned a second before the end");
             clock.advance(1001);
-            assertTrue(flooder.announce(HASH, PEER, 0, 0, 0, AnnounceEvent.NONE, 7001, null) instanceof AnnounceResponse,
-                    "the ban expired");
+            byte[] r = flooder.exchange(flooder.announcePacket(102, HASH, PEER, 0, 0, 0, AnnounceEvent.NONE, 7001, null), 2000);
+            assertNotNull(r, "the ban expired: invalid IDs are answered again");
+            assertTrue(UdpClientCodec.decodeResponse(ByteBuffer.wrap(r), false) instanceof ErrorResponse);
             assertEquals(0, metric(metricsText(), "tracker_abuse_banned_addresses"));
+        }
+    }
+
+    @Test
+    void withTheDefaultConfigurationInvalidIdsAreAlwaysAnswered() throws Exception {
+        start(Map.of());
+        try (UdpTestClient c = new UdpTestClient(udpPort)) {
+            for (int i = 0; i < 300; i++) {
+                assertNotNull(c.exchange(c.announcePacket(0x55_0000L + i, HASH, PEER, 0, 0, 0, AnnounceEvent.NONE, 7001, null), 2000),
+                        "invalid id " + i + " answered: bans are off by default");
+            }
+            assertTrue(c.announce(HASH, PEER, 0, 0, 0, AnnounceEvent.NONE, 7001, null) instanceof AnnounceResponse);
+            String m = metricsText();
+            assertEquals(300, metric(m, "tracker_udp_invalid_connection_id_total"));
+            assertFalse(m.contains("tracker_abuse_bans_total"), "no ban step in the default chain");
         }
     }
 
     @Test
     void invalidIdsSpreadOverMoreThanTheWindowDoNotBan() throws Exception {
         start(Map.of("limits.ban-after-invalid-ids", "3", "limits.ban-window", "1m"));
-        try (UdpTestClient c = new UdpTestClient(port)) {
+        try (UdpTestClient c = new UdpTestClient(udpPort)) {
             for (int i = 0; i < 6; i++) {
                 assertNotNull(c.exchange(c.announcePacket(77, HASH, PEER, 0, 0, 0, AnnounceEvent.NONE, 7001, null), 2000));
                 if (i % 2 == 1) {
@@ -137,11 +165,5 @@ class AbuseLimitsTest {
             }
             assertTrue(c.announce(HASH, PEER, 0, 0, 0, AnnounceEvent.NONE, 7001, null) instanceof AnnounceResponse);
         }
-    }
-
-    private static byte[] connectPacket() {
-        ByteBuffer b = ByteBuffer.allocate(16);
-        UdpClientCodec.writeConnectRequest(b, 5);
-        return b.array();
     }
 }

@@ -10,7 +10,6 @@ import dev.swarm.protocol.bencode.BDict;
 import dev.swarm.protocol.udp.AnnounceResponse;
 import dev.swarm.tracker.Tracker;
 import dev.swarm.tracker.config.ConfigLoader;
-import dev.swarm.tracker.config.TrackerConfig;
 import dev.swarm.tracker.metrics.Metrics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -34,23 +33,26 @@ class AccountingRestartTest {
     private final MutableClock clock = new MutableClock(1_800_000_000_000L);
     private Tracker tracker;
     private int port;
+    private int udpPort;
     private int adminPort;
     private String passkey;
 
     @BeforeEach
     void start() throws Exception {
-        port = TestNet.freePort();
-        adminPort = TestNet.freePort();
-        tracker = Tracker.start(config(), clock, Metrics.NOOP);
+        startTracker();
         passkey = admin("POST", "/users", "{\"name\":\"alice\"}").body().get("passkey").asText();
         assertEquals(201, admin("PUT", "/torrents/" + HASH_HEX, null).status());
     }
 
-    private TrackerConfig config() {
-        return ConfigLoader.load(null, Map.of(
-                "mode", "private", "http.listen", "127.0.0.1:" + port, "udp.listen", "127.0.0.1:" + port,
-                "admin.listen", "127.0.0.1:" + adminPort, "admin.token", AdminApiTest.TOKEN,
-                "store.data-dir", dir.toString()));
+    /** Starts the tracker on ports the kernel picks and reads them back. */
+    private void startTracker() throws Exception {
+        tracker = Tracker.start(ConfigLoader.load(null, Map.of(
+                "mode", "private", "http.listen", "127.0.0.1:0", "udp.listen", "127.0.0.1:0",
+                "admin.listen", "127.0.0.1:0", "admin.token", AdminApiTest.TOKEN,
+                "store.data-dir", dir.toString())), clock, Metrics.NOOP);
+        port = tracker.httpAddress().getPort();
+        udpPort = tracker.udpAddress().getPort();
+        adminPort = tracker.adminAddress().getPort();
     }
 
     @AfterEach
@@ -82,7 +84,7 @@ class AccountingRestartTest {
         announce(100, 400, 600, null);
 
         tracker.close();
-        tracker = Tracker.start(config(), clock, Metrics.NOOP);
+        startTracker();
         assertEquals(100, account().get("uploaded").asLong(), "kept across the tracker restart");
         announce(300, 1000, 0, "completed");
         assertEquals(300, account().get("uploaded").asLong(), "the restored baseline counts only the delta");
@@ -102,7 +104,7 @@ class AccountingRestartTest {
         assertEquals(3 * 60, a.get("seeding_seconds").asLong(), "three one-minute gaps that began as a seeder");
 
         // The same user over UDP on the same torrent adds to the same account.
-        try (UdpTestClient c = new UdpTestClient(port)) {
+        try (UdpTestClient c = new UdpTestClient(udpPort)) {
             byte[] pid = "-TT0001-udp000000001".getBytes(StandardCharsets.ISO_8859_1);
             String url = "/announce/" + passkey;
             assertTrue(c.announce(HASH, pid, 0, 0, 0, AnnounceEvent.STARTED, 7002, url) instanceof AnnounceResponse);
@@ -111,7 +113,7 @@ class AccountingRestartTest {
         assertEquals(5420, account().get("uploaded").asLong());
 
         tracker.close();
-        tracker = Tracker.start(config(), clock, Metrics.NOOP);
+        startTracker();
         assertEquals(5420, account().get("uploaded").asLong(), "and kept again");
     }
 }

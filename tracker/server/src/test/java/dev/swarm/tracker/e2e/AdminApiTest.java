@@ -57,17 +57,18 @@ class AdminApiTest {
     void start() throws Exception {
         ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(log);
         log.start();
-        port = TestNet.freePort();
-        adminPort = TestNet.freePort();
-        tracker = Tracker.start(config("private"), clock, Metrics.NOOP);
+        startTracker("private");
     }
 
-    private TrackerConfig config(String mode) {
+    /** Starts the tracker on ports the kernel picks and reads them back. */
+    private void startTracker(String mode) throws Exception {
         Map<String, String> o = new HashMap<>(Map.of(
-                "mode", mode, "http.listen", "127.0.0.1:" + port, "udp.listen", "127.0.0.1:" + port,
-                "admin.listen", "127.0.0.1:" + adminPort, "admin.token", TOKEN,
+                "mode", mode, "http.listen", "127.0.0.1:0", "udp.listen", "127.0.0.1:0",
+                "admin.listen", "127.0.0.1:0", "admin.token", TOKEN,
                 "store.type", "heap", "store.data-dir", dir.toString()));
-        return ConfigLoader.load(null, o);
+        tracker = Tracker.start(ConfigLoader.load(null, o), clock, Metrics.NOOP);
+        port = tracker.httpAddress().getPort();
+        adminPort = tracker.adminAddress().getPort();
     }
 
     @AfterEach
@@ -156,7 +157,7 @@ class AdminApiTest {
         String passkey = call("POST", "/users", "{\"name\":\"alice\"}").body().get("passkey").asText();
 
         tracker.close();
-        tracker = Tracker.start(config("private"), clock, Metrics.NOOP);
+        startTracker("private");
         assertTrue(call("GET", "/torrents/" + HASH_HEX, null).body().get("freeleech").asBoolean());
         assertEquals(passkey, call("GET", "/users/alice", null).body().get("passkey").asText());
         BDict ok = TestNet.getBencoded("http://127.0.0.1:" + port + "/announce/" + passkey + "?info_hash="
@@ -170,7 +171,7 @@ class AdminApiTest {
     @Test
     void theAdminApiWorksInPublicModeToo() throws Exception {
         tracker.close();
-        tracker = Tracker.start(config("public"), clock, Metrics.NOOP);
+        startTracker("public");
         assertEquals(201, call("POST", "/users", "{\"name\":\"early\"}").status());
         assertEquals(409, call("POST", "/access-list/reload", null).status(), "no list configured");
     }

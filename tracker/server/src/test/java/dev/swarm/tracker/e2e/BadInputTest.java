@@ -26,11 +26,13 @@ import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -52,14 +54,21 @@ class BadInputTest {
 
     @BeforeEach
     void start() throws Exception {
-        port = TestNet.freePort();
-        TrackerConfig cfg = ConfigLoader.load(null, Map.of(
-                "http.listen", "127.0.0.1:" + port, "udp.listen", "127.0.0.1:" + port,
-                "udp.connection-id-lifetime", "2m", "store.type", "heap"));
-        tracker = Tracker.start(cfg, clock, Metrics.NOOP);
+        startTracker(Map.of());
         socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         socket.setSoTimeout(300);
-        udp = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+    }
+
+    /** Starts the tracker with the default configuration plus test ports (bound by the kernel), a heap store and {@code extra}. */
+    private void startTracker(Map<String, String> extra) throws Exception {
+        Map<String, String> o = new HashMap<>(Map.of(
+                "http.listen", "127.0.0.1:0", "udp.listen", "127.0.0.1:0",
+                "udp.connection-id-lifetime", "2m", "store.type", "heap"));
+        o.putAll(extra);
+        TrackerConfig cfg = ConfigLoader.load(null, o);
+        tracker = Tracker.start(cfg, clock, Metrics.NOOP);
+        port = tracker.httpAddress().getPort();
+        udp = tracker.udpAddress();
     }
 
     @AfterEach
@@ -103,16 +112,23 @@ class BadInputTest {
     }
 
     private byte[] announcePacket(long connId, int txId, int port) {
-        ByteBuffer b = ByteBuffer.allocate(200);
-        UdpClientCodec.writeAnnounceRequest(b, connId, txId, HASH, PEER_ID, 0, 100, 0, AnnounceEvent.STARTED, 1, 50, port, null);
+        return announcePacket(connId, txId, port, null);
+    }
+
+    /** An announce; with {@code urlData}, BEP 41 URL data follows the 98 fixed bytes. */
+    private byte[] announcePacket(long connId, int txId, int port, String urlData) {
+        ByteBuffer b = ByteBuffer.allocate(400);
+        UdpClientCodec.writeAnnounceRequest(b, connId, txId, HASH, PEER_ID, 0, 100, 0, AnnounceEvent.STARTED, 1, 50, port,
+                urlData == null ? null : urlData.getBytes(StandardCharsets.ISO_8859_1));
         return Arrays.copyOf(b.array(), b.position());
     }
 
     /** The tracker still answers a well-formed connect + announce. */
     private void assertStillServing() throws Exception {
+        drainReplies(300); // late replies to the bad input must not fill the socket's buffer
         long id = connect();
         byte[] reply = exchange(announcePacket(id, 99, 7000));
-        assertNotNull(reply);
+        assertNotNull(reply, "announce after bad input answered");
         assertTrue(decode(reply) instanceof AnnounceResponse, "announce after bad input");
         BDict ok = TestNet.getBencoded(announceUrl("info_hash=" + TestNet.percentEncode(HASH)));
         assertNull(ok.get("failure reason"));
@@ -157,16 +173,26 @@ class BadInputTest {
 
     @Test
     void everyTruncationOfAnAnnounceGetsAtMostAsManyBytesAsItSent() throws Exception {
-        long id = connect();
-        int fullLength = announcePacket(id, 0, 6881).length;
-        for (int len = 16; len < fullLength; len++) {
-            byte[] p = announcePacket(id, len, 6881); // transaction id = length sent
+        // An unauthenticated source (no valid connection ID) and an announce with BEP 41 URL data after its 98 bytes.
+        long forged = 0x0102_0304_0506_0708L;
+        int fullLength = announcePacket(forged, 0, 6881, "/announce?passkey=0123456789abcdef").length;
+        for (int len = 16; len <= fullLength; len++) {
+            byte[] p = announcePacket(forged, len, 6881, "/announce?passkey=0123456789abcdef"); // transaction id = length
             socket.send(new DatagramPacket(p, len, udp));
         }
+        java.util.Set<Integer> answered = new java.util.TreeSet<>();
         for (byte[] r : drainReplies(300)) {
             ErrorResponse e = (ErrorResponse) decode(r);
             assertTrue(r.length <= e.transactionId(), "reply of " + r.length + " bytes to a " + e.transactionId() + "-byte packet");
+            answered.add(e.transactionId());
         }
+        // Shorter than the 98 fixed bytes: dropped. From 98 bytes on (a truncated option voids only the URL data):
+        // each gets an "invalid connection id" error no larger than itself.
+        java.util.Set<Integer> expected = new java.util.TreeSet<>();
+        for (int len = 98; len <= fullLength; len++) {
+            expected.add(len);
+        }
+        assertEquals(expected, answered);
         assertStillServing();
     }
 
@@ -176,11 +202,10 @@ class BadInputTest {
         ByteBuffer b = ByteBuffer.allocate(16);
         b.putLong(id).putInt(9).putInt(1234);
         byte[] r = exchange(b.array());
-        if (r != null) {
-            assertTrue(r.length <= 16);
-            ErrorResponse e = (ErrorResponse) decode(r);
-            assertEquals(1234, e.transactionId());
-        }
+        assertNotNull(r, "an unknown action is answered with an error");
+        assertTrue(r.length <= 16, "error of " + r.length + " bytes to a 16-byte request");
+        ErrorResponse e = (ErrorResponse) decode(r);
+        assertEquals(1234, e.transactionId());
         assertStillServing();
     }
 
@@ -195,6 +220,7 @@ class BadInputTest {
         long id = connect();
         clock.advance(121_000);
         r = exchange(announcePacket(id, 43, 6881));
+        assertNotNull(r, "an expired ID is answered with an error");
         assertTrue(decode(r) instanceof ErrorResponse, "expired ID refused");
         assertStillServing();
     }
@@ -217,27 +243,85 @@ class BadInputTest {
 
     @Test
     void randomGarbageNeverAmplifiesAndNeverStopsTheServer() throws Exception {
-        Random rnd = new Random(1);
-        for (int i = 0; i < 300; i++) {
+        Map<Integer, Integer> sentLength = sendGarbage(new Random(1), 300);
+        int replies = 0;
+        for (byte[] r : drainReplies(300)) {
+            int txId = ByteBuffer.wrap(r, 4, 4).getInt();
+            Integer sent = sentLength.get(txId);
+            assertNotNull(sent, "a reply carries the transaction id of a packet sent");
+            assertTrue(r.length <= sent, "reply of " + r.length + " bytes to a " + sent + "-byte packet");
+            replies++;
+        }
+        assertTrue(replies > 0, "the plausible packets among the garbage are answered");
+        assertStillServing();
+    }
+
+    /**
+     * Sends {@code n} random datagrams of 0..199 bytes, about half with a plausible BEP 15 header (protocol id, an
+     * action 0..4) and so a forged connection ID for announces and scrapes.
+     *
+     * @return the length sent under each transaction id (the shortest, should two share one)
+     */
+    private Map<Integer, Integer> sendGarbage(Random rnd, int n) throws IOException {
+        Map<Integer, Integer> sent = new HashMap<>();
+        for (int i = 0; i < n; i++) {
             byte[] p = new byte[rnd.nextInt(200)];
             rnd.nextBytes(p);
             if (p.length >= 12 && rnd.nextBoolean()) {
                 ByteBuffer.wrap(p).putLong(0x41727101980L).putInt(rnd.nextInt(5)); // plausible header
             }
+            if (p.length >= 16) {
+                sent.merge(ByteBuffer.wrap(p, 12, 4).getInt(), p.length, Math::min);
+            }
             socket.send(new DatagramPacket(p, p.length, udp));
         }
-        byte[] buf = new byte[4096];
-        DatagramPacket in = new DatagramPacket(buf, buf.length);
-        socket.setSoTimeout(200);
-        while (true) {
-            try {
-                socket.receive(in);
-            } catch (SocketTimeoutException e) {
-                break;
+        return sent;
+    }
+
+    /**
+     * Every kind of bad UDP input above, many times over, from one source address: garbage, packets too short and too
+     * long, unknown actions, and over a thousand forged and expired connection IDs (far more than any ban threshold).
+     */
+    private void barrage() throws Exception {
+        Random rnd = new Random(2);
+        long valid = connect();
+        for (int round = 0; round < 4; round++) {
+            sendGarbage(rnd, 200);
+            for (int i = 0; i < 300; i++) {
+                byte[] p = announcePacket(rnd.nextLong(), i, 6881);
+                socket.send(new DatagramPacket(p, p.length, udp));
             }
-            assertTrue(in.getLength() <= 200, "no reply bigger than the largest request");
+            ByteBuffer scrape = ByteBuffer.allocate(36);
+            scrape.putLong(rnd.nextLong()).putInt(2).putInt(round).put(HASH);
+            socket.send(new DatagramPacket(scrape.array(), 36, udp));
+            ByteBuffer unknown = ByteBuffer.allocate(16);
+            unknown.putLong(valid).putInt(9).putInt(round);
+            socket.send(new DatagramPacket(unknown.array(), 16, udp));
+            socket.send(new DatagramPacket(new byte[2000], 2000, udp));
+            socket.send(new DatagramPacket(new byte[15], 15, udp));
+            drainReplies(100);
         }
-        socket.setSoTimeout(300);
+        clock.advance(121_000);
+        for (int i = 0; i < 50; i++) {
+            byte[] expired = announcePacket(valid, 10_000 + i, 6881);
+            socket.send(new DatagramPacket(expired, expired.length, udp));
+        }
+    }
+
+    @Test
+    @Timeout(120)
+    void theWholeBarrageFromOneAddressLeavesThatAddressServed() throws Exception {
+        barrage();
+        assertStillServing();
+    }
+
+    @Test
+    @Timeout(120)
+    void withBansOnTheBarrageStillLeavesThatAddressServed() throws Exception {
+        tracker.close();
+        startTracker(Map.of("limits.ban-after-invalid-ids", "200"));
+        barrage();
+        assertNull(exchange(announcePacket(0x7777L, 4242, 6881)), "banned: its invalid IDs go unanswered");
         assertStillServing();
     }
 

@@ -60,11 +60,11 @@ class FullScrapeTest {
     private int port;
 
     private void start(Map<String, String> extra) throws Exception {
-        port = TestNet.freePort();
-        Map<String, String> o = new HashMap<>(Map.of("http.listen", "127.0.0.1:" + port, "udp.listen", "off",
+        Map<String, String> o = new HashMap<>(Map.of("http.listen", "127.0.0.1:0", "udp.listen", "off",
                 "store.data-dir", dir.resolve("store").toString()));
         o.putAll(extra);
         tracker = Tracker.start(ConfigLoader.load(null, o), clock, new DropwizardMetrics(registry));
+        port = tracker.httpAddress().getPort();
     }
 
     @AfterEach

@@ -45,15 +45,17 @@ class MetricsAndRequestLogTest {
     private final MutableClock clock = new MutableClock(1_800_000_000_000L);
     private Tracker tracker;
     private int port;
+    private int udpPort;
     private final ListAppender<ILoggingEvent> requests = new ListAppender<>();
     private final Logger requestLogger = (Logger) LoggerFactory.getLogger("tracker.requests");
 
     private void start(Map<String, String> extra) throws Exception {
-        port = TestNet.freePort();
-        Map<String, String> o = new HashMap<>(Map.of("http.listen", "127.0.0.1:" + port, "udp.listen", "127.0.0.1:" + port,
+        Map<String, String> o = new HashMap<>(Map.of("http.listen", "127.0.0.1:0", "udp.listen", "127.0.0.1:0",
                 "store.type", "heap", "store.data-dir", dir.resolve("d").toString()));
         o.putAll(extra);
         tracker = Tracker.start(ConfigLoader.load(null, o), clock, new DropwizardMetrics(new MetricRegistry()));
+        port = tracker.httpAddress().getPort();
+        udpPort = tracker.udpAddress().getPort();
     }
 
     @AfterEach
@@ -72,13 +74,12 @@ class MetricsAndRequestLogTest {
 
     @Test
     void everyTrackerMetricIsDescribedAndRequestsAreTimedPerProtocol() throws Exception {
-        int adminPort = TestNet.freePort();
         Path list = Files.writeString(dir.resolve("list.txt"), "# none\n");
-        start(Map.of("admin.listen", "127.0.0.1:" + adminPort, "admin.token", TOKEN,
+        start(Map.of("admin.listen", "127.0.0.1:0", "admin.token", TOKEN,
                 "access.info-hash-list", list.toString(), "limits.announces-per-minute", "600"));
         assertNull(httpAnnounce("/announce", 1).get("failure reason"));
         TestNet.getBencoded("http://127.0.0.1:" + port + "/scrape?info_hash=" + TestNet.percentEncode(HASH));
-        try (UdpTestClient udp = new UdpTestClient(port)) {
+        try (UdpTestClient udp = new UdpTestClient(udpPort)) {
             assertInstanceOf(AnnounceResponse.class, udp.announce(HASH, "-TT0001-000000000002".getBytes(StandardCharsets.ISO_8859_1),
                     0, 100, 0, AnnounceEvent.STARTED, 7002, null));
             udp.scrape(HASH);

@@ -42,17 +42,19 @@ class PrivateModeTest {
     private Tracker tracker;
     private Registry registry;
     private int port;
+    private int udpPort;
     private User alice;
     private User bob;
 
     @BeforeEach
     void start() throws Exception {
-        port = TestNet.freePort();
         TrackerConfig cfg = ConfigLoader.load(null, Map.of(
                 "mode", "private",
-                "http.listen", "127.0.0.1:" + port, "udp.listen", "127.0.0.1:" + port,
+                "http.listen", "127.0.0.1:0", "udp.listen", "127.0.0.1:0",
                 "store.type", "heap", "store.data-dir", dir.toString()));
         tracker = Tracker.start(cfg, clock, Metrics.NOOP);
+        port = tracker.httpAddress().getPort();
+        udpPort = tracker.udpAddress().getPort();
         registry = tracker.registry();
         alice = registry.addUser("alice", true, true);
         bob = registry.addUser("bob", true, true);
@@ -126,7 +128,7 @@ class PrivateModeTest {
 
     @Test
     void udpPasskeyComesFromBep41UrlData() throws Exception {
-        try (UdpTestClient c = new UdpTestClient(port)) {
+        try (UdpTestClient c = new UdpTestClient(udpPort)) {
             byte[] pid = peerId(1).getBytes(StandardCharsets.ISO_8859_1);
             UdpResponse none = c.announce(HASH, pid, 0, 0, 0, AnnounceEvent.STARTED, 7001, null);
             assertEquals("this is a private tracker: announce to /announce/<your passkey>", ((ErrorResponse) none).message());
@@ -171,9 +173,10 @@ class PrivateModeTest {
     void publicModeIgnoresThePathAsBefore() throws Exception {
         tracker.close();
         TrackerConfig cfg = ConfigLoader.load(null, Map.of(
-                "http.listen", "127.0.0.1:" + port, "udp.listen", "127.0.0.1:" + port,
+                "http.listen", "127.0.0.1:0", "udp.listen", "127.0.0.1:0",
                 "store.type", "heap", "store.data-dir", dir.resolve("public").toString()));
         tracker = Tracker.start(cfg, clock, Metrics.NOOP);
+        port = tracker.httpAddress().getPort();
         assertNull(tracker.registry(), "no registry without private mode or the admin API");
         assertNull(httpAnnounce("/announce/anything", OTHER, 7001, 0).get("failure reason"));
         assertNull(httpAnnounce("/announce", OTHER, 7002, 0).get("failure reason"));

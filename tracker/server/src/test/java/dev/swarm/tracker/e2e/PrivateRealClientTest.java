@@ -39,6 +39,7 @@ class PrivateRealClientTest {
     Path dir;
     private Tracker tracker;
     private int port;
+    private int udpPort;
     private int adminPort;
     private String seederKey;
     private String leecherKey;
@@ -47,16 +48,17 @@ class PrivateRealClientTest {
     @BeforeEach
     void start() throws Exception {
         RealClientTest.requireTool(PYTHON, "-c", "import libtorrent");
-        port = TestNet.freePort();
-        adminPort = TestNet.freePort();
         TrackerConfig cfg = ConfigLoader.load(null, Map.of(
                 "mode", "private",
-                "http.listen", "127.0.0.1:" + port, "udp.listen", "127.0.0.1:" + port,
-                "admin.listen", "127.0.0.1:" + adminPort, "admin.token", AdminApiTest.TOKEN,
+                "http.listen", "127.0.0.1:0", "udp.listen", "127.0.0.1:0",
+                "admin.listen", "127.0.0.1:0", "admin.token", AdminApiTest.TOKEN,
                 "announce.interval", "60s", "announce.min-interval", "1s",
                 "registry.flush-interval", "200ms",
                 "store.data-dir", dir.resolve("store").toString()));
         tracker = Tracker.start(cfg, InstantSource.system(), Metrics.NOOP);
+        port = tracker.httpAddress().getPort();
+        udpPort = tracker.udpAddress().getPort();
+        adminPort = tracker.adminAddress().getPort();
         seederKey = admin("POST", "/users", "{\"name\":\"seeder\"}").body().get("passkey").asText();
         leecherKey = admin("POST", "/users", "{\"name\":\"leecher\"}").body().get("passkey").asText();
     }
@@ -82,8 +84,9 @@ class PrivateRealClientTest {
     private Process driver(String name, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(PYTHON, SCRIPT.toString()));
         cmd.addAll(List.of(args));
-        cmd.addAll(List.of("--workdir", dir.resolve(name).toString(), "--seed-port", "" + TestNet.freePort(),
-                "--leech-port", "" + TestNet.freePort(), "--timeout", "45"));
+        // Port 0: libtorrent binds free ports itself and announces them.
+        cmd.addAll(List.of("--workdir", dir.resolve(name).toString(), "--seed-port", "0", "--leech-port", "0",
+                "--timeout", "45"));
         Files.createDirectories(dir.resolve(name));
         Process p = new ProcessBuilder(cmd).redirectError(dir.resolve(name + ".err").toFile()).start();
         drivers.add(p);
@@ -163,7 +166,7 @@ class PrivateRealClientTest {
 
     @Test
     void privateDownloadOverUdpIsAccounted() throws Exception {
-        privateDownload("udp://127.0.0.1:" + port + "/announce/");
+        privateDownload("udp://127.0.0.1:" + udpPort + "/announce/");
     }
 
     /** Runs a probe announce; registers its torrent first when asked; returns libtorrent's failure reasons. */
@@ -188,7 +191,7 @@ class PrivateRealClientTest {
     @Test
     void missingWrongPasskeysAndUnregisteredTorrentsAreRefused() throws Exception {
         String http = "http://127.0.0.1:" + port + "/announce";
-        String udp = "udp://127.0.0.1:" + port + "/announce";
+        String udp = "udp://127.0.0.1:" + udpPort + "/announce";
         assertRefused(probe("none", http, true), "this is a private tracker");
         assertRefused(probe("wrong", http + "/0123456789abcdef0123456789abcdef", true), "unknown passkey");
         assertRefused(probe("unregistered", http + "/" + leecherKey, false), "torrent not registered");

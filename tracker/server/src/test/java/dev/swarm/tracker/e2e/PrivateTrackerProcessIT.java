@@ -26,6 +26,7 @@ class PrivateTrackerProcessIT {
     @TempDir
     Path dir;
 
+    /** Starts the tracker; 0 for a port lets the kernel pick (read it from the ready line). */
     private Process start(int port, int adminPort) throws IOException {
         Path cfg = dir.resolve("private.yaml");
         Files.writeString(cfg, "registry:\n  flush-interval: 200ms\n");
@@ -56,14 +57,16 @@ class PrivateTrackerProcessIT {
 
     @Test
     void accountingSurvivesAKillAfterTheFlush() throws Exception {
-        int port = TestNet.freePort();
-        int adminPort = TestNet.freePort();
         Path journal = dir.resolve("data/registry/registry.jsonl");
-        Process p = start(port, adminPort);
+        Process p = start(0, 0);
         String passkey;
+        int port;
+        int adminPort;
         try {
             String ready = awaitReady(p);
-            assertTrue(ready.contains("admin=127.0.0.1:" + adminPort), ready);
+            port = ScriptRun.port(ready, "http");
+            adminPort = ScriptRun.port(ready, "admin");
+            assertTrue(ready.contains("admin=127.0.0.1:" + adminPort) && adminPort != 0, ready);
             assertEquals(401, AdminApiTest.call(adminPort, "GET", "/users", null, null).status());
             passkey = admin(adminPort, "POST", "/users", "{\"name\":\"alice\"}").body().get("passkey").asText();
             assertEquals(201, admin(adminPort, "PUT", "/torrents/" + HASH_HEX, null).status());
@@ -80,6 +83,7 @@ class PrivateTrackerProcessIT {
             assertTrue(p.waitFor(30, TimeUnit.SECONDS));
         }
 
+        // The restart takes the ports of the first run, as an operator's restart does.
         Process again = start(port, adminPort);
         try {
             awaitReady(again);

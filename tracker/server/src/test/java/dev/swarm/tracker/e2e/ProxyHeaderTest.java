@@ -37,10 +37,10 @@ class ProxyHeaderTest {
     private int port;
 
     private void start(String trusted) throws Exception {
-        port = TestNet.freePort();
-        Map<String, String> o = new HashMap<>(Map.of("http.listen", "127.0.0.1:" + port, "udp.listen", "off",
+        Map<String, String> o = new HashMap<>(Map.of("http.listen", "127.0.0.1:0", "udp.listen", "off",
                 "store.type", "heap", "store.data-dir", dir.toString(), "proxy.trusted", trusted));
         tracker = Tracker.start(ConfigLoader.load(null, o), java.time.InstantSource.system(), Metrics.NOOP);
+        port = tracker.httpAddress().getPort();
     }
 
     @AfterEach

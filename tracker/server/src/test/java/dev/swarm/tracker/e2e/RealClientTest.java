@@ -37,23 +37,27 @@ class RealClientTest {
     private static final String PYTHON = "/usr/bin/python3";
     private static final Path SCRIPT = Path.of("src/test/resources/e2e/lt_swarm.py").toAbsolutePath();
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The IANA dynamic port range, for clients that take a range instead of port 0. */
+    private static final String EPHEMERAL_RANGE = "49152-65535";
 
     @TempDir
     Path dir;
     private Tracker tracker;
     private DropwizardMetrics metrics;
     private int port;
+    private int udpPort;
 
     @BeforeEach
     void start() throws Exception {
         requireTool(PYTHON, "-c", "import libtorrent");
-        port = TestNet.freePort();
         TrackerConfig cfg = ConfigLoader.load(null, Map.of(
-                "http.listen", "127.0.0.1:" + port,
-                "udp.listen", "127.0.0.1:" + port,
+                "http.listen", "127.0.0.1:0",
+                "udp.listen", "127.0.0.1:0",
                 "store.data-dir", dir.resolve("store").toString()));
         metrics = new DropwizardMetrics(new MetricRegistry());
         tracker = Tracker.start(cfg, InstantSource.system(), metrics);
+        port = tracker.httpAddress().getPort();
+        udpPort = tracker.udpAddress().getPort();
     }
 
     @AfterEach
@@ -77,13 +81,13 @@ class RealClientTest {
         assumeTrue(ok, "tool missing: " + cmd[0]);
     }
 
-    /** Runs the libtorrent swarm driver; returns its report and the process, still in the swarm until stdin closes. */
+    /**
+     * Runs the libtorrent swarm driver; returns its report and the process, still in the swarm until stdin closes.
+     * Its sessions listen on port 0 (the driver's default): libtorrent binds a free port and announces it.
+     */
     private Process startSwarm(String trackerUrl) throws Exception {
-        int seedPort = TestNet.freePort();
-        int leechPort = TestNet.freePort();
         return new ProcessBuilder(PYTHON, SCRIPT.toString(), "swarm", "--tracker", trackerUrl,
-                "--workdir", dir.resolve("swarm").toString(), "--seed-port", "" + seedPort, "--leech-port", "" + leechPort,
-                "--timeout", "45")
+                "--workdir", dir.resolve("swarm").toString(), "--timeout", "45")
                 .redirectError(dir.resolve("swarm.err").toFile())
                 .start();
     }
@@ -142,7 +146,7 @@ class RealClientTest {
 
     @Test
     void libtorrentSeederAndLeecherOverUdp() throws Exception {
-        assertDownloadThroughTracker("udp://127.0.0.1:" + port + "/announce");
+        assertDownloadThroughTracker("udp://127.0.0.1:" + udpPort + "/announce");
     }
 
     @Test
@@ -150,8 +154,8 @@ class RealClientTest {
         requireTool("aria2c", "--version");
         Path work = dir.resolve("aria");
         Files.createDirectories(work);
-        Process seeder = new ProcessBuilder(PYTHON, SCRIPT.toString(), "seed", "--tracker", "udp://127.0.0.1:" + port + "/announce",
-                "--workdir", work.toString(), "--seed-port", "" + TestNet.freePort(), "--timeout", "120")
+        Process seeder = new ProcessBuilder(PYTHON, SCRIPT.toString(), "seed", "--tracker", "udp://127.0.0.1:" + udpPort + "/announce",
+                "--workdir", work.toString(), "--timeout", "120")
                 .redirectError(work.resolve("seed.err").toFile())
                 .start();
         try {
@@ -162,7 +166,8 @@ class RealClientTest {
             Path out = work.resolve("aria-out");
             List<String> cmd = new ArrayList<>(List.of("aria2c", "--dir=" + out, "--seed-time=0",
                     "--enable-dht=true", "--enable-dht6=false", "--dht-file-path=" + work.resolve("dht.dat"),
-                    "--dht-listen-port=" + TestNet.freePort(), "--listen-port=" + TestNet.freePort(),
+                    // Port ranges: aria2 binds the first free port of each (it takes no port 0).
+                    "--dht-listen-port=" + EPHEMERAL_RANGE, "--listen-port=" + EPHEMERAL_RANGE,
                     "--bt-enable-lpd=false", "--enable-peer-exchange=false", "--bt-stop-timeout=60",
                     "--summary-interval=0", "--console-log-level=warn", torrent.toString()));
             Process aria = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(work.resolve("aria.log").toFile()).start();
@@ -207,7 +212,8 @@ class RealClientTest {
         Files.writeString(config.resolve("settings.json"), """
                 {"dht-enabled": false, "lpd-enabled": false, "pex-enabled": false, "utp-enabled": false,
                  "port-forwarding-enabled": false, "bind-address-ipv4": "127.0.0.1", "bind-address-ipv6": "::1",
-                 "blocklist-enabled": false, "encryption": 0, "ratio-limit-enabled": false}
+                 "blocklist-enabled": false, "encryption": 0, "ratio-limit-enabled": false,
+                 "peer-port-random-on-start": true, "peer-port-random-low": 49152, "peer-port-random-high": 65535}
                 """);
         String url = "http://127.0.0.1:" + port + "/announce";
         Process make = new ProcessBuilder(PYTHON, SCRIPT.toString(), "make", "--tracker", url, "--workdir", work.toString())
@@ -218,7 +224,7 @@ class RealClientTest {
         Path torrent = Path.of(made.split(" ")[2]);
 
         Process transmission = new ProcessBuilder("transmission-cli", "-g", config.toString(), "-w", work.resolve("seed").toString(),
-                "-p", "" + TestNet.freePort(), "-et", torrent.toString())
+                "-et", torrent.toString())
                 .redirectErrorStream(true).redirectOutput(work.resolve("transmission.log").toFile()).start();
         Process leecher = null;
         try {
@@ -229,7 +235,7 @@ class RealClientTest {
                 Thread.sleep(100);
             }
             leecher = new ProcessBuilder(PYTHON, SCRIPT.toString(), "leech", "--torrent", torrent.toString(),
-                    "--workdir", work.toString(), "--leech-port", "" + TestNet.freePort(), "--timeout", "60")
+                    "--workdir", work.toString(), "--timeout", "60")
                     .redirectError(work.resolve("leech.err").toFile()).start();
             JsonNode r = JSON.readTree(readLineStartingWith(leecher, "{", work.resolve("leech.err")));
             assertTrue(r.get("finished").asBoolean(), "libtorrent finished from Transmission: " + r

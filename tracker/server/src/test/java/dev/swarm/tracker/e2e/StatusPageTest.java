@@ -40,11 +40,11 @@ class StatusPageTest {
     private int port;
 
     private void start(Map<String, String> extra) throws Exception {
-        port = TestNet.freePort();
-        Map<String, String> o = new HashMap<>(Map.of("http.listen", "127.0.0.1:" + port, "udp.listen", "off",
+        Map<String, String> o = new HashMap<>(Map.of("http.listen", "127.0.0.1:0", "udp.listen", "off",
                 "store.type", "heap", "store.data-dir", dir.toString()));
         o.putAll(extra);
         tracker = Tracker.start(ConfigLoader.load(null, o), clock, new DropwizardMetrics(new MetricRegistry()));
+        port = tracker.httpAddress().getPort();
     }
 
     @AfterEach

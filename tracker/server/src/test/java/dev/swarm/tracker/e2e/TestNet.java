@@ -6,36 +6,21 @@ import dev.swarm.protocol.bencode.BValue;
 import dev.swarm.protocol.bencode.Bencode;
 import dev.swarm.protocol.bencode.BencodeLimits;
 import java.io.IOException;
-import java.net.DatagramSocket;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-/** Loopback helpers for end-to-end tests: free ports and a plain HTTP GET that bdecodes the answer. */
+/**
+ * Loopback helpers for end-to-end tests: a plain HTTP GET that bdecodes the answer. Servers under test bind port 0 and
+ * report the port they got ({@code Tracker.httpAddress()}, the ready line): no free-port guessing, which races.
+ */
 public final class TestNet {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private TestNet() {
-    }
-
-    /** A port that is free for both TCP and UDP on 127.0.0.1 right now. */
-    public static int freePort() throws IOException {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                int port = s.getLocalPort();
-                try (DatagramSocket d = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))) {
-                    return port;
-                } catch (IOException taken) {
-                    // UDP side in use: try another.
-                }
-            }
-        }
-        throw new IOException("no free port pair found on loopback");
     }
 
     public static byte[] get(String url) throws IOException, InterruptedException {

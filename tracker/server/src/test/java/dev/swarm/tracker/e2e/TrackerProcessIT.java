@@ -1,6 +1,7 @@
 package dev.swarm.tracker.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -48,13 +49,15 @@ class TrackerProcessIT {
 
     @Test
     void peersSurviveARestartAndSigtermExitsZero() throws Exception {
-        int port = TestNet.freePort();
         Path data = dir.resolve("data");
-        String[] args = {"--http", "127.0.0.1:" + port, "--udp", "127.0.0.1:" + port, "--data-dir", data.toString()};
-        Process p = start(args);
+        Process p = start("--http", "127.0.0.1:0", "--udp", "127.0.0.1:0", "--data-dir", data.toString());
+        int port;
+        int udpPort;
         try {
             String ready = awaitReady(p, dir.resolve("stderr.log"));
-            assertTrue(ready.contains("http=") && ready.contains("udp="), ready);
+            port = ScriptRun.port(ready, "http");
+            udpPort = ScriptRun.port(ready, "udp");
+            assertTrue(port != 0 && udpPort != 0, "the bound ports, not the configured 0: " + ready);
             for (int i = 0; i < 10; i++) {
                 BDict r = TestNet.getBencoded(announce(port, 20000 + i, "started"));
                 assertNull(r.get("failure reason"));
@@ -66,7 +69,8 @@ class TrackerProcessIT {
         String log = Files.readString(dir.resolve("stderr.log"));
         assertTrue(log.contains("store closed"), log);
 
-        Process again = start(args);
+        // The restart takes the ports of the first run, as an operator's restart does.
+        Process again = start("--http", "127.0.0.1:" + port, "--udp", "127.0.0.1:" + udpPort, "--data-dir", data.toString());
         try {
             awaitReady(again, dir.resolve("stderr.log"));
             BDict files = TestNet.getBencoded("http://127.0.0.1:" + port + "/scrape?info_hash=" + TestNet.percentEncode(HASH))
@@ -103,12 +107,16 @@ class TrackerProcessIT {
 
     @Test
     void aPortInUseIsAClearErrorNotAHang() throws Exception {
-        int port = TestNet.freePort();
-        try (java.net.ServerSocket taken = new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            int port = taken.getLocalPort();
             Process p = start("--http", "127.0.0.1:" + port, "--udp", "off", "--data-dir", dir.resolve("d").toString());
             assertTrue(p.waitFor(60, TimeUnit.SECONDS));
             assertEquals(1, p.exitValue());
-            assertTrue(Files.readString(dir.resolve("stderr.log")).contains("cannot listen"));
+            String stderr = Files.readString(dir.resolve("stderr.log"));
+            assertTrue(stderr.contains("tracker: cannot listen on http 127.0.0.1:" + port
+                    + ": address in use (another process holds it)\n"), stderr);
+            assertFalse(stderr.contains("null"), stderr);
+            assertFalse(stderr.contains("Exception"), "no stack trace: " + stderr);
         }
     }
 }

@@ -78,8 +78,8 @@ class UdpAddressFamilyTest {
     @Test
     void ipv4ListenAddressGetsAnIpv4Socket() throws Exception {
         assumeTrue(Files.isReadable(Path.of("/proc/net/udp6")), "needs Linux's /proc/net");
-        int port = TestNet.freePort();
-        try (Tracker t = start("127.0.0.1:" + port)) {
+        try (Tracker t = start("127.0.0.1:0")) {
+            int port = t.udpAddress().getPort();
             assertTrue(bound("udp", port), "an IPv4 socket on the port");
             assertFalse(bound("udp6", port), "no dual-stack IPv6 socket for an IPv4 address");
             ipv4Swarm(new InetSocketAddress("127.0.0.1", port));
@@ -88,8 +88,8 @@ class UdpAddressFamilyTest {
 
     @Test
     void dualStackListenAddressKeepsTheFamiliesApart() throws Exception {
-        int port = TestNet.freePort();
-        try (Tracker t = start("[::]:" + port)) {
+        try (Tracker t = start("[::]:0")) {
+            int port = t.udpAddress().getPort();
             if (Files.isReadable(Path.of("/proc/net/udp6"))) {
                 assertTrue(bound("udp6", port), "one IPv6 (dual-stack) socket");
             }
@@ -100,8 +100,8 @@ class UdpAddressFamilyTest {
 
     @Test
     void ipv6ListenAddressServesIpv6Clients() throws Exception {
-        int port = TestNet.freePort();
-        try (Tracker t = start("[::1]:" + port)) {
+        try (Tracker t = start("[::1]:0")) {
+            int port = t.udpAddress().getPort();
             ipv6Swarm(new InetSocketAddress("::1", port));
         }
     }

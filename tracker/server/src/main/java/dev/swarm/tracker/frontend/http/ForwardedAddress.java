@@ -8,7 +8,8 @@ import java.util.List;
  * only when the connection comes from a configured proxy address; from anywhere else they are ignored, so a client
  * cannot claim another address. From a trusted proxy: {@code X-Real-IP} if present, else the right-most address of
  * {@code X-Forwarded-For} that is not itself a trusted proxy (entries to its left could be forged by the client).
- * Address literals only (IPv4, IPv6, optionally bracketed or with a port); never a name lookup.
+ * Address literals only (IPv4, IPv6, optionally bracketed or with a port), parsed by {@code IpText}: never a name
+ * lookup, which would stall the I/O thread.
  */
 final class ForwardedAddress {
     /** Longest header value considered; proxies append one entry per hop, so real chains are short. */

@@ -3,60 +3,110 @@ package dev.swarm.tracker.frontend.http;
 import dev.swarm.tracker.config.TrackerConfig;
 import dev.swarm.tracker.logic.TrackerLogic;
 import dev.swarm.tracker.metrics.Metrics;
-import dev.swarm.tracker.swarm.SwarmStore;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
+import io.undertow.server.DefaultByteBufferPool;
+import io.undertow.server.protocol.http.HttpOpenListener;
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xnio.ChannelListener;
+import org.xnio.ChannelListeners;
+import org.xnio.IoUtils;
+import org.xnio.OptionMap;
 import org.xnio.Options;
+import org.xnio.StreamConnection;
+import org.xnio.Xnio;
+import org.xnio.XnioWorker;
+import org.xnio.channels.AcceptingChannel;
 
 /**
  * The HTTP frontend on Undertow: {@code /announce}, {@code /scrape} (also with a trailing {@code /<passkey>}
- * path segment), {@code /metrics}, {@code /stats}. Requests are answered on the I/O threads, without hand-off
+ * path segment), {@code /metrics}, {@code /stats}, the status page at {@code /}. Requests are answered on the I/O threads, without hand-off
  * to a worker pool: the store never blocks. HTTP/1.1 keep-alive is on.
+ *
+ * <p>The listener is assembled from Undertow's parts (XNIO worker, {@link HttpOpenListener}) rather than with
+ * {@code Undertow.builder()}, with the options the builder would set, so that {@link HostRepairOpenListener} can see
+ * a connection's first bytes before Undertow's parser: Undertow 2.4 refuses the unbracketed IPv6 Host header that
+ * libtorrent sends, before any handler runs, and the builder has no hook in front of that check.
  */
 public final class HttpFrontend implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpFrontend.class);
     /** Request line and headers together; an announce URL is far below this (see HttpQueryParser.MAX_QUERY_LENGTH). */
     static final int MAX_HEADER_SIZE = 16 * 1024;
+    /** Undertow's default buffer size for a JVM with more than 128 MiB of heap (and the largest head read at once). */
+    private static final int BUFFER_SIZE = 16 * 1024 - 20;
 
-    private final Undertow server;
+    private final XnioWorker worker;
+    private final AcceptingChannel<StreamConnection> channel;
+    private final HttpOpenListener http;
+    private final DefaultByteBufferPool buffers;
     private final InetSocketAddress address;
 
-    private HttpFrontend(Undertow server, InetSocketAddress address) {
-        this.server = server;
+    private HttpFrontend(XnioWorker worker, AcceptingChannel<StreamConnection> channel, HttpOpenListener http,
+                         DefaultByteBufferPool buffers, InetSocketAddress address) {
+        this.worker = worker;
+        this.channel = channel;
+        this.http = http;
+        this.buffers = buffers;
         this.address = address;
     }
 
-    public static HttpFrontend start(TrackerConfig cfg, TrackerLogic logic, SwarmStore store, Metrics metrics)
-            throws Exception {
+    public static HttpFrontend start(TrackerConfig cfg, TrackerLogic logic, Metrics metrics) throws Exception {
         TrackerConfig.Http h = cfg.http();
         InetSocketAddress addr = h.listen().resolve();
-        TrackerHttpHandler handler = new TrackerHttpHandler(cfg, logic, store, metrics);
+        TrackerHttpHandler handler = new TrackerHttpHandler(cfg, logic, metrics);
         int idleMs = (int) Math.min(Integer.MAX_VALUE, h.idleTimeout().toMillis());
-        Undertow server = Undertow.builder()
-                .addHttpListener(addr.getPort(), addr.getAddress().getHostAddress())
-                .setIoThreads(h.ioThreads())
-                .setWorkerThreads(2) // full scrape (one at a time) and status page; announces stay on the I/O threads
-                .setServerOption(UndertowOptions.DECODE_URL, false)
-                .setServerOption(UndertowOptions.ALLOW_UNESCAPED_CHARACTERS_IN_URL, true)
-                .setServerOption(UndertowOptions.MAX_HEADER_SIZE, MAX_HEADER_SIZE)
-                .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, 0L)
-                .setServerOption(UndertowOptions.IDLE_TIMEOUT, idleMs)
-                .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, idleMs)
-                .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, 30_000)
-                .setServerOption(UndertowOptions.RECORD_REQUEST_START_TIME, false)
-                .setSocketOption(Options.BACKLOG, 1024)
-                .setSocketOption(Options.CONNECTION_HIGH_WATER, h.maxConnections())
-                .setSocketOption(Options.CONNECTION_LOW_WATER, h.maxConnections())
-                .setHandler(handler)
-                .build();
-        server.start();
-        server.getWorker().getIoThread().executeAtInterval(handler::tick, 5, TimeUnit.SECONDS);
-        LOG.info("HTTP listening on {} ({} I/O thread{})", addr, h.ioThreads(), h.ioThreads() == 1 ? "" : "s");
-        return new HttpFrontend(server, addr);
+        OptionMap serverOptions = OptionMap.builder()
+                .set(UndertowOptions.DECODE_URL, false)
+                .set(UndertowOptions.ALLOW_UNESCAPED_CHARACTERS_IN_URL, true)
+                .set(UndertowOptions.MAX_HEADER_SIZE, MAX_HEADER_SIZE)
+                .set(UndertowOptions.MAX_ENTITY_SIZE, 0L)
+                .set(UndertowOptions.IDLE_TIMEOUT, idleMs)
+                .set(UndertowOptions.NO_REQUEST_TIMEOUT, idleMs)
+                .set(UndertowOptions.REQUEST_PARSE_TIMEOUT, 30_000)
+                .set(UndertowOptions.RECORD_REQUEST_START_TIME, false)
+                .getMap();
+        XnioWorker worker = Xnio.getInstance(Undertow.class.getClassLoader()).createWorker(OptionMap.builder()
+                .set(Options.WORKER_NAME, "http")
+                .set(Options.WORKER_IO_THREADS, h.ioThreads())
+                // full scrape (one at a time) and status page; announces stay on the I/O threads
+                .set(Options.WORKER_TASK_CORE_THREADS, 2)
+                .set(Options.WORKER_TASK_MAX_THREADS, 2)
+                .set(Options.TCP_NODELAY, true)
+                .set(Options.CORK, true)
+                .getMap());
+        DefaultByteBufferPool buffers = new DefaultByteBufferPool(true, BUFFER_SIZE, -1, 4);
+        try {
+            HttpOpenListener http = new HttpOpenListener(buffers, serverOptions);
+            http.setRootHandler(handler);
+            // Only an IPv6 listener can meet libtorrent's unbracketed "Host: ::1:PORT"; an IPv4 listener hands each
+            // connection straight to Undertow, with no head read and no timer of its own per connection.
+            ChannelListener<StreamConnection> open = addr.getAddress() instanceof Inet6Address
+                    ? new HostRepairOpenListener(http, idleMs) : http;
+            AcceptingChannel<StreamConnection> channel = worker.createStreamConnectionServer(addr,
+                    ChannelListeners.openListenerAdapter(open),
+                    OptionMap.builder()
+                            .set(Options.WORKER_IO_THREADS, h.ioThreads())
+                            .set(Options.TCP_NODELAY, true)
+                            .set(Options.REUSE_ADDRESSES, true)
+                            .set(Options.BALANCING_TOKENS, 1)
+                            .set(Options.BALANCING_CONNECTIONS, 2)
+                            .set(Options.BACKLOG, 1024)
+                            .set(Options.CONNECTION_HIGH_WATER, h.maxConnections())
+                            .set(Options.CONNECTION_LOW_WATER, h.maxConnections())
+                            .getMap());
+            channel.resumeAccepts();
+            worker.getIoThread().executeAtInterval(handler::tick, 5, TimeUnit.SECONDS);
+            InetSocketAddress bound = channel.getLocalAddress(InetSocketAddress.class);
+            LOG.info("HTTP listening on {} ({} I/O thread{})", bound, h.ioThreads(), h.ioThreads() == 1 ? "" : "s");
+            return new HttpFrontend(worker, channel, http, buffers, bound);
+        } catch (Exception | Error e) {
+            stop(worker, buffers);
+            throw e;
+        }
     }
 
     public InetSocketAddress address() {
@@ -65,6 +115,18 @@ public final class HttpFrontend implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop();
+        IoUtils.safeClose(channel);
+        http.closeConnections();
+        stop(worker, buffers);
+    }
+
+    private static void stop(XnioWorker worker, DefaultByteBufferPool buffers) {
+        worker.shutdownNow();
+        try {
+            worker.awaitTermination();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        buffers.close();
     }
 }

@@ -2,6 +2,7 @@ package dev.swarm.tracker.frontend.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.swarm.protocol.ByteSink;
+import dev.swarm.protocol.IpText;
 import dev.swarm.protocol.ProtocolException;
 import dev.swarm.protocol.http.AnnounceRequest;
 import dev.swarm.protocol.http.HttpQueryParser;
@@ -16,7 +17,6 @@ import dev.swarm.tracker.swarm.Family;
 import dev.swarm.tracker.swarm.PeerSample;
 import dev.swarm.tracker.swarm.ScrapeHolder;
 import dev.swarm.tracker.swarm.StoreStats;
-import dev.swarm.tracker.swarm.SwarmStore;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HeaderValues;
@@ -25,8 +25,6 @@ import io.undertow.util.HttpString;
 import io.undertow.util.Methods;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -45,7 +43,6 @@ final class TrackerHttpHandler implements HttpHandler {
     private static final HttpString X_FORWARDED_FOR = new HttpString("X-Forwarded-For");
 
     private final TrackerLogic logic;
-    private final SwarmStore store;
     private final Metrics metrics;
     private final boolean exposeMetrics;
     private final boolean trustAnnouncedIp;
@@ -80,9 +77,8 @@ final class TrackerHttpHandler implements HttpHandler {
         }
     }
 
-    TrackerHttpHandler(TrackerConfig cfg, TrackerLogic logic, SwarmStore store, Metrics metrics) {
+    TrackerHttpHandler(TrackerConfig cfg, TrackerLogic logic, Metrics metrics) {
         this.logic = logic;
-        this.store = store;
         this.metrics = metrics;
         this.exposeMetrics = cfg.http().exposeMetrics();
         this.trustAnnouncedIp = cfg.announce().trustAnnouncedIp();
@@ -344,7 +340,7 @@ final class TrackerHttpHandler implements HttpHandler {
     }
 
     private void stats(HttpServerExchange exchange) {
-        StoreStats st = store.stats();
+        StoreStats st = logic.stats();
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("swarms", st.swarms());
         doc.put("peers", st.peers());
@@ -364,27 +360,12 @@ final class TrackerHttpHandler implements HttpHandler {
         }
     }
 
-    /** Parses an IPv4 or IPv6 literal without any name lookup; null when it is not one. */
+    /**
+     * Parses an IPv4 or IPv6 literal with {@link IpText}, which never asks the resolver (a name lookup here would
+     * stall every client of this I/O thread); IPv4-mapped addresses become IPv4. Null when it is not a literal.
+     */
     static byte[] literalAddress(String text) {
-        if (text.isEmpty() || text.length() > 45) {
-            return null;
-        }
-        boolean v6 = text.indexOf(':') >= 0;
-        for (int i = 0; i < text.length(); i++) {
-            char ch = text.charAt(i);
-            boolean ok = ch == '.' || ch >= '0' && ch <= '9' || v6 && (ch == ':' || ch >= 'a' && ch <= 'f' || ch >= 'A' && ch <= 'F');
-            if (!ok) {
-                return null;
-            }
-        }
-        if (!v6 && text.chars().filter(ch -> ch == '.').count() != 3) {
-            return null;
-        }
-        try {
-            // Only literals reach here (digits, dots, hex and colons), so no DNS lookup happens.
-            return PeerAddresses.canonical(InetAddress.getByName(text));
-        } catch (UnknownHostException e) {
-            return null;
-        }
+        byte[] raw = IpText.parse(text);
+        return raw == null ? null : PeerAddresses.canonical(raw);
     }
 }

@@ -1,6 +1,5 @@
 package dev.swarm.tracker.frontend.udp;
 
-import dev.swarm.tracker.abuse.InvalidIdBans;
 import dev.swarm.tracker.config.TrackerConfig;
 import dev.swarm.tracker.logic.TrackerLogic;
 import dev.swarm.tracker.metrics.Metrics;
@@ -20,19 +19,25 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
+import java.net.BindException;
 import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * BEP 15 over Netty. With epoll (Linux), {@code threads} sockets are bound to the same address with SO_REUSEPORT,
- * one event loop each, and datagrams are received in batches ({@code recvmmsg}); elsewhere one NIO socket.
+ * one event loop each, and datagrams are received in batches ({@code recvmmsg}); elsewhere one NIO socket. No
+ * other process may share the port ({@link UdpPortOwnership}); {@link #address()} is the bound address (port 0 in
+ * the configuration becomes the port the kernel picked).
  */
 public final class UdpFrontend implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(UdpFrontend.class);
@@ -43,24 +48,18 @@ public final class UdpFrontend implements AutoCloseable {
 
     private final EventLoopGroup group;
     private final List<Channel> channels = new ArrayList<>();
-    private final InetSocketAddress bound;
+    private InetSocketAddress bound;
 
-    private UdpFrontend(EventLoopGroup group, InetSocketAddress bound) {
+    private UdpFrontend(EventLoopGroup group) {
         this.group = group;
-        this.bound = bound;
     }
 
     public static UdpFrontend start(TrackerConfig.Udp cfg, TrackerLogic logic, InstantSource clock, Metrics metrics)
             throws Exception {
-        return start(cfg, logic, null, clock, metrics);
-    }
-
-    /**
-     * @param bans bans of addresses that send many invalid connection IDs, shared by all sockets; null for none
-     */
-    public static UdpFrontend start(TrackerConfig.Udp cfg, TrackerLogic logic, InvalidIdBans bans, InstantSource clock,
-                                    Metrics metrics) throws Exception {
-        InetSocketAddress addr = cfg.listen().resolve();
+        // No other socket may hold the port (see UdpPortOwnership). Port 0 needs no probe: the first bind gets a port
+        // that no socket uses, and our other sockets bind to that one.
+        InetSocketAddress configured = cfg.listen().resolve();
+        InetSocketAddress addr = configured.getPort() == 0 ? configured : UdpPortOwnership.probe(configured);
         boolean epoll = Epoll.isAvailable();
         int threads = epoll ? cfg.threads() : 1;
         if (!epoll && cfg.threads() > 1) {
@@ -69,7 +68,7 @@ public final class UdpFrontend implements AutoCloseable {
         }
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("udp-worker", true),
                 epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
-        UdpFrontend f = new UdpFrontend(group, addr);
+        UdpFrontend f = new UdpFrontend(group);
         // One key for all sockets: the kernel may move a client to another socket of the port.
         byte[] key = cfg.connectionIdSecret();
         if (key == null) {
@@ -96,14 +95,20 @@ public final class UdpFrontend implements AutoCloseable {
                             @Override
                             protected void initChannel(Channel ch) {
                                 ch.pipeline().addLast(new UdpHandler(logic,
-                                        new ConnectionIds(idKey, cfg.connectionIdLifetime()), bans, clock, metrics));
+                                        new ConnectionIds(idKey, cfg.connectionIdLifetime()), clock, metrics));
                             }
                         });
                 if (epoll) {
                     b.option(EpollChannelOption.SO_REUSEPORT, true)
                             .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM);
                 }
-                f.channels.add(b.bind(addr).sync().channel());
+                Channel ch = b.bind(addr).sync().channel();
+                f.channels.add(ch);
+                addr = new InetSocketAddress(configured.getAddress(), ((InetSocketAddress) ch.localAddress()).getPort());
+            }
+            f.bound = addr;
+            if (epoll) {
+                f.refuseForeignSockets();
             }
         } catch (Exception e) {
             f.close();
@@ -111,6 +116,20 @@ public final class UdpFrontend implements AutoCloseable {
         }
         LOG.info("UDP listening on {} ({} socket{}, {})", addr, threads, threads == 1 ? "" : "s", epoll ? "epoll" : "nio");
         return f;
+    }
+
+    /** Fails if a socket that is not ours joined the port between the probe and our binds (SO_REUSEPORT). */
+    private void refuseForeignSockets() throws IOException {
+        Set<Long> own = new HashSet<>();
+        for (Channel c : channels) {
+            own.add(UdpPortOwnership.inode(((EpollDatagramChannel) c).fd().intValue()));
+        }
+        List<UdpPortOwnership.Entry> foreign = UdpPortOwnership.foreignSockets(bound, own);
+        if (!foreign.isEmpty()) {
+            UdpPortOwnership.Entry e = foreign.get(0);
+            throw new BindException("address in use (another process joined the port with SO_REUSEPORT: socket "
+                    + e.local().getAddress().getHostAddress() + ":" + e.local().getPort() + ", inode " + e.inode() + ")");
+        }
     }
 
     private static Channel newChannel(boolean epoll, SocketProtocolFamily family) {

@@ -7,7 +7,6 @@ import dev.swarm.protocol.udp.UdpAnnounceRequest;
 import dev.swarm.protocol.udp.UdpCodec;
 import dev.swarm.protocol.udp.UdpRequest;
 import dev.swarm.protocol.udp.UdpScrapeRequest;
-import dev.swarm.tracker.abuse.InvalidIdBans;
 import dev.swarm.tracker.frontend.PeerAddresses;
 import dev.swarm.tracker.logic.AnnounceContext;
 import dev.swarm.tracker.logic.TrackerLogic;
@@ -44,7 +43,6 @@ final class UdpHandler extends ChannelInboundHandlerAdapter {
 
     private final TrackerLogic logic;
     private final ConnectionIds ids;
-    private final InvalidIdBans bans;
     private final InstantSource clock;
     private final AnnounceContext announce = new AnnounceContext();
     private final PeerSample sample = new PeerSample(Math.max(MAX_PEERS_V4, MAX_PEERS_V6));
@@ -62,11 +60,9 @@ final class UdpHandler extends ChannelInboundHandlerAdapter {
     private final Metrics.Latency announceLatency;
     private final Metrics.Latency scrapeLatency;
 
-    /** @param bans null when bans are off */
-    UdpHandler(TrackerLogic logic, ConnectionIds ids, InvalidIdBans bans, InstantSource clock, Metrics metrics) {
+    UdpHandler(TrackerLogic logic, ConnectionIds ids, InstantSource clock, Metrics metrics) {
         this.logic = logic;
         this.ids = ids;
-        this.bans = bans;
         this.clock = clock;
         this.connects = metrics.counter("udp.connect");
         this.announces = metrics.counter("udp.announce");
@@ -122,10 +118,6 @@ final class UdpHandler extends ChannelInboundHandlerAdapter {
         }
         long now = clock.millis();
         byte[] address = PeerAddresses.canonical(sender.getAddress());
-        if (bans != null && bans.isBanned(address, now)) {
-            droppedBanned.inc();
-            return;
-        }
         UdpRequest request;
         try {
             request = UdpCodec.decode(content.nioBuffer());
@@ -172,12 +164,12 @@ final class UdpHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** Answers an invalid connection ID (no larger than the request) and counts it towards a ban. */
+    /** Answers an invalid connection ID (no larger than the request) unless the logic's ban step says not to. */
     private void invalidId(ChannelHandlerContext ctx, InetSocketAddress sender, byte[] address, long now, int txId,
                            int length) {
         badConnectionId.inc();
-        if (bans != null && bans.invalidId(address, now)) {
-            LOG.warn("banning {} for sending too many invalid connection IDs", sender.getAddress().getHostAddress());
+        if (!logic.answerInvalidConnectionId(address, now)) {
+            droppedBanned.inc();
             return;
         }
         sendError(ctx, sender, txId, "invalid connection id", length);

@@ -51,6 +51,11 @@ public final class DropwizardMetrics implements Metrics {
         this.exports = new DropwizardExports(registry);
     }
 
+    /** Metrics on a new registry of their own: what the tracker uses unless it is given others. */
+    public static DropwizardMetrics create() {
+        return new DropwizardMetrics(new MetricRegistry());
+    }
+
     public MetricRegistry registry() {
         return registry;
     }

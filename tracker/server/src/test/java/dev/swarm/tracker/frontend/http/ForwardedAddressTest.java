@@ -1,9 +1,12 @@
 package dev.swarm.tracker.frontend.http;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.swarm.tracker.config.Cidr;
+import dev.swarm.tracker.testing.RecordingResolver;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -46,6 +49,32 @@ class ForwardedAddressTest {
         v6[15] = 1;
         assertArrayEquals(v6, f.resolve(PROXY, "[2001::1]:443", null));
         assertArrayEquals(v6, f.resolve(PROXY, "2001::1", null));
+    }
+
+    /**
+     * Issue 10 (3): "1.2.3.999" passes a digits-and-dots filter and the JDK would ask the resolver for it (here the test
+     * resolver answers it, so a path that resolved would accept it). It is refused, and no lookup happens.
+     */
+    @Test
+    void namesThatLookLikeAddressesAreRefusedWithoutALookup() throws Exception {
+        assertTrue(RecordingResolver.installed(), "the recording test resolver is the JVM's resolver");
+        assertNull(f.resolve(PROXY, "1.2.3.999", null));
+        assertNull(f.resolve(PROXY, null, "10.0.0.256"));
+        assertNull(f.resolve(PROXY, null, "1.2.3.4, 1.2.3.999:80"));
+        assertNull(TrackerHttpHandler.literalAddress("1.2.3.999"));
+        assertFalse(RecordingResolver.lookups().contains("1.2.3.999"), RecordingResolver.lookups().toString());
+        assertFalse(RecordingResolver.lookups().contains("10.0.0.256"), RecordingResolver.lookups().toString());
+    }
+
+    @Test
+    void literalsAreParsedAndMappedAddressesAreIpv4() {
+        assertArrayEquals(ip(192, 0, 2, 1), TrackerHttpHandler.literalAddress("::ffff:192.0.2.1"));
+        assertArrayEquals(ip(192, 0, 2, 1), f.resolve(PROXY, "[::ffff:192.0.2.1]:80", null));
+        byte[] loopback6 = new byte[16];
+        loopback6[15] = 1;
+        assertArrayEquals(loopback6, TrackerHttpHandler.literalAddress("::1"));
+        assertNull(TrackerHttpHandler.literalAddress("fe80::1%eth0"), "a zone id is not an address a peer can be given");
+        assertNull(TrackerHttpHandler.literalAddress(""));
     }
 
     @Test
