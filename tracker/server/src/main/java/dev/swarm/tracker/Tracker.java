@@ -112,7 +112,7 @@ public final class Tracker implements AutoCloseable {
         }
         AccessChain chain = AccessChain.of(cfg, t.registry, list, clock, metrics);
         TrackerLogic logic = new TrackerLogic(cfg.announce(), store, chain.announce(), chain.observers(), chain.scrape(),
-                chain.invalidIds(), clock, metrics);
+                chain.invalidIds(), chain.fullScrape(), clock, metrics);
         if (cfg.udp().listen() != null) {
             t.udp = t.listen("udp", cfg.udp().listen(), () -> UdpFrontend.start(cfg.udp(), logic, clock, metrics));
         }

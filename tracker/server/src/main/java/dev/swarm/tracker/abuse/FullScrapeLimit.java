@@ -1,5 +1,6 @@
 package dev.swarm.tracker.abuse;
 
+import dev.swarm.tracker.logic.FullScrapePolicy;
 import java.time.Duration;
 
 /**
@@ -8,7 +9,7 @@ import java.time.Duration;
  * slots); a slot is taken over by another address only once its owner's interval has passed, so colliding addresses
  * are limited together rather than let through. Time is passed in.
  */
-public final class FullScrapeLimit extends AddressTable {
+public final class FullScrapeLimit extends AddressTable implements FullScrapePolicy {
     private final long intervalMillis;
     private final long[] lastMillis;
 
@@ -25,6 +26,7 @@ public final class FullScrapeLimit extends AddressTable {
      * @param address 4 or 16 bytes
      * @return 0 if the full scrape may go ahead (and is now counted), else the milliseconds until it may
      */
+    @Override
     public long acquire(byte[] address, long nowMillis) {
         if (intervalMillis == 0) {
             return 0;

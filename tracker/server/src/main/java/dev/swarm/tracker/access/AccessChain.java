@@ -1,10 +1,12 @@
 package dev.swarm.tracker.access;
 
 import dev.swarm.tracker.abuse.AnnounceRateLimit;
+import dev.swarm.tracker.abuse.FullScrapeLimit;
 import dev.swarm.tracker.abuse.InvalidIdBans;
 import dev.swarm.tracker.config.TrackerConfig;
 import dev.swarm.tracker.logic.AnnounceObserver;
 import dev.swarm.tracker.logic.AnnouncePolicy;
+import dev.swarm.tracker.logic.FullScrapePolicy;
 import dev.swarm.tracker.logic.InvalidIdPolicy;
 import dev.swarm.tracker.logic.ScrapePolicy;
 import dev.swarm.tracker.metrics.Metrics;
@@ -16,16 +18,18 @@ import java.util.List;
 /**
  * The policy chain for a configuration, in the order the checks run: how often (rate limit), who (passkey), with
  * what client (peer_id prefix), on which torrent (registered, info-hash list), doing what (may-download); then
- * accounting after the store; and, for UDP requests with an invalid connection ID, whether they are answered (bans).
+ * accounting after the store; for UDP requests with an invalid connection ID, whether they are answered (bans); and how
+ * often an address may take a full scrape.
  * Steps that the configuration does not need are left out.
  *
  * @param announce   the announce checks, in order
  * @param observers  what runs after an accepted announce (accounting in private mode)
  * @param scrape     the scrape checks
  * @param invalidIds which requests with an invalid UDP connection ID are answered
+ * @param fullScrape how often an address may take a full scrape ({@code scrape.full.min-interval})
  */
 public record AccessChain(List<AnnouncePolicy> announce, List<AnnounceObserver> observers, List<ScrapePolicy> scrape,
-                          InvalidIdPolicy invalidIds) {
+                          InvalidIdPolicy invalidIds, FullScrapePolicy fullScrape) {
 
     /**
      * @param registry the registry; required in private mode
@@ -64,6 +68,10 @@ public record AccessChain(List<AnnouncePolicy> announce, List<AnnounceObserver> 
         }
         InvalidIdPolicy invalidIds = cfg.limits().banAfterInvalidIds() > 0
                 ? new InvalidIdBans(cfg.limits(), clock, metrics) : InvalidIdPolicy.ANSWER_ALL;
-        return new AccessChain(List.copyOf(announce), List.copyOf(observers), List.copyOf(scrape), invalidIds);
+        TrackerConfig.FullScrape full = cfg.scrape().full();
+        FullScrapePolicy fullScrape = full.servedIn(cfg.mode()) && full.minInterval().toMillis() > 0
+                ? new FullScrapeLimit(cfg.limits().trackedAddresses(), full.minInterval()) : FullScrapePolicy.UNLIMITED;
+        return new AccessChain(List.copyOf(announce), List.copyOf(observers), List.copyOf(scrape), invalidIds,
+                fullScrape);
     }
 }

@@ -23,6 +23,7 @@ public final class TrackerLogic {
     private final List<AnnounceObserver> observers;
     private final List<ScrapePolicy> scrapePolicies;
     private final InvalidIdPolicy invalidIds;
+    private final FullScrapePolicy fullScrape;
     private final InstantSource clock;
     private final int intervalSeconds;
     private final int minIntervalSeconds;
@@ -54,11 +55,19 @@ public final class TrackerLogic {
     public TrackerLogic(TrackerConfig.Announce cfg, SwarmStore store, List<AnnouncePolicy> policies,
                         List<AnnounceObserver> observers, List<ScrapePolicy> scrapePolicies, InvalidIdPolicy invalidIds,
                         InstantSource clock, Metrics metrics) {
+        this(cfg, store, policies, observers, scrapePolicies, invalidIds, FullScrapePolicy.UNLIMITED, clock, metrics);
+    }
+
+    /** @param fullScrape decides how often an address may take a full scrape */
+    public TrackerLogic(TrackerConfig.Announce cfg, SwarmStore store, List<AnnouncePolicy> policies,
+                        List<AnnounceObserver> observers, List<ScrapePolicy> scrapePolicies, InvalidIdPolicy invalidIds,
+                        FullScrapePolicy fullScrape, InstantSource clock, Metrics metrics) {
         this.store = store;
         this.policies = List.copyOf(policies);
         this.observers = List.copyOf(observers);
         this.scrapePolicies = List.copyOf(scrapePolicies);
         this.invalidIds = invalidIds;
+        this.fullScrape = fullScrape;
         this.clock = clock;
         this.intervalSeconds = (int) cfg.interval().toSeconds();
         this.minIntervalSeconds = (int) cfg.minInterval().toSeconds();
@@ -226,5 +235,14 @@ public final class TrackerLogic {
      */
     public boolean answerInvalidConnectionId(byte[] address, long nowMillis) {
         return invalidIds.answer(address, nowMillis);
+    }
+
+    /**
+     * {@code address} asks for a full scrape; see {@link FullScrapePolicy}.
+     *
+     * @return 0 if it may go ahead (and is now counted), else the milliseconds until it may
+     */
+    public long acquireFullScrape(byte[] address, long nowMillis) {
+        return fullScrape.acquire(address, nowMillis);
     }
 }

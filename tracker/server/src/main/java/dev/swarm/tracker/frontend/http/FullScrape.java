@@ -2,7 +2,6 @@ package dev.swarm.tracker.frontend.http;
 
 import dev.swarm.protocol.ByteSink;
 import dev.swarm.protocol.http.FullScrapeResponse;
-import dev.swarm.tracker.abuse.FullScrapeLimit;
 import dev.swarm.tracker.config.TrackerConfig;
 import dev.swarm.tracker.logic.TrackerLogic;
 import dev.swarm.tracker.metrics.Metrics;
@@ -39,7 +38,6 @@ final class FullScrape {
     private final boolean served;
     private final int maxSwarms;
     private final long minIntervalSeconds;
-    private final FullScrapeLimit limit;
     /** One full scrape at a time: each takes a worker thread and a walk of the store. */
     private final Semaphore running = new Semaphore(1);
     private final HttpHandler gzipped;
@@ -54,7 +52,6 @@ final class FullScrape {
         this.served = full.servedIn(cfg.mode());
         this.maxSwarms = full.maxSwarms();
         this.minIntervalSeconds = full.minInterval().toSeconds();
-        this.limit = new FullScrapeLimit(cfg.limits().trackedAddresses(), full.minInterval());
         this.gzipped = new EncodingHandler(exchange -> exchange.dispatch(() -> stream(exchange)),
                 new ContentEncodingRepository().addEncodingHandler("gzip", new GzipEncodingProvider(), 50));
         this.served0 = metrics.counter("scrape.full");
@@ -82,7 +79,7 @@ final class FullScrape {
         }
         boolean handedOver = false;
         try {
-            long waitMillis = limit.acquire(client, logic.clock().millis());
+            long waitMillis = logic.acquireFullScrape(client, logic.clock().millis());
             if (waitMillis > 0) {
                 refused.inc();
                 long seconds = (waitMillis + 999) / 1000;
