@@ -9,9 +9,8 @@ import java.nio.charset.StandardCharsets;
  * ({@code files} of info-hash to {@code complete}, {@code downloaded}, {@code incomplete}; {@code flags} with
  * {@code min_request_interval}), as opentracker serves it.
  *
- * <p><b>Deviation:</b> the {@code files} keys come in the order the server walks its store, not sorted as bencode
- * requires: sorting would need the whole list in memory. libtorrent, opentracker's users and this project's
- * lenient decoder ({@code BencodeLimits.LENIENT}) read it; a strict decoder refuses it.
+ * <p>Bencode requires the {@code files} keys in ascending unsigned byte order, without repeats: {@link #file} writes
+ * whatever it is given, so call it in that order ({@link FullScrapeListing} collects, sorts and writes the torrents).
  */
 public final class FullScrapeResponse {
     private static final byte[] BEGIN = "d5:filesd".getBytes(StandardCharsets.US_ASCII);
@@ -39,10 +38,15 @@ public final class FullScrapeResponse {
         if (infoHash.length != 20) {
             throw new IllegalArgumentException("an info-hash is 20 bytes, not " + infoHash.length);
         }
+        file(out, infoHash, 0, complete, downloaded, incomplete);
+    }
+
+    /** As {@link #file(ByteSink, byte[], long, long, long)}, the info-hash being the 20 bytes at {@code src[off]}. */
+    public static void file(ByteSink out, byte[] src, int off, long complete, long downloaded, long incomplete) {
         out.write('2');
         out.write('0');
         out.write(':');
-        out.write(infoHash);
+        out.write(src, off, 20);
         out.write(FILE_COMPLETE);
         out.writeDecimal(complete);
         out.write(FILE_DOWNLOADED);

@@ -26,7 +26,7 @@ class FullScrapeResponseTest {
     }
 
     @Test
-    void twoTorrentsInStoreOrderAndTheFlags() throws ProtocolException {
+    void twoTorrentsInTheOrderGivenAndTheFlags() throws ProtocolException {
         ByteSink out = new ByteSink(4096);
         FullScrapeResponse.begin(out);
         FullScrapeResponse.file(out, A, 5, 12, 3);
@@ -35,7 +35,7 @@ class FullScrapeResponseTest {
         byte[] expected = concat(
                 ascii("d5:filesd"),
                 ascii("20:"), A, ascii("d8:completei5e10:downloadedi12e10:incompletei3ee"), // files[A]: BEP 48 counts
-                ascii("20:"), B, ascii("d8:completei0e10:downloadedi0e10:incompletei1ee"),  // files[B], after A: store order
+                ascii("20:"), B, ascii("d8:completei0e10:downloadedi0e10:incompletei1ee"),  // files[B], after A: the order given
                 ascii("e5:flagsd20:min_request_intervali60ee"),                              // flags (BEP 48)
                 ascii("e"));
         assertArrayEquals(expected, out.toByteArray());
@@ -43,7 +43,8 @@ class FullScrapeResponseTest {
         assertEquals(2, d.dict("files").size());
         assertEquals(12L, d.dict("files").dict("a".repeat(20)).integer("downloaded"));
         assertEquals(60L, d.dict("flags").integer("min_request_interval"));
-        // 'a' (0x61) before 'B' (0x42) is not bencode's order: a strict decoder refuses it, as documented
+        // 'a' (0x61) before 'B' (0x42) is not bencode's order: file() writes what it is given, a strict decoder
+        // refuses it (FullScrapeListing puts the torrents in order)
         assertThrows(ProtocolException.class, () -> Bencode.decode(out.toByteArray(), BencodeLimits.DEFAULT));
     }
 

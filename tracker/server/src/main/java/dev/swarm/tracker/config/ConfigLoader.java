@@ -217,7 +217,7 @@ public final class ConfigLoader {
         Node full = scrape.section("full");
         TrackerConfig.Scrape s = new TrackerConfig.Scrape(scrape.integer("max-hashes", 1, 1000),
                 new TrackerConfig.FullScrape(fullScrapeMode(full),
-                        full.integer("max-swarms", 1, 100_000_000), full.duration("min-interval", 0, 86_400)));
+                        full.integer("max-swarms", 1, 1_000_000), full.duration("min-interval", 0, 86_400)));
 
         TrackerConfig.Store st = new TrackerConfig.Store(
                 store.enumValue("type", TrackerConfig.StoreType.class),

@@ -109,7 +109,7 @@ class ConfigYamlTest extends ConfigFileTestBase {
         assertFalse(ConfigLoader.defaults().scrape().full().servedIn(TrackerConfig.Mode.PRIVATE));
         assertEquals("scrape.full.enabled: expected one of auto, on, off, got 'sometimes'",
                 error("scrape:\n  full:\n    enabled: sometimes\n"));
-        assertEquals("scrape.full.max-swarms: must be between 1 and 100000000, got 0",
+        assertEquals("scrape.full.max-swarms: must be between 1 and 1000000, got 0",
                 error("scrape:\n  full:\n    max-swarms: 0\n"));
         assertEquals("request-log.sample: must be between 1 and 1000000, got 0", error("request-log:\n  sample: 0\n"));
     }

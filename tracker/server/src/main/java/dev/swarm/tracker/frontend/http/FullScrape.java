@@ -1,6 +1,7 @@
 package dev.swarm.tracker.frontend.http;
 
 import dev.swarm.protocol.ByteSink;
+import dev.swarm.protocol.http.FullScrapeListing;
 import dev.swarm.protocol.http.FullScrapeResponse;
 import dev.swarm.tracker.config.TrackerConfig;
 import dev.swarm.tracker.logic.TrackerLogic;
@@ -22,10 +23,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The full scrape, {@code GET /scrape} without {@code info_hash}: every torrent the scrape policies show, with its
  * counts, as opentracker serves it. Gated on the I/O thread (served in this mode, one at a time, one per address per
- * {@code scrape.full.min-interval}), then streamed from a worker thread: the store is walked one segment at a time
- * and the answer goes out in chunks of about {@value #CHUNK} bytes through Undertow's blocking output stream,
- * gzipped by Undertow's {@link EncodingHandler} when the client accepts it. At most {@code scrape.full.max-swarms}
- * torrents are listed. A client that stops reading is cut off by the connection's idle timeout.
+ * {@code scrape.full.min-interval}), then served from a worker thread: the store is walked one segment at a time
+ * into a {@link FullScrapeListing} (at most {@code scrape.full.max-swarms} torrents, about 40 bytes each), which puts
+ * the {@code files} keys in bencode's order; the answer then goes out in chunks of about {@value #CHUNK} bytes
+ * through Undertow's blocking output stream, gzipped by Undertow's {@link EncodingHandler} when the client accepts
+ * it. No lock of the store is held while the client reads. A client that stops reading is cut off by the
+ * connection's idle timeout.
  */
 final class FullScrape {
     private static final Logger LOG = LoggerFactory.getLogger(FullScrape.class);
@@ -97,35 +100,34 @@ final class FullScrape {
         }
     }
 
-    /** On a worker thread: walks the torrents and writes the answer in chunks. */
+    /** On a worker thread: walks the torrents into a sorted listing and writes the answer in chunks. */
     private void stream(HttpServerExchange exchange) {
         try {
+            FullScrapeListing listing = new FullScrapeListing(maxSwarms);
+            // the one beyond the bound does not fit: add() says false, the walk stops, and seen tells there are more
+            long seen = logic.forEachTorrent(maxSwarms + 1L,
+                    (hash, seeders, leechers, downloaded) -> listing.add(hash, seeders, downloaded, leechers));
+            int torrents = listing.sort();
             exchange.startBlocking();
             exchange.setStatusCode(200);
             exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain");
             ByteSink buf = new ByteSink(CHUNK + FullScrapeResponse.MAX_FILE_BYTES + 64);
-            long[] written = {0};
             try (OutputStream out = exchange.getOutputStream()) {
                 FullScrapeResponse.begin(buf);
-                long seen = logic.forEachTorrent(maxSwarms + 1L, (hash, seeders, leechers, downloaded) -> {
-                    if (written[0] == maxSwarms) {
-                        return false; // the one beyond the bound: there are more
-                    }
-                    FullScrapeResponse.file(buf, hash, seeders, downloaded, leechers);
-                    written[0]++;
+                for (int i = 0; i < torrents; i++) {
+                    listing.write(i, buf);
                     if (buf.size() >= CHUNK) {
                         flush(buf, out);
                     }
-                    return true;
-                });
+                }
                 FullScrapeResponse.end(buf, minIntervalSeconds);
                 flush(buf, out);
-                if (seen > maxSwarms) {
-                    truncated.inc();
-                }
+            }
+            if (seen > maxSwarms) {
+                truncated.inc();
             }
             served0.inc();
-            listed.inc(written[0]);
+            listed.inc(torrents);
         } catch (IOException | UncheckedIOException e) {
             LOG.debug("full scrape to {} ended early: {}", exchange.getSourceAddress(), e.toString());
             exchange.setPersistent(false);
