@@ -12,11 +12,15 @@ import org.slf4j.LoggerFactory;
 /**
  * The request log ({@code request-log.*}): one line per request, or per {@code sample} requests, at INFO to the
  * logger {@code tracker.requests}. A line names the protocol, the client's address, the request and its outcome and
- * the time taken, e.g. {@code udp 127.0.0.1 announce 0123…cdef started left=0 numwant=50 -> ok peers=12 41us}.
- * Passkeys are never written. Off, it costs a frontend one boolean test per request.
+ * the time taken, e.g. {@code udp 127.0.0.1 announce 0123…cdef started left=0 numwant=50 -> ok peers=12 41us}; a
+ * request refused with an error reply ends {@code -> failure "reason"}, one dropped unanswered {@code -> dropped (why)}.
+ * Passkeys are never written. Each frontend has its own instance (so sampling counts per frontend). Off, it costs a
+ * frontend one boolean test per request.
  */
 public final class RequestLog {
     private static final Logger LOG = LoggerFactory.getLogger("tracker.requests");
+    /** A log that writes nothing. */
+    public static final RequestLog OFF = new RequestLog(new TrackerConfig.RequestLog(false, 1));
 
     private final boolean enabled;
     private final int sample;

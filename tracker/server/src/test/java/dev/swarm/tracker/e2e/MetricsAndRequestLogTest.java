@@ -14,6 +14,8 @@ import dev.swarm.protocol.AnnounceEvent;
 import dev.swarm.protocol.Hex;
 import dev.swarm.protocol.bencode.BDict;
 import dev.swarm.protocol.udp.AnnounceResponse;
+import dev.swarm.protocol.udp.ErrorResponse;
+import dev.swarm.protocol.udp.ScrapeResponse;
 import dev.swarm.tracker.Tracker;
 import dev.swarm.tracker.config.ConfigLoader;
 import dev.swarm.tracker.metrics.dropwizard.DropwizardMetrics;
@@ -109,13 +111,63 @@ class MetricsAndRequestLogTest {
         assertNull(httpAnnounce("/announce/secret-passkey-123", 1).get("failure reason"));
         TestNet.getBencoded("http://127.0.0.1:" + port + "/announce?info_hash=short");
         TestNet.getBencoded("http://127.0.0.1:" + port + "/scrape?info_hash=" + TestNet.percentEncode(HASH));
-        List<String> lines = requests.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+        List<String> lines = linesOnceStopped();
         assertEquals(3, lines.size(), lines.toString());
         assertTrue(lines.get(0).matches("http 127\\.0\\.0\\.1 announce " + Hex.encode(HASH)
                 + " started left=10 numwant=20 -> ok peers=0 \\d+(us|ms)"), lines.get(0));
         assertTrue(lines.get(1).startsWith("http 127.0.0.1 announce -> failure \""), lines.get(1));
         assertTrue(lines.get(2).matches("http 127\\.0\\.0\\.1 scrape hashes=1 -> ok \\d+(us|ms)"), lines.get(2));
         assertFalse(String.join("\n", lines).contains("secret-passkey-123"), "no passkey in the log");
+    }
+
+    @Test
+    void theRequestLogWritesUdpRequestsInTheSameFormat() throws Exception {
+        requests.start();
+        requestLogger.addAppender(requests);
+        start(Map.of("request-log.enabled", "true", "limits.ban-after-invalid-ids", "2"));
+        String d = " \\d+(us|ms)";
+        try (UdpTestClient udp = new UdpTestClient(udpPort)) {
+            // BEP 41 URL data with a passkey path: not written
+            assertInstanceOf(AnnounceResponse.class, udp.announce(HASH, "-TT0001-000000000002".getBytes(
+                    StandardCharsets.ISO_8859_1), 0, 100, 0, AnnounceEvent.STARTED, 7002, "/announce/secret-passkey-udp"));
+            assertInstanceOf(ScrapeResponse.class, udp.scrape(HASH));
+            byte[] forged = udp.announcePacket(0x1234_5678L, HASH, "-TT0001-000000000003".getBytes(
+                    StandardCharsets.ISO_8859_1), 0, 100, 0, AnnounceEvent.STARTED, 7003, null);
+            assertInstanceOf(ErrorResponse.class, udp.request(forged), "the first invalid ID is answered");
+            udp.send(forged); // the second gets the address banned: dropped, no reply
+            udp.connect();    // its reply (not an error) shows the forged one was handled and unanswered
+            udp.send(new byte[] {1, 2, 3});
+            udp.connect();
+            byte[] unknownAction = new byte[16];
+            unknownAction[11] = 99;
+            assertInstanceOf(ErrorResponse.class, udp.request(unknownAction));
+        }
+        List<String> lines = linesOnceStopped();
+        List<String> expected = List.of(
+                "udp 127\\.0\\.0\\.1 connect -> ok" + d,
+                "udp 127\\.0\\.0\\.1 announce " + Hex.encode(HASH) + " started left=100 numwant=50 -> ok peers=0" + d,
+                "udp 127\\.0\\.0\\.1 connect -> ok" + d,
+                "udp 127\\.0\\.0\\.1 scrape hashes=1 -> ok" + d,
+                "udp 127\\.0\\.0\\.1 announce -> failure \"invalid connection id\"" + d,
+                "udp 127\\.0\\.0\\.1 announce -> dropped \\(invalid connection id, address banned\\)" + d,
+                "udp 127\\.0\\.0\\.1 connect -> ok" + d,
+                "udp 127\\.0\\.0\\.1 request -> dropped \\(packet shorter than 16 bytes\\)" + d,
+                "udp 127\\.0\\.0\\.1 connect -> ok" + d,
+                "udp 127\\.0\\.0\\.1 request -> failure \"unknown action\"" + d);
+        assertEquals(expected.size(), lines.size(), String.join("\n", lines));
+        for (int i = 0; i < expected.size(); i++) {
+            assertTrue(lines.get(i).matches(expected.get(i)), "line " + i + ": " + lines.get(i));
+        }
+        assertFalse(String.join("\n", lines).contains("secret-passkey"), "no passkey in the log");
+    }
+
+    /**
+     * The request log's lines, read once the tracker has stopped: a line is written just after its response goes out,
+     * so a client can hold the response before the line exists; closing waits for the frontends' threads to end.
+     */
+    private List<String> linesOnceStopped() {
+        tracker.close();
+        return requests.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
     }
 
     @Test
@@ -126,11 +178,14 @@ class MetricsAndRequestLogTest {
         for (int i = 0; i < 9; i++) {
             httpAnnounce("/announce", i);
         }
-        assertEquals(3, requests.list.size());
-        tracker.close();
+        assertEquals(3, linesOnceStopped().size());
         requests.list.clear();
         start(Map.of());
         httpAnnounce("/announce", 1);
-        assertEquals(0, requests.list.size(), "off by default");
+        try (UdpTestClient udp = new UdpTestClient(udpPort)) {
+            assertInstanceOf(AnnounceResponse.class, udp.announce(HASH, "-TT0001-000000000002".getBytes(
+                    StandardCharsets.ISO_8859_1), 0, 100, 0, AnnounceEvent.STARTED, 7002, null));
+        }
+        assertEquals(List.of(), linesOnceStopped(), "off by default, HTTP and UDP");
     }
 }
