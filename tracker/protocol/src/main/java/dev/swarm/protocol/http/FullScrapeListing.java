@@ -10,9 +10,10 @@ import java.util.Arrays;
  * and {@link FullScrapeResponse#end}, sending the answer in chunks as it goes.
  *
  * <p>Compact: the info-hashes sit in one {@code byte[]} (20 bytes each) and the counts in one {@code int[]} (three
- * each), no object per torrent; sorting adds two {@code int[]} of indices, so a listing holds about 40 bytes per
- * torrent at most, and never more than {@code capacity} torrents. The sort is a stable merge sort of the indices
- * (O(n log n) whatever the hashes, so chosen ones cannot slow it down). A torrent added twice (a store walk that is
+ * each), no object per torrent; sorting adds a {@code long[]} of keys and an {@code int[]} of indices, so a listing
+ * holds at most about 44 bytes per torrent, and never more than {@code capacity} torrents. The sort is a primitive
+ * sort of (4-byte hash prefix, index) longs, then a stable merge sort by the whole hash of each run sharing a prefix:
+ * O(n log n) whatever the hashes, so chosen ones cannot slow it down. A torrent added twice (a store walk that is
  * not a snapshot can meet one twice) is listed once, with the counts it was added with first: a dictionary has no
  * duplicate keys. Counts above {@link Integer#MAX_VALUE} are written as that value.
  */
@@ -87,11 +88,7 @@ public final class FullScrapeListing {
         if (order != null) {
             throw new IllegalStateException("the listing is sorted already");
         }
-        int[] idx = new int[added];
-        for (int i = 0; i < added; i++) {
-            idx[i] = i;
-        }
-        int[] sorted = mergeSort(idx, new int[added]);
+        int[] sorted = sortedIndices();
         int n = 0;
         for (int i = 0; i < added; i++) {
             if (n == 0 || compare(sorted[n - 1], sorted[i]) != 0) {
@@ -123,44 +120,81 @@ public final class FullScrapeListing {
         return Arrays.compareUnsigned(hashes, a * HASH, a * HASH + HASH, hashes, b * HASH, b * HASH + HASH);
     }
 
-    /** Stable bottom-up merge sort of {@code a} by info-hash; returns whichever of the two arrays holds the result. */
-    private int[] mergeSort(int[] a, int[] b) {
-        int n = a.length;
-        for (int lo = 0; lo < n; lo += RUN) {
-            int hi = Math.min(n, lo + RUN);
-            for (int i = lo + 1; i < hi; i++) {
+    /** The first 4 bytes of torrent {@code t}'s hash, as an int whose signed order is their unsigned order. */
+    private int prefix(int t) {
+        int o = t * HASH;
+        return ((hashes[o] & 0xff) << 24 | (hashes[o + 1] & 0xff) << 16 | (hashes[o + 2] & 0xff) << 8
+                | (hashes[o + 3] & 0xff)) ^ Integer.MIN_VALUE;
+    }
+
+    /**
+     * The torrents' indices in hash order, equal hashes in the order they were added. A primitive sort of
+     * (4-byte prefix, index) pairs packed in longs does most of the work; runs that share a prefix (rare, unless the
+     * hashes were chosen) are then sorted by the whole hash with a stable merge sort.
+     */
+    private int[] sortedIndices() {
+        int n = added;
+        long[] keys = new long[n];
+        for (int i = 0; i < n; i++) {
+            keys[i] = (long) prefix(i) << 32 | i;
+        }
+        Arrays.sort(keys);
+        int[] sorted = new int[n];
+        for (int i = 0; i < n; i++) {
+            sorted[i] = (int) keys[i];
+        }
+        keys = null;
+        int[] tmp = null;
+        for (int lo = 0; lo < n; ) {
+            int p = prefix(sorted[lo]);
+            int hi = lo + 1;
+            while (hi < n && prefix(sorted[hi]) == p) {
+                hi++;
+            }
+            if (hi - lo > 1) {
+                if (tmp == null || tmp.length < hi - lo) {
+                    tmp = new int[Math.max(hi - lo, RUN)];
+                }
+                mergeSort(sorted, lo, hi, tmp);
+            }
+            lo = hi;
+        }
+        return sorted;
+    }
+
+    /** Stable merge sort of {@code a[lo, hi)} by the whole info-hash; {@code tmp} holds at least {@code hi - lo}. */
+    private void mergeSort(int[] a, int lo, int hi, int[] tmp) {
+        for (int r = lo; r < hi; r += RUN) {
+            int end = Math.min(hi, r + RUN);
+            for (int i = r + 1; i < end; i++) {
                 int v = a[i];
                 int j = i - 1;
-                while (j >= lo && compare(a[j], v) > 0) {
+                while (j >= r && compare(a[j], v) > 0) {
                     a[j + 1] = a[j];
                     j--;
                 }
                 a[j + 1] = v;
             }
         }
-        int[] from = a;
-        int[] to = b;
-        for (int width = RUN; width < n; width *= 2) {
-            for (int lo = 0; lo < n; lo += 2 * width) {
-                int mid = Math.min(n, lo + width);
-                int hi = Math.min(n, lo + 2 * width);
-                int i = lo;
+        for (int width = RUN; width < hi - lo; width *= 2) {
+            for (int left = lo; left < hi - width; left += 2 * width) {
+                int mid = left + width;
+                int right = Math.min(hi, mid + width);
+                if (compare(a[mid - 1], a[mid]) <= 0) {
+                    continue; // already in order
+                }
+                System.arraycopy(a, left, tmp, 0, mid - left);
+                int i = 0;
+                int iEnd = mid - left;
                 int j = mid;
-                int k = lo;
-                while (i < mid && j < hi) {
-                    to[k++] = compare(from[i], from[j]) <= 0 ? from[i++] : from[j++];
+                int k = left;
+                while (i < iEnd && j < right) {
+                    a[k++] = compare(tmp[i], a[j]) <= 0 ? tmp[i++] : a[j++];
                 }
-                while (i < mid) {
-                    to[k++] = from[i++];
-                }
-                while (j < hi) {
-                    to[k++] = from[j++];
+                while (i < iEnd) {
+                    a[k++] = tmp[i++];
                 }
             }
-            int[] t = from;
-            from = to;
-            to = t;
         }
-        return from;
     }
 }

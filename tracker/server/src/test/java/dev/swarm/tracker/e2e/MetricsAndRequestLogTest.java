@@ -129,7 +129,8 @@ class MetricsAndRequestLogTest {
         try (UdpTestClient udp = new UdpTestClient(udpPort)) {
             // BEP 41 URL data with a passkey path: not written
             assertInstanceOf(AnnounceResponse.class, udp.announce(HASH, "-TT0001-000000000002".getBytes(
-                    StandardCharsets.ISO_8859_1), 0, 100, 0, AnnounceEvent.STARTED, 7002, "/announce/secret-passkey-udp"));
+                    StandardCharsets.ISO_8859_1), 0, 100, 0, AnnounceEvent.STARTED, 7002,
+                    "/announce/secret-passkey-udp"));
             assertInstanceOf(ScrapeResponse.class, udp.scrape(HASH));
             byte[] forged = udp.announcePacket(0x1234_5678L, HASH, "-TT0001-000000000003".getBytes(
                     StandardCharsets.ISO_8859_1), 0, 100, 0, AnnounceEvent.STARTED, 7003, null);

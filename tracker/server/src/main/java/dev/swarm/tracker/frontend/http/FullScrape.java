@@ -24,11 +24,11 @@ import org.slf4j.LoggerFactory;
  * The full scrape, {@code GET /scrape} without {@code info_hash}: every torrent the scrape policies show, with its
  * counts, as opentracker serves it. Gated on the I/O thread (served in this mode, one at a time, one per address per
  * {@code scrape.full.min-interval}), then served from a worker thread: the store is walked one segment at a time
- * into a {@link FullScrapeListing} (at most {@code scrape.full.max-swarms} torrents, about 40 bytes each), which puts
- * the {@code files} keys in bencode's order; the answer then goes out in chunks of about {@value #CHUNK} bytes
- * through Undertow's blocking output stream, gzipped by Undertow's {@link EncodingHandler} when the client accepts
- * it. No lock of the store is held while the client reads. A client that stops reading is cut off by the
- * connection's idle timeout.
+ * into a {@link FullScrapeListing} (at most {@code scrape.full.max-swarms} torrents, up to about 44 bytes each),
+ * which puts the {@code files} keys in bencode's order; the answer then goes out in chunks of about
+ * {@value #CHUNK} bytes through Undertow's blocking output stream, gzipped by Undertow's {@link EncodingHandler} when
+ * the client accepts it. No lock of the store is held while the client reads. A client that stops reading is cut off
+ * by the connection's idle timeout.
  */
 final class FullScrape {
     private static final Logger LOG = LoggerFactory.getLogger(FullScrape.class);
