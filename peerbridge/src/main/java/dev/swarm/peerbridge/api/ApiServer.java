@@ -19,7 +19,8 @@ import java.util.function.Supplier;
 /**
  * The bridge's HTTP JSON API (JDK HTTP server, one named thread, GET only):
  * {@code /api/health}, {@code /api/status} (torrents, trackers with their state, peers, per-torrent
- * ranking) and {@code /api/ranking} (overall and per torrent, best first).
+ * ranking) and {@code /api/ranking} (overall and per torrent, best first); {@code /metrics} in the Prometheus
+ * text format.
  */
 public final class ApiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
@@ -39,6 +40,7 @@ public final class ApiServer implements AutoCloseable {
         server.createContext("/api/health", ex -> reply(ex, () -> Map.of("status", "ok")));
         server.createContext("/api/status", ex -> reply(ex, bridge::status));
         server.createContext("/api/ranking", ex -> reply(ex, bridge::ranking));
+        server.createContext("/metrics", ex -> metrics(ex, bridge));
         server.start();
     }
 
@@ -65,6 +67,28 @@ public final class ApiServer implements AutoCloseable {
                 return;
             }
             send(ex, 200, value);
+        }
+    }
+
+    private static void metrics(HttpExchange ex, Bridge bridge) throws IOException {
+        try (ex) {
+            if (!"GET".equals(ex.getRequestMethod()) || !ex.getRequestURI().getPath().equals("/metrics")) {
+                send(ex, "GET".equals(ex.getRequestMethod()) ? 404 : 405, Map.of("error", "GET /metrics only"));
+                return;
+            }
+            byte[] b;
+            try {
+                b = BridgeMetrics.text(bridge.counts());
+            } catch (RuntimeException e) {
+                LOG.warn("metrics request failed", e);
+                send(ex, 503, Map.of("error", String.valueOf(e.getMessage())));
+                return;
+            }
+            ex.getResponseHeaders().set("Content-Type", BridgeMetrics.CONTENT_TYPE);
+            ex.sendResponseHeaders(200, b.length);
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(b);
+            }
         }
     }
 

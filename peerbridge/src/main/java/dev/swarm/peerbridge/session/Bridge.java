@@ -363,6 +363,31 @@ public final class Bridge implements AutoCloseable {
         LOG.debug("peer {} closed: {}", conn.transport().remote(), conn.closeReason());
     }
 
+    /** Current numbers for the Prometheus endpoint, taken on the loop thread. */
+    public record Counts(int torrents, int connections, int knownPeers, Map<TrackerSet.Status, Integer> trackers,
+            int advertised) {
+    }
+
+    /** The bridge's current numbers: torrents, open connections, known peers, trackers by state, advertised ones. */
+    public Counts counts() {
+        return onLoop(() -> {
+            int known = 0;
+            int advertised = 0;
+            Map<TrackerSet.Status, Integer> byStatus = new java.util.EnumMap<>(TrackerSet.Status.class);
+            for (TrackerSet.Status s : TrackerSet.Status.values()) {
+                byStatus.put(s, 0);
+            }
+            for (TorrentState t : torrents.values()) {
+                known += t.known().size();
+                advertised += t.advertisable().size();
+                for (TrackerSet.Tracker tr : t.trackers().trackers()) {
+                    byStatus.merge(tr.status(), 1, Integer::sum);
+                }
+            }
+            return new Counts(torrents.size(), open.size(), known, Map.copyOf(byStatus), advertised);
+        });
+    }
+
     /** Everything the API shows, taken on the loop thread. */
     public Map<String, Object> status() {
         return onLoop(() -> {

@@ -222,6 +222,7 @@ public final class Main {
             System.err.println("tracker: " + e.getMessage());
             return 1;
         }
+        HangupReload.install(tracker);
         System.out.println("tracker ready"
                 + (tracker.httpAddress() == null ? "" : " http=" + text(tracker.httpAddress()))
                 + (tracker.udpAddress() == null ? "" : " udp=" + text(tracker.udpAddress()))

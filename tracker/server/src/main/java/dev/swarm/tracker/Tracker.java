@@ -18,6 +18,7 @@ import dev.swarm.tracker.swarm.SwarmStores;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.InstantSource;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -45,6 +46,7 @@ public final class Tracker implements AutoCloseable {
     private Registry registry;
     private ScheduledExecutorService flusher;
     private ScheduledExecutorService listWatcher;
+    private InfoHashList accessList;
     private HttpFrontend http;
     private UdpFrontend udp;
     private AdminServer admin;
@@ -110,6 +112,7 @@ public final class Tracker implements AutoCloseable {
             t.close();
             throw new StartException(e.getMessage(), e);
         }
+        t.accessList = list;
         AccessChain chain = AccessChain.of(cfg, t.registry, list, clock, metrics);
         TrackerLogic logic = new TrackerLogic(cfg.announce(), store, chain.announce(), chain.observers(), chain.scrape(),
                 chain.invalidIds(), chain.fullScrape(), clock, metrics);
@@ -178,7 +181,7 @@ public final class Tracker implements AutoCloseable {
         if (cfg.mode() != TrackerConfig.Mode.PRIVATE && cfg.admin().listen() == null) {
             return;
         }
-        Registry r = Registry.open(cfg.registry(), cfg.announce().peerTimeout(), clock);
+        Registry r = Registry.open(cfg.registry(), cfg.ratio(), cfg.announce().peerTimeout(), clock, metrics);
         registry = r;
         metrics.gauge("registry.users", r::userCount);
         metrics.gauge("registry.torrents", r::torrentCount);
@@ -236,6 +239,16 @@ public final class Tracker implements AutoCloseable {
     /** The admin API's bound address, or null when it is off. */
     public InetSocketAddress adminAddress() {
         return admin == null ? null : admin.address();
+    }
+
+    /**
+     * Re-reads the info-hash list file now (SIGHUP), as the admin API's reload does.
+     *
+     * @return the reload summary, or null when no list is configured
+     * @throws IllegalStateException when the file cannot be used (the previous list stays)
+     */
+    public Map<String, Object> reloadAccessList() {
+        return accessList == null ? null : accessList.reload();
     }
 
     public SwarmStore store() {

@@ -66,6 +66,10 @@ public record AccessChain(List<AnnouncePolicy> announce, List<AnnounceObserver> 
             announce.add(new MayDownloadPolicy());
             observers.add(new AccountingObserver(registry.accounting(), metrics));
         }
+        if (isPrivate && cfg.ratio().any()) {
+            announce.add(new RatioPolicy(registry, clock, metrics));
+            observers.add(new RatioObserver(registry.standings()));
+        }
         InvalidIdPolicy invalidIds = cfg.limits().banAfterInvalidIds() > 0
                 ? new InvalidIdBans(cfg.limits(), clock, metrics) : InvalidIdPolicy.ANSWER_ALL;
         TrackerConfig.FullScrape full = cfg.scrape().full();

@@ -1,5 +1,6 @@
 package dev.swarm.tracker.access;
 
+import dev.swarm.protocol.AnnounceEvent;
 import dev.swarm.tracker.logic.AnnounceContext;
 import dev.swarm.tracker.logic.AnnounceObserver;
 import dev.swarm.tracker.metrics.Metrics;
@@ -30,6 +31,9 @@ public final class AccountingObserver implements AnnounceObserver {
         }
         Accounting.Result r = accounting.record(ctx.user.name(), ctx.op.infoHash, ctx.peerId, ctx.uploaded,
                 ctx.downloaded, ctx.left, ctx.op.event, ctx.freeleech, nowMillis);
+        if (ctx.op.event == AnnounceEvent.STOPPED) {
+            accounting.recordStop(ctx.user.name(), ctx.op.infoHash, ctx.swarmSeeders, ctx.swarmLeechers, nowMillis);
+        }
         switch (r) {
             case COUNTED -> counted.inc();
             case BASELINE -> baseline.inc();

@@ -11,6 +11,12 @@ import dev.swarm.tracker.registry.User;
  */
 public final class PasskeyPolicy implements AnnouncePolicy {
     static final String MISSING = "this is a private tracker: announce to /announce/<your passkey>";
+    /**
+     * UDP without BEP 41 URL data: aria2c and Transmission 3.00 send none, whatever the URL says, so telling them to
+     * put the passkey in the URL would repeat what they did; the HTTP announce URL works with every client.
+     */
+    static final String MISSING_UDP = "this is a private tracker and your client sent no passkey over UDP"
+            + " (BEP 41 URL data): use the HTTP announce URL, http://<tracker>/announce/<your passkey>";
     static final String UNKNOWN = "unknown passkey";
     static final String DISABLED = "account disabled";
 
@@ -23,7 +29,8 @@ public final class PasskeyPolicy implements AnnouncePolicy {
     @Override
     public String check(AnnounceContext ctx) {
         String pk = Passkeys.from(ctx.transport, ctx.path);
-        String failure = failure(registry, pk);
+        String failure = pk == null && ctx.transport == AnnounceContext.Transport.UDP && ctx.path.isEmpty()
+                ? MISSING_UDP : failure(registry, pk);
         if (failure == null) {
             ctx.user = registry.userByPasskey(pk);
         }

@@ -22,7 +22,10 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import dev.swarm.tracker.registry.Standings;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.TreeSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -109,8 +112,9 @@ final class AdminHandler implements HttpHandler {
             case "users" -> users(ex, m, p);
             case "torrents" -> torrents(ex, m, p);
             case "accounting" -> accounting(ex, m, p);
+            case "members" -> members(ex, m, p);
             case "access-list" -> accessList(ex, m, p);
-            default -> throw new Refusal(404, "no such resource; see /users, /torrents, /accounting, /access-list");
+            default -> throw new Refusal(404, "no such resource; see /users, /torrents, /accounting, /members, /access-list");
         }
     }
 
@@ -163,6 +167,13 @@ final class AdminHandler implements HttpHandler {
             }
             return;
         }
+        if (p.length == 3 && p[2].equals("torrent")) {
+            if (!Methods.POST.equals(m)) {
+                throw notAllowed("POST");
+            }
+            torrentFile(ex, name);
+            return;
+        }
         if (p.length == 3 && p[2].equals("passkey")) {
             if (!Methods.POST.equals(m)) {
                 throw notAllowed("POST");
@@ -192,6 +203,13 @@ final class AdminHandler implements HttpHandler {
             send(ex, 200, a);
             return;
         }
+        if (p.length == 3 && p[2].equals("stops")) {
+            if (!Methods.GET.equals(m)) {
+                throw notAllowed("GET");
+            }
+            stops(ex, infoHash(p[1]));
+            return;
+        }
         if (p.length != 2) {
             throw new Refusal(404, "no such resource");
         }
@@ -204,9 +222,10 @@ final class AdminHandler implements HttpHandler {
             send(ex, 200, torrent(t));
         } else if (Methods.PUT.equals(m)) {
             JsonNode b = body(ex, Set.of("freeleech"));
-            boolean created = registry.putTorrent(ih, bool(b, "freeleech", false));
-            LOG.info("admin: {} torrent {} (freeleech={})", created ? "registered" : "changed", ih, bool(b, "freeleech", false));
-            send(ex, created ? 201 : 200, torrent(registry.torrent(ih)));
+            boolean created = registry.putTorrent(ih, optBool(b, "freeleech"));
+            Torrent t = registry.torrent(ih);
+            LOG.info("admin: {} torrent {} (freeleech={})", created ? "registered" : "changed", ih, t.freeleech());
+            send(ex, created ? 201 : 200, torrent(t));
         } else if (Methods.DELETE.equals(m)) {
             registry.removeTorrent(ih);
             LOG.info("admin: unregistered torrent {}", ih);
@@ -217,7 +236,42 @@ final class AdminHandler implements HttpHandler {
     }
 
     private static ObjectNode torrent(Torrent t) {
-        return JSON.createObjectNode().put("info_hash", t.infoHash().toHex()).put("freeleech", t.freeleech());
+        return JSON.createObjectNode().put("info_hash", t.infoHash().toHex()).put("freeleech", t.freeleech())
+                .put("added_millis", t.addedMillis());
+    }
+
+    /** Seeders and leechers the torrent had at each member's last {@code stopped}. */
+    private void stops(HttpServerExchange ex, InfoHash ih) {
+        List<MemberStop> rows = new ArrayList<>();
+        for (AccountView a : registry.accounting().accounts(null, ih, MAX_ROWS)) {
+            if (a.lastStop() != null) {
+                rows.add(new MemberStop(a.user(), a.lastStop().seeders(), a.lastStop().leechers(), a.lastStop().atMillis()));
+            }
+        }
+        send(ex, 200, JSON.valueToTree(rows));
+    }
+
+    /** The {@code .torrent} in the body with the member's announce URL: {@code ?announce=} plus {@code /<passkey>}. */
+    private void torrentFile(HttpServerExchange ex, String name) {
+        User u = registry.user(name);
+        if (u == null) {
+            throw new Refusal(404, "no user '" + name + "'");
+        }
+        String base = query(ex, "announce");
+        if (base == null || !base.matches("(?i)(https?|udp)://[^\\s/?#]+(/[^\\s?#]*)?")) {
+            throw new Refusal(400, "query parameter 'announce' is required: the tracker's public announce URL without"
+                    + " the passkey, e.g. ?announce=http://tracker.example:6969/announce");
+        }
+        byte[] raw = rawBody(ex, TorrentFiles.MAX_BYTES);
+        byte[] out;
+        try {
+            out = TorrentFiles.withAnnounce(raw, (base.endsWith("/") ? base : base + "/") + u.passkey());
+        } catch (IllegalArgumentException e) {
+            throw new Refusal(400, e.getMessage());
+        }
+        ex.setStatusCode(200);
+        ex.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/x-bittorrent");
+        ex.getResponseSender().send(ByteBuffer.wrap(out));
     }
 
     private static InfoHash infoHash(String hex) {
@@ -277,6 +331,68 @@ final class AdminHandler implements HttpHandler {
         }
     }
 
+    // ---- members (ratio rules) ----
+
+    private void members(HttpServerExchange ex, HttpString m, String[] p) {
+        if (p.length == 1) {
+            if (!Methods.GET.equals(m)) {
+                throw notAllowed("GET");
+            }
+            Set<String> names = new TreeSet<>(registry.accounting().members());
+            registry.users().forEach(u -> names.add(u.name()));
+            String state = query(ex, "state");
+            List<MemberView> rows = new ArrayList<>();
+            for (String n : names) {
+                MemberView v = MemberView.of(n, registry);
+                if (state == null || state.equals(v.state())) {
+                    rows.add(v);
+                }
+                if (rows.size() >= MAX_ROWS) {
+                    break;
+                }
+            }
+            send(ex, 200, JSON.valueToTree(rows));
+            return;
+        }
+        String name = p[1];
+        if (p.length == 2) {
+            if (Methods.GET.equals(m)) {
+                if (registry.user(name) == null && !registry.accounting().hasMember(name)) {
+                    throw new Refusal(404, "no user '" + name + "'");
+                }
+                send(ex, 200, JSON.valueToTree(MemberView.of(name, registry)));
+            } else if (PATCH.equals(m)) {
+                JsonNode b = body(ex, Set.of("override"));
+                Standings.Override o = override(text(b, "override"));
+                registry.setOverride(name, o);
+                LOG.info("admin: member {} override {}", name, text(b, "override"));
+                send(ex, 200, JSON.valueToTree(MemberView.of(name, registry)));
+            } else {
+                throw notAllowed("GET, PATCH");
+            }
+            return;
+        }
+        if (p[2].equals("strikes") && (p.length == 3 || p.length == 4)) {
+            if (!Methods.DELETE.equals(m)) {
+                throw notAllowed("DELETE");
+            }
+            int n = registry.clearStrikes(name, p.length == 4 ? infoHash(p[3]) : null);
+            LOG.info("admin: cleared {} strike(s) of member {}", n, name);
+            send(ex, 200, JSON.valueToTree(MemberView.of(name, registry)));
+            return;
+        }
+        throw new Refusal(404, "no such resource; see /members/{name} and /members/{name}/strikes");
+    }
+
+    private static Standings.Override override(String text) {
+        return switch (text) {
+            case "none" -> Standings.Override.NONE;
+            case "exempt" -> Standings.Override.EXEMPT;
+            case "upload-only" -> Standings.Override.UPLOAD_ONLY;
+            default -> throw new Refusal(400, "field 'override' must be \"none\", \"exempt\" or \"upload-only\"");
+        };
+    }
+
     // ---- access lists ----
 
     private void accessList(HttpServerExchange ex, HttpString m, String[] p) {
@@ -309,17 +425,7 @@ final class AdminHandler implements HttpHandler {
 
     /** The request body as a JSON object with only the {@code allowed} fields; an empty body is an empty object. */
     private static JsonNode body(HttpServerExchange ex, Set<String> allowed) {
-        if (ex.getRequestContentLength() > MAX_BODY) {
-            ex.setPersistent(false); // the unread body must not be taken for the next request
-            throw new Refusal(413, "request body over " + MAX_BODY + " bytes");
-        }
-        byte[] raw;
-        try (InputStream in = ex.getInputStream()) {
-            raw = in.readAllBytes(); // bounded by the server's MAX_ENTITY_SIZE (MAX_BODY): a longer chunked body fails
-        } catch (IOException e) {
-            ex.setPersistent(false);
-            throw new Refusal(400, "cannot read the request body: " + e.getMessage());
-        }
+        byte[] raw = rawBody(ex, MAX_BODY);
         if (raw.length == 0) {
             return JSON.createObjectNode();
         }
@@ -339,6 +445,22 @@ final class AdminHandler implements HttpHandler {
             }
         }
         return n;
+    }
+
+    /** The request body, at most {@code max} bytes (413 beyond). */
+    private static byte[] rawBody(HttpServerExchange ex, long max) {
+        if (ex.getRequestContentLength() > max) {
+            ex.setPersistent(false); // the unread body must not be taken for the next request
+            throw new Refusal(413, "request body over " + max + " bytes");
+        }
+        ex.setMaxEntitySize(max); // a longer chunked body fails while it is read
+        try (InputStream in = ex.getInputStream()) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            ex.setPersistent(false);
+            throw new Refusal(e.getMessage() != null && e.getMessage().contains("UT000020") ? 413 : 400,
+                    "cannot read the request body: " + e.getMessage());
+        }
     }
 
     private static String text(JsonNode b, String field) {

@@ -240,7 +240,7 @@ public final class ConfigLoader {
         }
         return new TrackerConfig(mode, h, u, a, s, st, registry(root.section("registry"), st), admin(root.section("admin")),
                 access(root.section("access")), proxy(root.section("proxy")), limits(root.section("limits")),
-                requestLog(root.section("request-log")));
+                ratio(root.section("ratio")), requestLog(root.section("request-log")));
     }
 
     /** auto, or on/off also written as a YAML boolean (true, yes, false, no). */
@@ -358,6 +358,64 @@ public final class ConfigLoader {
                 tracked);
     }
 
+    /** Most steps in {@code ratio.required}: a small table, looked up on every announce of a member. */
+    static final int MAX_RATIO_STEPS = 32;
+
+    private static TrackerConfig.Ratio ratio(Node r) {
+        List<TrackerConfig.Ratio.Step> steps = new ArrayList<>();
+        for (String s : r.list("required")) {
+            int eq = s.indexOf('=');
+            long from = eq <= 0 ? -1 : Units.parseSize(s.substring(0, eq));
+            double ratio = eq <= 0 ? -1 : parseRatio(s.substring(eq + 1));
+            if (from < 0 || ratio < 0 || ratio > 100) {
+                throw new ConfigException(r.key("required") + ": '" + s
+                        + "' is not a step; write SIZE=RATIO, e.g. [0GiB=0, 5GiB=0.4, 20GiB=0.6] (ratio 0 to 100)");
+            }
+            if (!steps.isEmpty() && from <= steps.get(steps.size() - 1).fromDownloaded()) {
+                throw new ConfigException(r.key("required") + ": steps must be in ascending order of size; '" + s
+                        + "' does not come after the one before");
+            }
+            steps.add(new TrackerConfig.Ratio.Step(from, ratio));
+        }
+        if (steps.size() > MAX_RATIO_STEPS) {
+            throw new ConfigException(r.key("required") + ": at most " + MAX_RATIO_STEPS + " steps");
+        }
+        TrackerConfig.Ratio out = new TrackerConfig.Ratio(
+                r.size("grace", 0, Long.MAX_VALUE >> 1),
+                List.copyOf(steps),
+                r.bool("exclude-freeleech"),
+                r.size("seeding-credit-per-hour", 0, 1L << 40),
+                r.duration("embargo", 0, 30 * 86_400),
+                r.ratio("embargo-min-ratio"),
+                r.size("embargo-min-uploaded", 0, Long.MAX_VALUE >> 1),
+                r.duration("seed-time", 0, 365 * 86_400),
+                r.ratio("seed-ratio"),
+                r.duration("seed-deadline", 0, 365 * 86_400),
+                r.integer("strikes-for-upload-only", 0, 1000));
+        if (out.seedingRule() && out.seedTime().isZero() && out.seedRatio() == 0) {
+            throw new ConfigException(r.key("seed-deadline") + ": a seeding requirement needs ratio.seed-time or"
+                    + " ratio.seed-ratio above 0 (what meets it)");
+        }
+        if (out.seedingRule() && out.seedTime().compareTo(out.seedDeadline()) > 0) {
+            throw new ConfigException(r.key("seed-time") + ": must not be longer than ratio.seed-deadline ("
+                    + out.seedDeadline() + "), or nobody can meet it in time");
+        }
+        if (out.strikesForUploadOnly() > 0 && !out.seedingRule()) {
+            throw new ConfigException(r.key("strikes-for-upload-only") + ": strikes come from the seeding requirement;"
+                    + " set ratio.seed-deadline too, or 0 here");
+        }
+        return out;
+    }
+
+    /** A ratio such as 0.6, or -1. */
+    private static double parseRatio(String text) {
+        String t = text.trim();
+        if (!t.matches("[0-9]{1,3}(\\.[0-9]{1,4})?")) {
+            return -1;
+        }
+        return Double.parseDouble(t);
+    }
+
     /** A section of the tree with its dotted path, for error messages. */
     private record Node(ObjectNode obj, String path) {
         Node section(String name) {
@@ -449,6 +507,15 @@ public final class ConfigLoader {
             }
             if (v < min || v > max) {
                 throw new ConfigException(key(name) + ": must be between " + min + " and " + max + ", got " + v);
+            }
+            return v;
+        }
+
+        /** A ratio: 0 to 100, up to 4 decimals. */
+        double ratio(String name) {
+            double v = parseRatio(text(name));
+            if (v < 0 || v > 100) {
+                throw new ConfigException(key(name) + ": expected a ratio from 0 to 100 such as 0.6, got '" + text(name) + "'");
             }
             return v;
         }

@@ -9,7 +9,7 @@ import java.util.List;
  * {@code conf/tracker.yaml} (the embedded default) plus an operator's file and command-line overrides.
  */
 public record TrackerConfig(Mode mode, Http http, Udp udp, Announce announce, Scrape scrape, Store store,
-                            Registry registry, Admin admin, Access access, Proxy proxy, Limits limits,
+                            Registry registry, Admin admin, Access access, Proxy proxy, Limits limits, Ratio ratio,
                             RequestLog requestLog) {
 
     /** Who may use the tracker: anyone (subject to access lists), or registered users on registered torrents. */
@@ -111,5 +111,49 @@ public record TrackerConfig(Mode mode, Http http, Udp udp, Announce announce, Sc
      */
     public record Limits(int announcesPerMinute, int announceBurst, int banAfterInvalidIds, Duration banWindow,
                          Duration banDuration, int trackedAddresses) {
+    }
+
+    /**
+     * Private-mode share-ratio rules, all off by default (see the {@code ratio} section of {@code conf/tracker.yaml}).
+     *
+     * @param grace                bytes (counted download) a member may download before the ratio rule applies
+     * @param required             required ratio by counted bytes downloaded, ascending; empty: no ratio rule
+     * @param excludeFreeleech     freeleech downloads do not count as downloaded
+     * @param seedingCreditPerHour bytes credited as uploaded for each hour seeded (0: none)
+     * @param embargo              how long a newly registered torrent is held back from low-ratio members (0: off)
+     * @param embargoMinRatio      ratio a member needs to download an embargoed torrent
+     * @param embargoMinUploaded   counted bytes uploaded a member needs to download an embargoed torrent
+     * @param seedTime             seeding time on a completed torrent that meets the seeding requirement (0: not this way)
+     * @param seedRatio            ratio on a completed torrent that meets it (0: not this way)
+     * @param seedDeadline         time after completing within which the requirement must be met (0: no requirement)
+     * @param strikesForUploadOnly strikes that put a member into upload-only (0: strikes are only recorded)
+     */
+    public record Ratio(long grace, List<Step> required, boolean excludeFreeleech, long seedingCreditPerHour,
+                        Duration embargo, double embargoMinRatio, long embargoMinUploaded, Duration seedTime,
+                        double seedRatio, Duration seedDeadline, int strikesForUploadOnly) {
+        /** Every rule off. */
+        public static final Ratio OFF = new Ratio(0, List.of(), true, 0, Duration.ZERO, 0, 0, Duration.ZERO, 0,
+                Duration.ZERO, 0);
+
+        /** From {@code fromDownloaded} counted bytes downloaded on, {@code ratio} is required. */
+        public record Step(long fromDownloaded, double ratio) {
+        }
+
+        public boolean ratioRule() {
+            return !required.isEmpty();
+        }
+
+        public boolean embargoRule() {
+            return !embargo.isZero();
+        }
+
+        public boolean seedingRule() {
+            return !seedDeadline.isZero();
+        }
+
+        /** Whether any rule is on (the tracker adds the ratio steps to the chain only then). */
+        public boolean any() {
+            return ratioRule() || embargoRule() || seedingRule();
+        }
     }
 }

@@ -36,4 +36,7 @@ public final class AnnounceContext {
     public User user;
     /** Set by the registered-torrent step of the chain (private mode): the torrent is freeleech. */
     public boolean freeleech;
+    /** Set by the logic after the store, for the observers: the swarm's seeders and leechers (this family) now. */
+    public int swarmSeeders;
+    public int swarmLeechers;
 }

@@ -8,6 +8,7 @@ import dev.swarm.tracker.swarm.Outcome;
 import dev.swarm.tracker.swarm.PeerSample;
 import dev.swarm.tracker.swarm.ScrapeHolder;
 import dev.swarm.tracker.swarm.StoreStats;
+import dev.swarm.tracker.swarm.StoreUnavailableException;
 import dev.swarm.tracker.swarm.SwarmStore;
 import java.time.InstantSource;
 import java.util.List;
@@ -33,6 +34,7 @@ public final class TrackerLogic {
     private final Metrics.Counter refusedTooManySwarms;
     private final Metrics.Counter policyFailures;
     private final Metrics.Counter scrapeRefused;
+    private final Metrics.Counter storageUnavailable;
 
     /** Public tracking without checks: no policies, observers or scrape policies. */
     public TrackerLogic(TrackerConfig.Announce cfg, SwarmStore store, List<AnnouncePolicy> policies, InstantSource clock,
@@ -77,6 +79,7 @@ public final class TrackerLogic {
         this.refusedTooManySwarms = metrics.counter("announce.refused.too_many_swarms");
         this.policyFailures = metrics.counter("announce.refused.policy");
         this.scrapeRefused = metrics.counter("scrape.refused.policy");
+        this.storageUnavailable = metrics.counter("store.unavailable");
     }
 
     public int intervalSeconds() {
@@ -126,7 +129,13 @@ public final class TrackerLogic {
         }
         ctx.op.seeder = ctx.left == 0;
         ctx.op.numWant = numWant(ctx.requestedNumWant, ctx.transportPeerCap);
-        store.announce(ctx.op, now, out);
+        try {
+            store.announce(ctx.op, now, out);
+        } catch (StoreUnavailableException e) {
+            // The store logged what happened and what to do; the client gets a refusal, nothing is accounted.
+            storageUnavailable.inc();
+            return "tracker storage unavailable";
+        }
         Outcome o = out.outcome();
         if (o == Outcome.TOO_MANY_SWARMS) {
             // Refused: the client gets a failure reason, so the announce is not accounted either.
@@ -136,6 +145,8 @@ public final class TrackerLogic {
         if (o == Outcome.SWARM_FULL) {
             refusedSwarmFull.inc();
         }
+        ctx.swarmSeeders = out.seeders();
+        ctx.swarmLeechers = out.leechers();
         for (AnnounceObserver observer : observers) {
             observer.accepted(ctx, now);
         }
@@ -167,7 +178,8 @@ public final class TrackerLogic {
     /**
      * Scrape counts of one info-hash (both address families), zeros when unknown.
      *
-     * @return false when a scrape policy hides this torrent; {@code out} is then left as it was and must not be read
+     * @return false when a scrape policy hides this torrent or the store cannot read it; {@code out} must then
+     *         not be read
      */
     public boolean scrape(byte[] hashes, int off, ScrapeHolder out) {
         return scrape(hashes, off, out, clock.millis());
@@ -224,7 +236,12 @@ public final class TrackerLogic {
                 return false;
             }
         }
-        store.scrape(hashes, off, nowMillis, out);
+        try {
+            store.scrape(hashes, off, nowMillis, out);
+        } catch (StoreUnavailableException e) {
+            storageUnavailable.inc();
+            return false; // counts unknown: left out like a hidden torrent
+        }
         return true;
     }
 

@@ -54,6 +54,22 @@ public final class Accounting {
         long seedingMillis;
         long completed;
         long lastMillis;
+        /** When the first counted {@code completed} event came; 0 before. */
+        long completedAtMillis;
+        /** The last accounted announce had {@code left > 0} and was not {@code stopped}. */
+        boolean leeching;
+        /** Swarm counts (of the announce's address family, without the member) at the last {@code stopped}; -1: none. */
+        int stopSeeders = -1;
+        int stopLeechers = -1;
+        long stopMillis;
+    }
+
+    /** One member's sums over all their accounts. */
+    private static final class Totals {
+        long uploaded;
+        long downloaded;
+        long downloadedFreeleech;
+        long seedingMillis;
     }
 
     private static final class Session {
@@ -72,6 +88,7 @@ public final class Accounting {
     private final long peerTimeoutMillis;
     private final Map<AccountKey, Account> accounts = new ConcurrentHashMap<>();
     private final Map<SessionKey, Session> sessions = new ConcurrentHashMap<>();
+    private final Map<String, Totals> totals = new ConcurrentHashMap<>();
     private final Set<AccountKey> dirtyAccounts = ConcurrentHashMap.newKeySet();
     private final Set<SessionKey> dirtySessions = ConcurrentHashMap.newKeySet();
     private final ReentrantReadWriteLock cut = new ReentrantReadWriteLock();
@@ -155,8 +172,21 @@ public final class Accounting {
                     a.seedingMillis = add(a.seedingMillis, seeding);
                     if (completedNow) {
                         a.completed++;
+                        if (a.completedAtMillis == 0) {
+                            a.completedAtMillis = nowMillis;
+                        }
                     }
                     a.lastMillis = nowMillis;
+                    a.leeching = left > 0 && event != AnnounceEvent.STOPPED;
+                }
+                Totals t = totals.computeIfAbsent(user, k -> new Totals());
+                synchronized (t) {
+                    t.uploaded = add(t.uploaded, dUp);
+                    t.downloaded = add(t.downloaded, dDown);
+                    if (freeleech) {
+                        t.downloadedFreeleech = add(t.downloadedFreeleech, dDown);
+                    }
+                    t.seedingMillis = add(t.seedingMillis, seeding);
                 }
                 s.uploaded = up;
                 s.downloaded = down;
@@ -179,6 +209,76 @@ public final class Accounting {
     private static long add(long a, long b) {
         long r = a + b;
         return r < a ? Long.MAX_VALUE : r;
+    }
+
+    /**
+     * Remembers the swarm's seeders and leechers (of the announce's address family, after the member left) at a
+     * {@code stopped} of {@code user}; nothing when the user has no account on the torrent.
+     */
+    public void recordStop(String user, byte[] infoHash, int seeders, int leechers, long nowMillis) {
+        AccountKey ak = new AccountKey(user, InfoHash.of(infoHash, 0));
+        cut.readLock().lock();
+        try {
+            Account a = accounts.get(ak);
+            if (a == null) {
+                return;
+            }
+            synchronized (a) {
+                a.stopSeeders = seeders;
+                a.stopLeechers = leechers;
+                a.stopMillis = nowMillis;
+            }
+            dirtyAccounts.add(ak);
+        } finally {
+            cut.readLock().unlock();
+        }
+    }
+
+    /**
+     * Whether {@code user} is downloading this torrent already: the account exists, has no {@code completed}, and
+     * either has downloaded bytes or its last announce (within the peer timeout) was a leecher's.
+     */
+    public boolean downloading(String user, InfoHash infoHash, long nowMillis) {
+        Account a = accounts.get(new AccountKey(user, infoHash));
+        if (a == null) {
+            return false;
+        }
+        synchronized (a) {
+            return a.completed == 0 && (a.downloaded > 0 || a.leeching && nowMillis - a.lastMillis <= peerTimeoutMillis);
+        }
+    }
+
+    /** A member's sums over all their torrents. */
+    public MemberTotals totals(String user) {
+        Totals t = totals.get(user);
+        if (t == null) {
+            return new MemberTotals(0, 0, 0, 0);
+        }
+        synchronized (t) {
+            return new MemberTotals(t.uploaded, t.downloaded, t.downloadedFreeleech, t.seedingMillis);
+        }
+    }
+
+    /** Every member with an account. */
+    public Set<String> members() {
+        return Set.copyOf(totals.keySet());
+    }
+
+    /** Whether {@code user} has an account (a removed user's accounting is kept under the name). */
+    public boolean hasMember(String user) {
+        return totals.containsKey(user);
+    }
+
+    /** Sums the accounts into the per-member totals (after loading; single-threaded). */
+    void rebuildTotals() {
+        totals.clear();
+        accounts.forEach((k, a) -> {
+            Totals t = totals.computeIfAbsent(k.user(), u -> new Totals());
+            t.uploaded = add(t.uploaded, a.uploaded);
+            t.downloaded = add(t.downloaded, a.downloaded);
+            t.downloadedFreeleech = add(t.downloadedFreeleech, a.downloadedFreeleech);
+            t.seedingMillis = add(t.seedingMillis, a.seedingMillis);
+        });
     }
 
     /** The account of one user on one torrent, or null. */
@@ -221,7 +321,8 @@ public final class Accounting {
     private static AccountView view(AccountKey k, Account a) {
         synchronized (a) {
             return new AccountView(k.user(), k.infoHash().toHex(), a.uploaded, a.downloaded, a.downloadedFreeleech,
-                    a.seedingMillis / 1000, a.completed, a.lastMillis);
+                    a.seedingMillis / 1000, a.completed, a.lastMillis, a.completedAtMillis,
+                    a.stopSeeders < 0 ? null : new AccountView.Stop(a.stopSeeders, a.stopLeechers, a.stopMillis));
         }
     }
 
@@ -285,6 +386,11 @@ public final class Accounting {
         c.seedingMillis = a.seedingMillis;
         c.completed = a.completed;
         c.lastMillis = a.lastMillis;
+        c.completedAtMillis = a.completedAtMillis;
+        c.leeching = a.leeching;
+        c.stopSeeders = a.stopSeeders;
+        c.stopLeechers = a.stopLeechers;
+        c.stopMillis = a.stopMillis;
         return c;
     }
 
@@ -315,6 +421,15 @@ public final class Accounting {
                     .put("uploaded", a.uploaded).put("downloaded", a.downloaded)
                     .put("downloaded_freeleech", a.downloadedFreeleech).put("seeding_ms", a.seedingMillis)
                     .put("completed", a.completed).put("last", a.lastMillis);
+            if (a.completedAtMillis != 0) {
+                n.put("completed_at", a.completedAtMillis);
+            }
+            if (a.leeching) {
+                n.put("leeching", true);
+            }
+            if (a.stopSeeders >= 0) {
+                n.put("stop_seeders", a.stopSeeders).put("stop_leechers", a.stopLeechers).put("stop_at", a.stopMillis);
+            }
         }
         return n;
     }
@@ -353,6 +468,13 @@ public final class Accounting {
                 a.seedingMillis = requireLong(r, "seeding_ms");
                 a.completed = requireLong(r, "completed");
                 a.lastMillis = requireLong(r, "last");
+                a.completedAtMillis = r.path("completed_at").asLong(0);
+                a.leeching = r.path("leeching").asBoolean(false);
+                if (r.has("stop_seeders")) {
+                    a.stopSeeders = (int) requireLong(r, "stop_seeders");
+                    a.stopLeechers = (int) requireLong(r, "stop_leechers");
+                    a.stopMillis = requireLong(r, "stop_at");
+                }
                 accounts.put(new AccountKey(user, ih), a);
             }
             case "session" -> {

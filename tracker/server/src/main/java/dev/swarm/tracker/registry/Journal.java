@@ -16,8 +16,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +43,9 @@ final class Journal implements AutoCloseable {
     private static final int MAX_LINE = 64 * 1024;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final byte[] COMMIT = "{\"type\":\"commit\"}\n".getBytes(StandardCharsets.US_ASCII);
+    /** The journal holds every passkey: only the tracker's user may read it, or list the directory. */
+    static final Set<PosixFilePermission> DIR_MODE = PosixFilePermissions.fromString("rwx------");
+    static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-------");
 
     private final Path dir;
     private final Path file;
@@ -59,8 +66,20 @@ final class Journal implements AutoCloseable {
     /** Opens (creating) the directory and takes its lock; call {@link #replay} next. */
     static Journal open(Path dir) {
         try {
-            Files.createDirectories(dir);
-            FileChannel lc = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
+            if (!Files.isDirectory(dir)) {
+                if (posix) {
+                    Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(DIR_MODE));
+                } else {
+                    Files.createDirectories(dir);
+                }
+            }
+            if (posix) {
+                restrict(dir, DIR_MODE);
+                restrict(dir.resolve(FILE), FILE_MODE);
+            }
+            FileChannel lc = FileChannel.open(dir.resolve("lock"), Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+                    fileMode(dir));
             FileLock l;
             try {
                 l = lc.tryLock();
@@ -75,6 +94,25 @@ final class Journal implements AutoCloseable {
         } catch (IOException e) {
             throw new RegistryException(RegistryException.Kind.IO, "cannot open registry " + dir + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Takes group and other permissions away from an existing registry directory or journal (older trackers left them). */
+    private static void restrict(Path p, Set<PosixFilePermission> mode) throws IOException {
+        if (!Files.exists(p)) {
+            return;
+        }
+        Set<PosixFilePermission> now = Files.getPosixFilePermissions(p);
+        if (!mode.containsAll(now)) {
+            Files.setPosixFilePermissions(p, mode);
+            LOG.warn("registry: {} was readable by other users; now {} (it holds every passkey)", p,
+                    PosixFilePermissions.toString(mode));
+        }
+    }
+
+    /** Owner read/write only, where the file system has POSIX permissions. */
+    private static FileAttribute<?>[] fileMode(Path dir) {
+        return dir.getFileSystem().supportedFileAttributeViews().contains("posix")
+                ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(FILE_MODE)} : new FileAttribute<?>[0];
     }
 
     /**
@@ -134,7 +172,7 @@ final class Journal implements AutoCloseable {
                     }
                 }
             }
-            out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            out = FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE), fileMode(dir));
             if (out.size() > goodEnd) {
                 out.truncate(goodEnd);
                 out.force(true);
@@ -199,8 +237,9 @@ final class Journal implements AutoCloseable {
         try {
             records = 0;
             byte[] bytes = encode(state);
-            try (FileChannel t = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
+            Files.deleteIfExists(tmp); // a leftover keeps its old mode; a new file gets FILE_MODE
+            try (FileChannel t = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING), fileMode(dir))) {
                 writeFully(t, bytes);
                 t.force(true);
             }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.swarm.protocol.Hex;
 import dev.swarm.protocol.InfoHash;
 import dev.swarm.tracker.config.TrackerConfig;
+import dev.swarm.tracker.metrics.Metrics;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -39,16 +40,24 @@ public final class Registry implements AutoCloseable {
     private final Map<String, User> byPasskey = new ConcurrentHashMap<>();
     private final Map<InfoHash, Torrent> torrents = new ConcurrentHashMap<>();
     private final Accounting accounting;
+    private final Standings standings;
     private final SecureRandom random = new SecureRandom();
     private final Object writeLock = new Object();
     private boolean closed;
 
-    private Registry(Journal journal, TrackerConfig.Registry cfg, Duration peerTimeout, InstantSource clock) {
+    private Registry(Journal journal, TrackerConfig.Registry cfg, TrackerConfig.Ratio ratio, Duration peerTimeout,
+                     InstantSource clock, Metrics metrics) {
         this.journal = journal;
         this.clock = clock;
         this.maxUsers = cfg.maxUsers();
         this.maxTorrents = cfg.maxTorrents();
         this.accounting = new Accounting(cfg.maxAccounts(), cfg.maxSessions(), peerTimeout.toMillis());
+        this.standings = new Standings(new RatioRules(ratio), accounting, metrics);
+    }
+
+    /** Opens the registry without ratio rules or metrics (tests and tools). */
+    public static Registry open(TrackerConfig.Registry cfg, Duration peerTimeout, InstantSource clock) {
+        return open(cfg, TrackerConfig.Ratio.OFF, peerTimeout, clock, Metrics.NOOP);
     }
 
     /**
@@ -57,9 +66,10 @@ public final class Registry implements AutoCloseable {
      * @param peerTimeout sessions idle longer than this are dropped (see {@link Accounting})
      * @throws RegistryException if the directory is locked by another process, unreadable or corrupt
      */
-    public static Registry open(TrackerConfig.Registry cfg, Duration peerTimeout, InstantSource clock) {
+    public static Registry open(TrackerConfig.Registry cfg, TrackerConfig.Ratio ratio, Duration peerTimeout,
+                                InstantSource clock, Metrics metrics) {
         Journal j = Journal.open(cfg.dataDir());
-        Registry r = new Registry(j, cfg, peerTimeout, clock);
+        Registry r = new Registry(j, cfg, ratio, peerTimeout, clock, metrics);
         long now = clock.millis();
         long[] line = {0};
         try {
@@ -67,6 +77,8 @@ public final class Registry implements AutoCloseable {
                 line[0]++;
                 r.apply(rec, now, line[0]);
             });
+            r.accounting.rebuildTotals();
+            r.standings.evaluateAll(now);
         } catch (RuntimeException e) {
             j.close();
             throw e;
@@ -91,10 +103,11 @@ public final class Registry implements AutoCloseable {
                 case "user-removed" -> dropUser(Accounting.requireText(rec, "name"));
                 case "torrent" -> {
                     InfoHash ih = InfoHash.fromHex(Accounting.requireText(rec, "info_hash"));
-                    torrents.put(ih, new Torrent(ih, rec.path("freeleech").asBoolean(false)));
+                    torrents.put(ih, new Torrent(ih, rec.path("freeleech").asBoolean(false), rec.path("added").asLong(0)));
                 }
                 case "torrent-removed" -> torrents.remove(InfoHash.fromHex(Accounting.requireText(rec, "info_hash")));
                 case "account", "session", "session-ended" -> accounting.load(rec, now);
+                case "member", "strike", "strike-cleared", "requirement", "requirement-done" -> standings.load(rec);
                 default -> throw new IllegalArgumentException("unknown record type '" + type
                         + "' (written by a newer tracker?)");
             }
@@ -165,6 +178,11 @@ public final class Registry implements AutoCloseable {
         return accounting;
     }
 
+    /** Members' standings under the ratio rules. */
+    public Standings standings() {
+        return standings;
+    }
+
     // ---- changes (serialised, durable when they return) ----
 
     /**
@@ -221,16 +239,19 @@ public final class Registry implements AutoCloseable {
     /**
      * Registers a torrent, or changes its freeleech flag.
      *
+     * @param freeleech the new flag; null keeps the current one (false for a new torrent)
      * @return true if it was newly registered
      * @throws RegistryException FULL beyond {@code max-torrents}
      */
-    public boolean putTorrent(InfoHash infoHash, boolean freeleech) {
+    public boolean putTorrent(InfoHash infoHash, Boolean freeleech) {
         synchronized (writeLock) {
-            boolean isNew = !torrents.containsKey(infoHash);
+            Torrent old = torrents.get(infoHash);
+            boolean isNew = old == null;
             if (isNew && torrents.size() >= maxTorrents) {
                 throw new RegistryException(RegistryException.Kind.FULL, "registry.max-torrents (" + maxTorrents + ") reached");
             }
-            Torrent t = new Torrent(infoHash, freeleech);
+            boolean fl = freeleech != null ? freeleech : !isNew && old.freeleech();
+            Torrent t = new Torrent(infoHash, fl, isNew ? clock.millis() : old.addedMillis());
             writeOne(torrentRecord(t));
             torrents.put(infoHash, t);
             return isNew;
@@ -245,6 +266,43 @@ public final class Registry implements AutoCloseable {
             }
             writeOne(NODES.objectNode().put("type", "torrent-removed").put("info_hash", infoHash.toHex()));
             torrents.remove(infoHash);
+        }
+    }
+
+    /**
+     * Sets the admin's override of a member's standing (exempt, upload-only, or none), journalled before it returns.
+     *
+     * @throws RegistryException NOT_FOUND for an unknown user
+     */
+    public Standings.View setOverride(String name, Standings.Override override) {
+        synchronized (writeLock) {
+            existing(name);
+            standings.setOverride(name, override, clock.millis());
+            writeStandings();
+            return standings.view(name);
+        }
+    }
+
+    /**
+     * Clears one of a member's strikes ({@code infoHash} given) or all of them, journalled before it returns.
+     *
+     * @return strikes cleared
+     */
+    public int clearStrikes(String name, InfoHash infoHash) {
+        synchronized (writeLock) {
+            if (user(name) == null && !accounting.hasMember(name)) {
+                throw new RegistryException(RegistryException.Kind.NOT_FOUND, "no user '" + name + "'");
+            }
+            int n = standings.clearStrikes(name, infoHash, clock.millis());
+            writeStandings();
+            return n;
+        }
+    }
+
+    private void writeStandings() {
+        List<ObjectNode> batch = standings.drainOutbox();
+        if (!batch.isEmpty()) {
+            writeOne(batch);
         }
     }
 
@@ -273,10 +331,14 @@ public final class Registry implements AutoCloseable {
     }
 
     private void writeOne(ObjectNode record) {
+        writeOne(List.of(record));
+    }
+
+    private void writeOne(List<ObjectNode> records) {
         if (closed) {
             throw new RegistryException(RegistryException.Kind.IO, "registry is closed");
         }
-        journal.append(List.of(record));
+        journal.append(records);
     }
 
     private static ObjectNode userRecord(User u) {
@@ -286,7 +348,7 @@ public final class Registry implements AutoCloseable {
 
     private static ObjectNode torrentRecord(Torrent t) {
         return NODES.objectNode().put("type", "torrent").put("info_hash", t.infoHash().toHex())
-                .put("freeleech", t.freeleech());
+                .put("freeleech", t.freeleech()).put("added", t.addedMillis());
     }
 
     /**
@@ -300,8 +362,11 @@ public final class Registry implements AutoCloseable {
             if (closed) {
                 return 0;
             }
-            accounting.expire(clock.millis());
-            List<ObjectNode> batch = accounting.drainDirty();
+            long now = clock.millis();
+            accounting.expire(now);
+            standings.sweep(now);
+            List<ObjectNode> batch = new ArrayList<>(accounting.drainDirty());
+            batch.addAll(standings.drainOutbox());
             journal.append(batch);
             long live = (long) byName.size() + torrents.size() + accounting.accountCount() + accounting.sessionCount();
             if (journal.records() > Math.max(COMPACT_MIN, 2 * live)) {
@@ -317,7 +382,11 @@ public final class Registry implements AutoCloseable {
         List<ObjectNode> state = new ArrayList<>();
         byName.values().forEach(u -> state.add(userRecord(u)));
         torrents.values().forEach(t -> state.add(torrentRecord(t)));
+        // Drained before the state is read: a record queued meanwhile stays queued for the next flush (replaying
+        // it again is harmless), and none is lost.
+        standings.drainOutbox();
         accounting.writeState(state::add);
+        standings.writeState(state::add);
         journal.rewrite(state);
         LOG.info("registry journal compacted: {} records → {}", before, state.size());
     }
@@ -327,6 +396,7 @@ public final class Registry implements AutoCloseable {
         synchronized (writeLock) {
             accounting.expire(clock.millis());
             journal.append(accounting.drainDirty());
+            journal.append(standings.drainOutbox());
             compact();
         }
     }
@@ -339,7 +409,9 @@ public final class Registry implements AutoCloseable {
                 return;
             }
             try {
-                journal.append(accounting.drainDirty());
+                List<ObjectNode> batch = new ArrayList<>(accounting.drainDirty());
+                batch.addAll(standings.drainOutbox());
+                journal.append(batch);
             } finally {
                 closed = true;
                 journal.close();

@@ -7,6 +7,8 @@ import dev.swarm.protocol.InfoHash;
  *
  * @param freeleech while true, bytes users download are also counted in {@code downloaded_freeleech}, which
  *                  ratio rules are expected to subtract (see {@link AccountView})
+ * @param addedMillis when it was first registered (the new-torrent embargo counts from it); 0 if not known (a
+ *                    journal from before this was recorded)
  */
-public record Torrent(InfoHash infoHash, boolean freeleech) {
+public record Torrent(InfoHash infoHash, boolean freeleech, long addedMillis) {
 }

@@ -17,6 +17,8 @@ final class FamilyMap {
     final LongAdder leechers = new LongAdder();
     /** Set once by {@link PersistedMaps}. */
     ChronicleMap<byte[], byte[]> map;
+    /** Disk space for the map's growth; set with {@link #map}. */
+    GrowthReserve reserve;
     /** CRC of the map file's Chronicle header, and its length as last written to the sidecar. */
     long headerCrc;
     long recordedLength;

@@ -5,11 +5,14 @@ import java.nio.ByteOrder;
 import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import net.openhft.chronicle.bytes.BytesStore;
 import net.openhft.chronicle.hash.Data;
 import net.openhft.chronicle.hash.SegmentLock;
+import net.openhft.chronicle.hash.impl.BigSegmentHeader;
 import net.openhft.chronicle.map.ExternalMapQueryContext;
 import net.openhft.chronicle.map.MapContext;
 import net.openhft.chronicle.map.MapEntry;
@@ -29,12 +32,27 @@ import org.slf4j.LoggerFactory;
  * allocates nothing.
  *
  * <p>Opening ({@link PersistedMaps}) checks the files against the sidecar ({@link StoreFiles}) before
- * Chronicle maps them, uses Chronicle's recovery after an unclean shutdown, and rebuilds the counters
- * with one walk (after an unclean shutdown it also verifies every swarm's order and drops damaged ones).
+ * Chronicle maps them, checks a clean map cheaply ({@link MapCheck}), uses Chronicle's recovery after an
+ * unclean shutdown or a failed check, and rebuilds the counters with one walk (after recovery it also verifies
+ * every swarm, repairs unordered ones and drops damaged ones).
+ *
+ * <p>No request waits long for a damaged or full store: segment locks are tried for
+ * {@value #REQUEST_LOCK_WAIT_MILLIS} ms, a failure inside the store becomes a {@link StoreUnavailableException}
+ * (an ERROR log line, and the next start recovers), and growth goes only into disk space reserved ahead
+ * ({@link GrowthReserve}), so a full disk refuses new swarms instead of faulting.
  */
 public final class OffHeapSwarmStore implements SwarmStore {
     private static final Logger LOG = LoggerFactory.getLogger(OffHeapSwarmStore.class);
     private static final long WARN_EVERY_MILLIS = 60_000;
+    private static final long ERROR_EVERY_MILLIS = 10_000;
+    /**
+     * Bound of a wait for a segment lock (Chronicle's default is 60 s, spinning). Locks are held for one swarm
+     * update or one segment of a sweep, microseconds to milliseconds; a lock not free within this bound is a
+     * damaged lock word, and the request is refused instead of holding its thread.
+     */
+    public static final int LOCK_TIMEOUT_SECONDS = 1;
+    /** Bound of a request's wait for its segment lock, for the same reason; a request is refused after it. */
+    static final long REQUEST_LOCK_WAIT_MILLIS = 250;
 
     private final SwarmStoreConfig config;
     private final int timeoutSec;
@@ -47,6 +65,8 @@ public final class OffHeapSwarmStore implements SwarmStore {
     private final Sweeper sweeper;
     private int cursor;
     private volatile long lastCapacityWarning;
+    private volatile long lastFailureLog;
+    private volatile long lastReserveLog;
 
     /** Per-thread, off-heap scratch space. */
     private static final class Scratch {
@@ -98,20 +118,43 @@ public final class OffHeapSwarmStore implements SwarmStore {
     /**
      * Opens (or creates) the store in {@code config.dataDir()}.
      *
-     * <p>A map file that the sidecar does not vouch for (missing sidecar, other layout, shorter than
-     * recorded, other header) or that Chronicle cannot open is handled by {@code config.onCorrupt()}:
-     * quarantined (the family starts empty) or reported with a {@link StoreOpenException}. A missing map
-     * file starts its family empty.
+     * <p>A map file that cannot be mapped safely (not a Chronicle Map file, shorter than the sidecar records, laid
+     * out for another configuration, or not recoverable by Chronicle) is handled by {@code config.onCorrupt()}:
+     * quarantined (the family starts empty) or reported with a {@link StoreOpenException}. A file the sidecar does
+     * not vouch for (sidecar missing or damaged, other header CRC), one left unclean, or one whose quick check
+     * fails ({@link MapCheck}) is recovered and verified. A missing map file starts its family empty.
      *
      * @throws StoreOpenException if the directory cannot be used (not creatable, locked by another
-     *                            process, disk full) or a file is unusable under the FAIL policy
+     *                            process, not enough disk space) or a file is unusable under the FAIL policy
      */
     public static OffHeapSwarmStore open(SwarmStoreConfig config) {
         Objects.requireNonNull(config.dataDir(), "config.dataDir");
         if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
             throw new StoreOpenException("the off-heap swarm store needs a little-endian CPU");
         }
+        BigSegmentHeader.LOCK_TIMEOUT_SECONDS = LOCK_TIMEOUT_SECONDS;
         return new OffHeapSwarmStore(config, PersistedMaps.open(config));
+    }
+
+    /**
+     * Turns a failure inside the store into a refusal: logs an ERROR (at most every 10 s), marks the store for
+     * recovery at the next start, and returns the exception to throw.
+     */
+    private StoreUnavailableException failed(FamilyMap fm, String what, Throwable e) {
+        files.markSuspect();
+        long now = System.currentTimeMillis();
+        if (now - lastFailureLog >= ERROR_EVERY_MILLIS) {
+            lastFailureLog = now;
+            LOG.error("swarm store {}: {} failed ({}); the request is refused with \"tracker storage unavailable\"."
+                    + " The store may be damaged: restart the tracker, the next start recovers and verifies it"
+                    + " (logged at most every 10 s)", fm.file, what, e.toString());
+        }
+        return new StoreUnavailableException("swarm store " + fm.file.getFileName() + ": " + what + " failed: " + e);
+    }
+
+    /** One family's map, for tests that damage it. */
+    FamilyMap familyMap(Family f) {
+        return maps[f.ordinal()];
     }
 
     private void checkOpen() {
@@ -135,7 +178,10 @@ public final class OffHeapSwarmStore implements SwarmStore {
         int now = PeerMeta.seconds(nowMillis);
         out.begin(family);
         try (ExternalMapQueryContext<byte[], byte[], ?> c = fm.map.queryContext(s.key.of(op.infoHash, 0))) {
-            c.writeLock().lock();
+            if (!c.writeLock().tryLock(REQUEST_LOCK_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+                throw failed(fm, "an announce", new TimeoutException("segment lock not free within "
+                        + REQUEST_LOCK_WAIT_MILLIS + " ms"));
+            }
             MapEntry<byte[], byte[]> e = c.entry();
             if (e != null) {
                 wrap(ps, e);
@@ -149,6 +195,13 @@ public final class OffHeapSwarmStore implements SwarmStore {
             } else {
                 announceExisting(op, fm, c, s, ps, now, out);
             }
+        } catch (StoreUnavailableException e) {
+            throw e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw failed(fm, "an announce", e);
+        } catch (RuntimeException | InternalError e) { // lock timeout, damaged map, a fault of the mapped file
+            throw failed(fm, "an announce", e);
         }
     }
 
@@ -168,6 +221,11 @@ public final class OffHeapSwarmStore implements SwarmStore {
         if (op.event == AnnounceEvent.STOPPED) {
             out.finish(Outcome.REMOVED, 0, 0, 0);
             return;
+        }
+        if (!fm.reserve.mayGrow()) {
+            warnNoReserve(fm);
+            throw new StoreUnavailableException("swarm store " + fm.file.getFileName()
+                    + ": no disk space reserved for a new swarm");
         }
         if (fm.swarms.incrementAndGet() > config.maxSwarms()) {
             fm.swarms.decrementAndGet();
@@ -208,7 +266,7 @@ public final class OffHeapSwarmStore implements SwarmStore {
                 (ps.seederAt(self) ? fm.seeders : fm.leechers).decrement();
                 ps.remove(self);
                 ps.touch(now);
-                shrinkIfSlack(c, c.entry(), ps, s);
+                shrinkIfSlack(fm, c, c.entry(), ps, s);
             }
             out.finish(Outcome.REMOVED, ps.seeders(), ps.leechers(), ps.downloaded());
             return;
@@ -262,6 +320,10 @@ public final class OffHeapSwarmStore implements SwarmStore {
         int n = ps.count();
         long size = layout.valueSize(layout.grownCapacity(ps.capacity(), n + 1));
         MapEntry<byte[], byte[]> e = c.entry();
+        if (!fm.reserve.mayGrow()) {
+            warnNoReserve(fm);
+            return false;
+        }
         BytesStore<?, Void> staging = s.value(size);
         Data<byte[]> v = e.value();
         staging.write(0, v.bytes(), v.offset(), layout.valueSize(n));
@@ -276,13 +338,16 @@ public final class OffHeapSwarmStore implements SwarmStore {
         return true;
     }
 
-    /** Reallocates the value smaller if it has much more room than peers. */
-    private static void shrinkIfSlack(MapContext<byte[], byte[], ?> c, MapEntry<byte[], byte[]> e, PackedSwarm ps,
-                                      Scratch s) {
+    /**
+     * Reallocates the value smaller if it has much more room than peers (and disk space is reserved: a
+     * reallocation may take a new tier).
+     */
+    private static void shrinkIfSlack(FamilyMap fm, MapContext<byte[], byte[], ?> c, MapEntry<byte[], byte[]> e,
+                                      PackedSwarm ps, Scratch s) {
         SwarmLayout layout = ps.layout();
         int n = ps.count();
         int target = layout.shrunkCapacity(ps.capacity(), n);
-        if (target >= ps.capacity()) {
+        if (target >= ps.capacity() || !fm.reserve.mayGrow()) {
             return;
         }
         long size = layout.valueSize(target);
@@ -303,6 +368,19 @@ public final class OffHeapSwarmStore implements SwarmStore {
         }
     }
 
+    /** The ERROR for refused growth, at most once a minute (the sweeper tops the reserve up when it can). */
+    private void warnNoReserve(FamilyMap fm) {
+        long now = System.currentTimeMillis();
+        if (now - lastReserveLog >= WARN_EVERY_MILLIS) {
+            lastReserveLog = now;
+            String why = fm.reserve.lastFailure();
+            LOG.error("swarm store {}: no disk space is reserved for growth ({}); new swarms are refused with"
+                    + " \"tracker storage unavailable\" and full swarms take no new peers until space is freed."
+                    + " Free disk space on that filesystem. (logged at most once a minute)", fm.file,
+                    why != null ? why : "the reserve is being refilled");
+        }
+    }
+
     @Override
     public void scrape(byte[] infoHash, int off, long nowMillis, ScrapeHolder out) {
         checkOpen();
@@ -315,7 +393,10 @@ public final class OffHeapSwarmStore implements SwarmStore {
                 continue; // the counter goes up before a swarm is inserted: zero means there is none to find
             }
             try (ExternalMapQueryContext<byte[], byte[], ?> c = fm.map.queryContext(s.key)) {
-                c.readLock().lock();
+                if (!c.readLock().tryLock(REQUEST_LOCK_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+                    throw failed(fm, "a scrape", new TimeoutException("segment lock not free within "
+                            + REQUEST_LOCK_WAIT_MILLIS + " ms"));
+                }
                 MapEntry<byte[], byte[]> e = c.entry();
                 if (e != null) {
                     PackedSwarm ps = s.swarms[fm.family.ordinal()];
@@ -324,6 +405,13 @@ public final class OffHeapSwarmStore implements SwarmStore {
                         out.add(ps.seeders(), ps.leechers(), ps.downloaded());
                     }
                 }
+            } catch (StoreUnavailableException e) {
+                throw e;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw failed(fm, "a scrape", e);
+            } catch (RuntimeException | InternalError e) { // lock timeout, damaged map, a fault of the mapped file
+                throw failed(fm, "a scrape", e);
             }
         }
     }
@@ -341,6 +429,17 @@ public final class OffHeapSwarmStore implements SwarmStore {
             sweeper.start(fm, scratch.get(), PeerMeta.seconds(nowMillis));
             try (MapSegmentContext<byte[], byte[], ?> c = fm.map.segmentContext(segment)) {
                 c.forEachSegmentEntry(sweeper);
+            } catch (RuntimeException | InternalError e) {
+                throw failed(fm, "the expiry sweep of segment " + segment, e);
+            }
+            String noReserve = files.topUpReserves();
+            if (noReserve != null) {
+                long now = System.currentTimeMillis();
+                if (now - lastReserveLog >= WARN_EVERY_MILLIS) {
+                    lastReserveLog = now;
+                    LOG.error("swarm store: {}. New swarms are refused and full swarms take no new peers until space"
+                            + " is freed; free disk space on that filesystem. (logged at most once a minute)", noReserve);
+                }
             }
             if (cursor == 0) {
                 files.recordGrowth();
@@ -383,7 +482,7 @@ public final class OffHeapSwarmStore implements SwarmStore {
                 e.doRemove();
                 fm.swarms.decrementAndGet();
             } else {
-                shrinkIfSlack(e.context(), e, ps, s);
+                shrinkIfSlack(fm, e.context(), e, ps, s);
             }
         }
     }

@@ -82,6 +82,37 @@ final class PackedSwarm {
         return capacity;
     }
 
+    /**
+     * Makes an unordered value (left by a crash in the middle of a shift) ordered again: keeps, per region,
+     * the slots that are strictly above the last kept one and carry their region's seeder bit, drops the
+     * rest (duplicates from the interrupted shift, mostly). Needs {@link #valid()}.
+     *
+     * @return peers dropped
+     */
+    int repair() {
+        int l = leechers();
+        int n = l + seeders();
+        int kept = keepAscending(0, l, 0, false);
+        int keptLeechers = kept;
+        kept = keepAscending(l, n, kept, true);
+        counts(keptLeechers, kept - keptLeechers);
+        return n - kept;
+    }
+
+    private int keepAscending(int from, int to, int w, boolean seeders) {
+        int first = w;
+        for (int i = from; i < to; i++) {
+            if (PeerMeta.seeder(meta(i)) == seeders && (w == first || compareSlots(w - 1, i) < 0)) {
+                if (w != i) {
+                    copySlot(i, w);
+                }
+                w++;
+            }
+        }
+        return w;
+    }
+
+
     int refSec() {
         return bs.readInt(base + SwarmLayout.REF_SEC);
     }

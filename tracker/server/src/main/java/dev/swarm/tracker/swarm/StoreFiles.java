@@ -8,6 +8,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -36,18 +37,22 @@ import java.util.zip.CRC32;
  *       process cannot map the same files.</li>
  * </ul>
  *
- * <p>A map file is used only if the sidecar vouches for it: same layout, at least the recorded
- * length (a truncated mapped file would SIGBUS the JVM) and the same header CRC (a foreign file).
+ * <p>A map file the sidecar describes is used only if the sidecar vouches for it: same layout, at least
+ * the recorded length (a truncated mapped file would SIGBUS the JVM) and the same header CRC (a foreign
+ * file). The CRC leaves out Chronicle's "not complete" bit, which Chronicle sets while it creates or
+ * recovers a file: a crash in that window leaves the bit set on an intact file.
  */
 final class StoreFiles {
     static final String META = "swarms.meta";
     static final String LOCK = "swarms.lock";
     static final String FORMAT = "dev.swarm.tracker.swarm/1";
-    /** Quarantined copies kept per file name; older ones are deleted. */
-    static final int QUARANTINE_KEEP = 2;
+    /** Suffix of a quarantined file: {@code <name>.corrupt-<UTC timestamp>}. */
+    static final String QUARANTINE_MARK = ".corrupt-";
 
     /** Chronicle's header: 8-byte hash, 4-byte size word (bit 31: not complete), then the header text. */
     private static final int HEADER_PREFIX = 12;
+    private static final int SIZE_WORD = 8;
+    private static final int NOT_COMPLETE = 1 << 31;
     private static final int MAX_HEADER = 16 * 1024;
     private static final int MAX_META_BYTES = 64 * 1024;
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'");
@@ -188,8 +193,8 @@ final class StoreFiles {
     }
 
     /**
-     * CRC-32 of Chronicle's self-bootstrapping header (hash, size word and header text), read with plain
-     * file I/O; -1 if the file is too short or does not start with a complete header.
+     * CRC-32 of Chronicle's self-bootstrapping header (hash, size word without its "not complete" bit, and
+     * header text), read with plain file I/O; -1 if the file is too short or does not start with a header.
      */
     static long headerCrc(Path file) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
@@ -199,16 +204,45 @@ final class StoreFiles {
             }
             ByteBuffer prefix = ByteBuffer.allocate(HEADER_PREFIX).order(ByteOrder.LITTLE_ENDIAN);
             readFully(ch, prefix, 0);
-            int sizeWord = prefix.getInt(8);
+            int sizeWord = prefix.getInt(SIZE_WORD) & ~NOT_COMPLETE;
             int size = sizeWord & ((1 << 30) - 1);
-            if (sizeWord <= 0 || size == 0 || size > MAX_HEADER || HEADER_PREFIX + (long) size > length) {
+            if (size == 0 || size > MAX_HEADER || HEADER_PREFIX + (long) size > length) {
                 return -1;
             }
-            ByteBuffer all = ByteBuffer.allocate(HEADER_PREFIX + size);
+            ByteBuffer all = ByteBuffer.allocate(HEADER_PREFIX + size).order(ByteOrder.LITTLE_ENDIAN);
             readFully(ch, all, 0);
+            all.putInt(SIZE_WORD, sizeWord);
             CRC32 crc = new CRC32();
             crc.update(all.array(), 0, all.capacity());
             return crc.getValue();
+        }
+    }
+
+    /** True if Chronicle's "not complete" bit is set: a creation or recovery of the file did not finish. */
+    static boolean headerIncomplete(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            if (ch.size() < HEADER_PREFIX) {
+                return false;
+            }
+            ByteBuffer word = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
+            readFully(ch, word, SIZE_WORD);
+            return (word.getInt(0) & NOT_COMPLETE) != 0;
+        }
+    }
+
+    /**
+     * Clears the "not complete" bit, durably. Chronicle waits up to a minute for a file with the bit set (for
+     * the process it assumes is still creating it) and then fails; the directory lock rules that process out.
+     */
+    static void markHeaderComplete(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            ByteBuffer word = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
+            readFully(ch, word, SIZE_WORD);
+            word.putInt(0, word.getInt(0) & ~NOT_COMPLETE).clear();
+            while (word.hasRemaining()) {
+                ch.write(word, SIZE_WORD + word.position());
+            }
+            ch.force(true);
         }
     }
 
@@ -222,25 +256,41 @@ final class StoreFiles {
     }
 
     /**
-     * Renames {@code file} to {@code <name>.corrupt-<UTC timestamp>} and deletes all but the newest
-     * {@link #QUARANTINE_KEEP} quarantined copies of that name; returns the new path.
+     * Renames {@code file} to {@code <name>.corrupt-<UTC timestamp>}; returns the new path. Quarantined files
+     * are kept until an operator deletes them (see {@link #quarantinedBytes}).
      */
     static Path quarantine(Path file) throws IOException {
         String name = file.getFileName().toString();
         String stamp = STAMP.format(ZonedDateTime.now(ZoneOffset.UTC));
-        Path target = file.resolveSibling(name + ".corrupt-" + stamp);
+        Path target = file.resolveSibling(name + QUARANTINE_MARK + stamp);
         for (int i = 1; Files.exists(target); i++) {
-            target = file.resolveSibling(name + ".corrupt-" + stamp + "-" + i);
+            target = file.resolveSibling(name + QUARANTINE_MARK + stamp + "-" + i);
         }
         Files.move(file, target);
-        List<Path> old = new ArrayList<>();
-        try (Stream<Path> s = Files.list(file.getParent())) {
-            s.filter(p -> p.getFileName().toString().startsWith(name + ".corrupt-")).forEach(old::add);
-        }
-        old.sort((a, b) -> b.getFileName().toString().compareTo(a.getFileName().toString()));
-        for (int i = QUARANTINE_KEEP; i < old.size(); i++) {
-            Files.deleteIfExists(old.get(i));
-        }
+        forceDirectory(file.getParent());
         return target;
+    }
+
+    /** The quarantined files in {@code dir}. */
+    static List<Path> quarantined(Path dir) throws IOException {
+        List<Path> found = new ArrayList<>();
+        try (Stream<Path> s = Files.list(dir)) {
+            s.filter(p -> p.getFileName().toString().contains(QUARANTINE_MARK)).forEach(found::add);
+        }
+        found.sort(null);
+        return found;
+    }
+
+    /** Bytes the quarantined files in {@code dir} take on disk (their lengths; 0 if none). */
+    static long quarantinedBytes(Path dir) throws IOException {
+        long total = 0;
+        for (Path p : quarantined(dir)) {
+            try {
+                total += Files.size(p);
+            } catch (NoSuchFileException e) {
+                continue; // deleted by the operator meanwhile
+            }
+        }
+        return total;
     }
 }

@@ -27,8 +27,8 @@ public record SwarmStoreConfig(Path dataDir, long maxSwarms, int maxPeersPerSwar
     public enum OnCorrupt {
         /**
          * Rename the files to {@code <name>.corrupt-<timestamp>}, log an ERROR naming file and reason,
-         * start empty (peers come back with their next announce). Keeps the two newest quarantined
-         * copies of each file.
+         * start empty (peers come back with their next announce). Quarantined files are kept until an
+         * operator deletes them; each start lists them and the space they take.
          */
         QUARANTINE,
         /** Throw a {@link StoreOpenException} naming file and reason; touch nothing. */

@@ -40,7 +40,12 @@
  *   <li><b>Files</b> are checked against a sidecar before Chronicle maps them (see
  *       {@code StoreFiles}); the map files are preallocated ({@code fallocate}) rather than sparse,
  *       so a full disk fails the open with an error instead of killing the JVM with SIGBUS on a later
- *       write to a hole. Resident memory is the same: only touched pages are resident either way.</li>
+ *       write to a hole, and growth beyond them goes only into space reserved ahead
+ *       ({@code GrowthReserve}). Resident memory is the same: only touched pages are resident either way.</li>
+ *   <li><b>Failures</b>: an interrupted recovery, a damaged or missing sidecar and a damaged clean map
+ *       ({@code MapCheck}) lead to Chronicle's recovery and a verifying walk, not to discarded files;
+ *       request threads wait for a segment lock at most a bounded time and get a
+ *       {@code StoreUnavailableException} instead (see the README's "Store failure model").</li>
  * </ul>
  */
 package dev.swarm.tracker.swarm;

@@ -88,6 +88,27 @@ class AccessChainTest {
     }
 
     @Test
+    void theRatioStepRunsAfterMayDownloadAndItsObserverAfterAccountingInPrivateModeOnly() throws Exception {
+        Map<String, String> o = new HashMap<>(Map.of("mode", "private", "ratio.required", "0=0.5",
+                "registry.data-dir", dir.resolve("registry").toString(), "store.data-dir", dir.resolve("store").toString()));
+        TrackerConfig c = cfg(o);
+        Registry registry = Registry.open(c.registry(), c.announce().peerTimeout(), clock);
+        try {
+            AccessChain chain = AccessChain.of(c, registry, null, clock, Metrics.NOOP);
+            assertEquals(List.of(PasskeyPolicy.class, RegisteredTorrentPolicy.class, MayDownloadPolicy.class,
+                    RatioPolicy.class), kinds(chain.announce()));
+            assertEquals(List.of(AccountingObserver.class, RatioObserver.class), kinds(chain.observers()),
+                    "the standing is evaluated on the totals the accounting has just updated");
+            assertSame(InvalidIdPolicy.ANSWER_ALL, chain.invalidIds());
+        } finally {
+            registry.close();
+        }
+        o.put("mode", "public");
+        AccessChain open = AccessChain.of(cfg(o), null, null, clock, Metrics.NOOP);
+        assertTrue(open.announce().isEmpty() && open.observers().isEmpty(), "ratio rules apply in private mode only");
+    }
+
+    @Test
     void privateModeWithoutTheRegistryIsAnError() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> AccessChain.of(cfg(Map.of("mode", "private")), null, null, clock, Metrics.NOOP));

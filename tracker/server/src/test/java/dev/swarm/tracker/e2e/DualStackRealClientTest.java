@@ -99,8 +99,9 @@ class DualStackRealClientTest {
             for (JsonNode endpoint : r.get("leecher_dialled")) {
                 assertEquals(family, InetAddress.getByName(endpoint.get(0).asText()), "a peer of its own family: " + r);
             }
-            for (JsonNode peer : r.get("leecher_peers")) { // when the download lasted long enough to be sampled
-                assertEquals(1, peer.get("source").asInt() & 1, "learned from the tracker: " + r);
+            // Connections sampled during the download (when it lasted long enough) are of that family too. Their
+            // source flags are not checked: libtorrent may report 0 while a connection is being set up.
+            for (JsonNode peer : r.get("leecher_peers")) {
                 assertEquals(family, InetAddress.getByName(peer.get("ip").asText()), "a peer of its own family: " + r);
             }
             assertEquals(2, r.get("scrape").get("complete").asInt(), "libtorrent's own scrape: " + r);

@@ -131,7 +131,11 @@ class PrivateModeTest {
         try (UdpTestClient c = new UdpTestClient(udpPort)) {
             byte[] pid = peerId(1).getBytes(StandardCharsets.ISO_8859_1);
             UdpResponse none = c.announce(HASH, pid, 0, 0, 0, AnnounceEvent.STARTED, 7001, null);
-            assertEquals("this is a private tracker: announce to /announce/<your passkey>", ((ErrorResponse) none).message());
+            // No URL data at all (aria2c, Transmission 3.00): putting the passkey in the URL would not help them.
+            assertEquals("this is a private tracker and your client sent no passkey over UDP (BEP 41 URL data): use the"
+                    + " HTTP announce URL, http://<tracker>/announce/<your passkey>", ((ErrorResponse) none).message());
+            UdpResponse noKey = c.announce(HASH, pid, 0, 0, 0, AnnounceEvent.STARTED, 7001, "/announce");
+            assertEquals("this is a private tracker: announce to /announce/<your passkey>", ((ErrorResponse) noKey).message());
             UdpResponse otherForm = c.announce(HASH, pid, 0, 0, 0, AnnounceEvent.STARTED, 7001, "/" + alice.passkey() + "/announce");
             assertTrue(otherForm instanceof ErrorResponse, "only the /announce/<passkey> form is understood");
             UdpResponse wrong = c.announce(HASH, pid, 0, 0, 0, AnnounceEvent.STARTED, 7001, "/announce/0123456789abcdef0123456789abcdef");

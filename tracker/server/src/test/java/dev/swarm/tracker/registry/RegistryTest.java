@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -65,7 +66,7 @@ class RegistryTest {
             assertFalse(r.user("bob").enabled());
             assertFalse(r.user("bob").mayDownload());
             assertNull(r.user("carol"));
-            assertEquals(List.of(new Torrent(H1, false)), r.torrents());
+            assertEquals(List.of(new Torrent(H1, false, T0)), r.torrents());
             AccountView a = r.accounting().account("alice", H1);
             assertEquals(500, a.uploaded());
             assertEquals(40, a.downloaded());
@@ -96,6 +97,30 @@ class RegistryTest {
             r.accounting().record("alice", H1.bytes(), PEER, 1000, 30, 70, AnnounceEvent.NONE, false, clock.millis());
             assertEquals(1000, r.accounting().account("alice", H1).uploaded());
         }
+    }
+
+    @Test
+    void theJournalIsOnlyForTheTrackersUser() throws Exception {
+        try (Registry r = open()) {
+            r.addUser("alice", true, true);
+            r.compactNow(); // the rewritten file too
+        }
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(journal())));
+        // A journal an older tracker left readable is tightened at the next open.
+        Files.setPosixFilePermissions(journal(), PosixFilePermissions.fromString("rw-r--r--"));
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        try (Registry r = open()) {
+            assertEquals("alice", r.user("alice").name());
+        }
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(journal())));
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)));
+        // A new registry directory is created 0700 (the test's @TempDir exists already, so use a fresh one).
+        Path fresh = dir.resolveSibling(dir.getFileName() + "-fresh").resolve("registry");
+        Registry.open(new TrackerConfig.Registry(fresh, Duration.ofSeconds(5), 100, 100, 1000, 1000),
+                Duration.ofMinutes(45), clock).close();
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(fresh)));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(fresh.resolve(Journal.FILE))));
     }
 
     @Test

@@ -262,21 +262,244 @@ class OffHeapSwarmStoreTest extends SwarmStoreContract {
         SwarmStore s = store();
         assertEquals(0, s.stats().swarms());
         assertEquals(1, quarantined(V4).size());
-        assertTrue(errors().stream().anyMatch(m -> m.contains("no usable metadata")), errors().toString());
+        assertTrue(errors().stream().anyMatch(m -> m.contains("no metadata file") && m.contains("Chronicle Map header")),
+                errors().toString());
     }
 
     @Test
-    void unreadableMetadataQuarantinesEverything() throws IOException {
+    void unreadableMetadataMakesTheStartVerifyTheMapsAndKeepEverySwarm() throws IOException {
         SwarmStore s = store();
-        fill(s);
+        StoreStats before = fill(s);
         s.close();
         Files.writeString(storeDir().resolve(StoreFiles.META), "format=something else\nstate=clean\n");
         SwarmStore again = store();
-        assertEquals(0, again.stats().swarms());
-        assertEquals(1, quarantined(V4).size());
-        assertEquals(1, quarantined(V6).size());
+        assertEquals(before, again.stats());
+        assertEquals(0, quarantined(V4).size());
+        assertEquals(0, quarantined(V6).size());
         try (Stream<Path> files = Files.list(storeDir())) {
-            assertEquals(1, files.filter(p -> p.getFileName().toString().startsWith(StoreFiles.META + ".corrupt-")).count());
+            assertEquals(1, files.filter(p -> p.getFileName().toString().startsWith(StoreFiles.META + ".corrupt-")).count(),
+                    "the bad metadata file is kept aside");
+        }
+        assertTrue(log.list.stream().anyMatch(e -> e.getFormattedMessage().contains("(verified)")));
+    }
+
+    /** Each damage of the sidecar from the attack run: the maps are recovered and verified, every swarm kept. */
+    @Test
+    void everyDamageOfTheSidecarKeepsEverySwarm() throws IOException {
+        SwarmStore s = store();
+        StoreStats before = fill(s);
+        s.close();
+        Path metaFile = storeDir().resolve(StoreFiles.META);
+        String good = Files.readString(metaFile);
+        int crcDigit = good.indexOf("v4.crc=") + "v4.crc=".length();
+        String changedCrc = good.substring(0, crcDigit) + (char) ((good.charAt(crcDigit) - '0' + 1) % 10 + '0')
+                + good.substring(crcDigit + 1);
+        List<String> damages = List.of(changedCrc, good.replace("state=clean", "state=cleam"),
+                good.substring(0, good.length() / 2), "", good.replace("v4.swarms=10", "v4.swarms=999999999"));
+        int emptySwarms = 0; // each round leaves the swarm of its new torrent, empty until a sweep
+        for (String damaged : damages) {
+            Files.writeString(metaFile, damaged);
+            SwarmStore again = store();
+            assertEquals(before.v6(), again.stats().v6(), "after writing:\n" + damaged);
+            assertEquals(new StoreStats.FamilyStats(before.v4().swarms() + emptySwarms, before.v4().seeders(),
+                    before.v4().leechers()), again.stats().v4(), "after writing:\n" + damaged);
+            assertEquals(Outcome.OK, announce(again, 100 + emptySwarms, V4, 1, STARTED, false, 5, T0).outcome(),
+                    "a new torrent is welcome");
+            announce(again, 100 + emptySwarms, V4, 1, AnnounceEvent.STOPPED, false, 5, T0);
+            emptySwarms++;
+            again.close();
+            assertEquals(0, quarantined(V4).size() + quarantined(V6).size(), errors().toString());
+        }
+        Files.delete(metaFile);
+        SwarmStore again = store();
+        assertEquals(before.v6(), again.stats().v6(), "no metadata file at all");
+        assertEquals(before.v4().peers(), again.stats().v4().peers(), "no metadata file at all");
+        assertEquals(0, quarantined(V4).size() + quarantined(V6).size(), errors().toString());
+    }
+
+    /**
+     * A crash while Chronicle recovers (or creates) a file leaves its header marked incomplete: the next start
+     * clears the mark and recovers again, within seconds (Chronicle alone would wait a minute and fail).
+     */
+    @Test
+    void aCrashDuringRecoveryLeavesAStoreTheNextStartRecovers() throws IOException {
+        SwarmStore s = store();
+        StoreStats before = fill(s);
+        s.close();
+        Path metaFile = storeDir().resolve(StoreFiles.META);
+        Files.writeString(metaFile, Files.readString(metaFile).replace("state=clean", "state=open"));
+        for (Family f : Family.values()) {
+            try (RandomAccessFile raf = new RandomAccessFile(file(f).toFile(), "rw")) {
+                raf.seek(11);
+                int top = raf.read();
+                raf.seek(11);
+                raf.write(top | 0x80); // bit 31 of the little-endian size word at offset 8
+            }
+            assertTrue(StoreFiles.headerIncomplete(file(f)));
+        }
+        long t0 = System.nanoTime();
+        SwarmStore again = store();
+        assertTrue(System.nanoTime() - t0 < 10_000_000_000L, "opened within seconds");
+        assertEquals(before, again.stats());
+        assertEquals(0, quarantined(V4).size() + quarantined(V6).size(), errors().toString());
+        assertFalse(StoreFiles.headerIncomplete(file(V4)));
+        assertTrue(log.list.stream().anyMatch(e -> e.getFormattedMessage().contains("interrupted")));
+    }
+
+    /**
+     * Random bytes over the segment headers of a store the sidecar calls clean: the quick check at start sees
+     * it, recovery runs, the store serves every torrent without a request waiting, and keeps what it can read.
+     */
+    @Test
+    void randomBytesInTheSegmentHeadersOfACleanStoreAreRecovered() throws IOException {
+        SwarmStore s = store();
+        StoreStats before = fill(s);
+        FamilyMap fm = ((OffHeapSwarmStore) s).familyMap(V4);
+        net.openhft.chronicle.hash.impl.VanillaChronicleHash<?, ?, ?, ?> h =
+                (net.openhft.chronicle.hash.impl.VanillaChronicleHash<?, ?, ?, ?>) fm.map;
+        long headers = h.segmentHeadersOffset;
+        long headersBytes = h.segmentHeaderAddress(h.actualSegments - 1) - h.segmentHeaderAddress(0) + 64;
+        s.close();
+        byte[] noise = new byte[(int) Math.min(16 * 1024, headersBytes)];
+        new Random(11).nextBytes(noise);
+        try (RandomAccessFile raf = new RandomAccessFile(file(V4).toFile(), "rw")) {
+            raf.seek(headers);
+            raf.write(noise);
+        }
+        assertTrue(Files.readString(storeDir().resolve(StoreFiles.META)).contains("state=clean"));
+
+        long t0 = System.nanoTime();
+        SwarmStore again = store();
+        assertTrue(System.nanoTime() - t0 < 10_000_000_000L, "opened within seconds");
+        assertTrue(log.list.stream().anyMatch(e -> e.getFormattedMessage().contains("marked clean, but")),
+                "the quick check found the damage");
+        assertEquals(before.v6(), again.stats().v6());
+        assertEquals(before.v4(), again.stats().v4(), "the swarms themselves were not damaged");
+        for (int t = 0; t < 200; t++) {
+            long r0 = System.nanoTime();
+            announce(again, t, V4, 1000, STARTED, false, 50, T0);
+            ScrapeHolder sc = scrape(again, t, T0);
+            assertTrue(System.nanoTime() - r0 < 1_000_000_000L, "torrent " + t + " took over a second");
+            assertTrue(sc.downloaded() <= 25, "downloads of torrent " + t + ": " + sc.downloaded());
+        }
+        assertEquals(0, quarantined(V4).size(), errors().toString());
+    }
+
+    /**
+     * A lock word damaged while the store runs: requests to that segment wait at most the lock timeout and get
+     * a {@link StoreUnavailableException}; the close then leaves the store for recovery, which repairs it.
+     */
+    @Test
+    void aDamagedLockWordWhileServingRefusesWithinTheTimeoutAndTheNextStartRepairsIt() throws IOException {
+        SwarmStore s = store();
+        StoreStats before = fill(s);
+        FamilyMap fm = ((OffHeapSwarmStore) s).familyMap(V4);
+        net.openhft.chronicle.hash.impl.VanillaChronicleHash<?, ?, ?, ?> h =
+                (net.openhft.chronicle.hash.impl.VanillaChronicleHash<?, ?, ?, ?>) fm.map;
+        try (RandomAccessFile raf = new RandomAccessFile(file(V4).toFile(), "rw")) {
+            for (int i = 0; i < h.actualSegments; i++) {
+                raf.seek(h.segmentHeaderAddress(i) - h.bsAddress());
+                raf.writeLong(-1L); // every lock held for ever, seen through the shared mapping
+            }
+        }
+        long t0 = System.nanoTime();
+        assertThrows(StoreUnavailableException.class, () -> announce(s, 3, V4, 1000, STARTED, false, 50, T0));
+        long waited = System.nanoTime() - t0;
+        assertTrue(waited < 2_000_000_000L, "waited " + waited / 1_000_000 + " ms");
+        assertThrows(StoreUnavailableException.class, () -> scrape(s, 3, T0));
+        assertEquals(Outcome.OK, announce(s, 3, V6, 1000, STARTED, false, 50, T0).outcome(), "v6 unaffected");
+        assertTrue(errors().stream().anyMatch(m -> m.contains("tracker storage unavailable") && m.contains("restart")),
+                errors().toString());
+        s.close();
+        assertTrue(Files.readString(storeDir().resolve(StoreFiles.META)).contains("state=open"), "not marked clean");
+
+        SwarmStore again = store();
+        assertEquals(before.v4(), again.stats().v4());
+        assertEquals(Outcome.OK, announce(again, 3, V4, 1000, STARTED, false, 50, T0).outcome());
+    }
+
+    /**
+     * Growth beyond the first tiers goes only into reserved space: while the sweeper keeps the reserve topped up
+     * every new swarm is stored; without top-ups, once the reserve is used up a new swarm is refused with
+     * {@link StoreUnavailableException} (never a fault), and the next sweep step lets growth resume.
+     */
+    @Test
+    void growthGoesOnlyIntoReservedSpace() throws IOException {
+        SwarmStoreConfig small = new SwarmStoreConfig(storeDir(), 100_000, MAX_PEERS, 64, 2,
+                Duration.ofSeconds(TIMEOUT_SEC), SwarmStoreConfig.OnCorrupt.QUARANTINE);
+        SwarmStore s = OffHeapSwarmStore.open(small);
+        try {
+            FamilyMap fm = ((OffHeapSwarmStore) s).familyMap(V4);
+            assertTrue(fm.reserve.mayGrow(), "reserved at open");
+            long lengthAtOpen = Files.size(file(V4));
+            int t = 0;
+            for (; t < 3000; t++) {
+                assertEquals(Outcome.OK, announce(s, t, V4, 1, STARTED, false, 0, T0).outcome(), "torrent " + t);
+                s.expireStep(T0); // the sweeper's step tops the reserve up
+            }
+            assertTrue(Files.size(file(V4)) > lengthAtOpen, "the map grew into extra tiers");
+            int refusedAt = -1;
+            for (; t < 100_000 && refusedAt < 0; t++) { // no sweeper: the reserve runs out
+                try {
+                    announce(s, t, V4, 1, STARTED, false, 0, T0);
+                } catch (StoreUnavailableException e) {
+                    refusedAt = t;
+                }
+            }
+            assertTrue(refusedAt > 0, "refused once the reserve was used up");
+            assertFalse(fm.reserve.mayGrow());
+            assertTrue(errors().stream().anyMatch(m -> m.contains("no disk space is reserved")), errors().toString());
+            assertEquals(refusedAt, s.stats().v4().swarms(), "the refused swarm was not counted");
+            s.expireStep(T0);
+            assertEquals(Outcome.OK, announce(s, refusedAt, V4, 1, STARTED, false, 0, T0).outcome(), "growth resumes");
+        } finally {
+            s.close();
+        }
+        log.list.clear();
+        SwarmStore again = OffHeapSwarmStore.open(small);
+        try {
+            assertTrue(again.stats().v4().swarms() > 3000);
+            assertTrue(log.list.stream().anyMatch(e -> e.getFormattedMessage().contains("counts recorded at close")),
+                    "the start-up check counts the entries of the extra tiers too: no recovery after a clean close");
+            assertTrue(log.list.stream().noneMatch(e -> e.getFormattedMessage().contains("recovery")));
+        } finally {
+            again.close();
+        }
+    }
+
+    /** A compact IPv4 record 10.0.0.i:6881; ascending with i. */
+    private static byte[] rec(int i) {
+        return new byte[] {10, 0, 0, (byte) i, 0x1A, (byte) 0xE1};
+    }
+
+    /** A swarm left unordered by a crash in the middle of a shift is put in order, not dropped. */
+    @Test
+    void anUnorderedSwarmIsRepairedAtRecovery() {
+        PackedSwarm ps = new PackedSwarm(new SwarmLayout(V4, SwarmLayout.chunkSizeFor(V4), 100));
+        SwarmLayout layout = ps.layout();
+        long size = layout.valueSize(layout.capacityOf(layout.chunksFor(10)));
+        net.openhft.chronicle.bytes.BytesStore<?, Void> bs =
+                net.openhft.chronicle.bytes.BytesStore.nativeStoreWithFixedCapacity(size);
+        try {
+            ps.wrap(bs, 0, size);
+            ps.init(100, 0);
+            for (int p = 0; p < 5; p++) {
+                ps.key(rec(p * 2));
+                ps.insert(rec(p * 2), PeerMeta.of(false, false, 100));
+            }
+            ps.key(rec(9));
+            ps.insert(rec(9), PeerMeta.of(true, false, 100));
+            assertTrue(ps.ordered());
+            // An insert of leecher 5 interrupted after the shift of the tail: slots 3 and 4 both hold leecher 6,
+            // leecher 8 sits where the seeder region starts, the seeder is past the old count.
+            bs.move(SwarmLayout.HEADER + 3L * layout.slot, SwarmLayout.HEADER + 4L * layout.slot, 3L * layout.slot);
+            assertFalse(ps.ordered());
+            assertEquals(2, ps.repair());
+            assertTrue(ps.ordered());
+            assertEquals(4, ps.leechers(), "0, 2, 4, 6");
+            assertEquals(0, ps.seeders());
+        } finally {
+            bs.releaseLast();
         }
     }
 
@@ -332,19 +555,22 @@ class OffHeapSwarmStoreTest extends SwarmStoreContract {
     }
 
     @Test
-    void quarantineKeepsTheTwoNewestCopies() throws IOException {
+    void quarantineKeepsEveryCopyAndSaysHowMuchSpaceTheyTake() throws IOException {
         for (int i = 0; i < 4; i++) {
             Files.createDirectories(storeDir());
             Files.writeString(file(V4), "junk " + i);
             store().close();
         }
         List<Path> q = quarantined(V4);
-        assertEquals(2, q.size());
+        assertEquals(4, q.size());
         List<String> contents = new ArrayList<>();
         for (Path p : q) {
             contents.add(Files.readString(p));
         }
-        assertTrue(contents.containsAll(List.of("junk 2", "junk 3")), contents.toString());
+        assertTrue(contents.containsAll(List.of("junk 0", "junk 1", "junk 2", "junk 3")), contents.toString());
+        assertEquals(24, StoreFiles.quarantinedBytes(storeDir()));
+        assertTrue(log.list.stream().anyMatch(e -> e.getFormattedMessage().contains("4 quarantined files take 0 MiB")),
+                "the start says what quarantine keeps");
     }
 
     @Test

@@ -18,7 +18,8 @@ import org.xnio.conduits.ConduitStreamSourceChannel;
  * handler runs and offers no option to relax it, so this is the one place left where libtorrent's {@code Host: ::1:PORT}
  * can be made acceptable.
  *
- * <p>Bounds: the head is read into one of Undertow's pooled buffers (no other allocation unless a header is fixed); if
+ * <p>Bounds: the head is read into one of Undertow's pooled buffers (nothing is copied unless a Host line holds two
+ * colons, nor allocated unless the listener has to wait for the rest of the head); if
  * the buffer fills or the peer closes before the head is complete, the bytes are handed over unchanged and Undertow
  * answers as it would have. A connection that has not sent a whole head within {@code timeoutMillis} is closed.
  * Only the first request of a connection is looked at: libtorrent sends one request per connection
@@ -47,7 +48,7 @@ final class HostRepairOpenListener implements ChannelListener<StreamConnection> 
     private final class FirstHead implements ChannelListener<ConduitStreamSourceChannel>, Runnable {
         private final StreamConnection connection;
         private final PooledByteBuffer pooled;
-        private XnioExecutor.Key timeout;
+        private XnioExecutor.Key timeout; // null until the first wait
         private boolean finished;
 
         FirstHead(StreamConnection connection, PooledByteBuffer pooled) {
@@ -56,7 +57,6 @@ final class HostRepairOpenListener implements ChannelListener<StreamConnection> 
         }
 
         void start() {
-            timeout = connection.getIoThread().executeAfter(this, timeoutMillis, TimeUnit.MILLISECONDS);
             ConduitStreamSourceChannel source = connection.getSourceChannel();
             source.getReadSetter().set(this);
             handleEvent(source);
@@ -90,11 +90,16 @@ final class HostRepairOpenListener implements ChannelListener<StreamConnection> 
                 return;
             }
             if (end < 0 && n >= 0 && b.hasRemaining()) {
+                if (timeout == null) { // scheduled only when there is something to wait for
+                    timeout = connection.getIoThread().executeAfter(this, timeoutMillis, TimeUnit.MILLISECONDS);
+                }
                 source.resumeReads(); // more of the head is on its way
                 return;
             }
             finished = true;
-            timeout.remove();
+            if (timeout != null) {
+                timeout.remove();
+            }
             source.suspendReads();
             source.getReadSetter().set(null);
             if (b.position() == 0) { // closed before sending anything
@@ -102,7 +107,7 @@ final class HostRepairOpenListener implements ChannelListener<StreamConnection> 
                 IoUtils.safeClose(connection);
                 return;
             }
-            if (end > 0) {
+            if (end > 0 && UnbracketedIpv6Host.mayNeedRepair(b, end)) {
                 repair(b, end);
             }
             b.flip();

@@ -42,6 +42,42 @@ final class UnbracketedIpv6Host {
     }
 
     /**
+     * Whether a Host line of the head {@code b[0, end)} has at least two colons in its value, which an IPv6 literal
+     * always has and an IPv4 address or a name with a port never has: the cheap test before {@link #repair}, with
+     * absolute reads and no allocation.
+     */
+    static boolean mayNeedRepair(ByteBuffer b, int end) {
+        for (int i = 0; i < end; i++) {
+            if (b.get(i) != '\n') {
+                continue;
+            }
+            int next = i + 1;
+            if (next + HOST.length <= end && startsWithIgnoreCase(b, next, HOST)) {
+                int colons = 0;
+                for (int j = next + HOST.length; j < end && b.get(j) != '\n'; j++) {
+                    if (b.get(j) == ':' && ++colons == 2) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    private static boolean startsWithIgnoreCase(ByteBuffer b, int from, byte[] prefix) {
+        for (int i = 0; i < prefix.length; i++) {
+            int c = b.get(from + i);
+            if (c >= 'A' && c <= 'Z') {
+                c += 'a' - 'A';
+            }
+            if (c != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
      * The request head {@code b[0, end)} (request line, header lines, empty line) with every {@code Host} value that
      * is an unbracketed IPv6 literal bracketed; {@code null} when nothing needs to change.
      */

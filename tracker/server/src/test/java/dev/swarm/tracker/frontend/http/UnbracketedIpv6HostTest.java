@@ -1,7 +1,9 @@
 package dev.swarm.tracker.frontend.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -55,6 +57,20 @@ class UnbracketedIpv6HostTest {
         assertNull(repaired("GET / HTTP/1.1\r\nX-Host: ::1:6969\r\n\r\n"));
         assertNull(repaired("GET /announce?Host: ::1:6969 HTTP/1.1\r\n\r\n"), "the request line is not a header");
         assertNull(repaired("GET / HTTP/1.1\r\nHost: ::1:6969\r\n more\r\n\r\n"), "a folded value is left to Undertow");
+    }
+
+    @Test
+    void onlyAHostLineWithTwoColonsIsLookedAtClosely() {
+        for (String head : new String[] {"GET / HTTP/1.1\r\nHost: ::1:6969\r\n\r\n", "GET / HTTP/1.1\nhOsT:2001:db8::1\n\n",
+            "GET / HTTP/1.1\r\nAccept: */*\r\nHost: [::1]:6969\r\n\r\n"}) {
+            ByteBuffer b = ByteBuffer.wrap(ascii(head));
+            assertTrue(UnbracketedIpv6Host.mayNeedRepair(b, b.capacity()), head);
+        }
+        for (String head : new String[] {"GET / HTTP/1.1\r\nHost: 127.0.0.1:6969\r\nUser-Agent: a:b:c\r\n\r\n",
+            "GET /?Host::1:2 HTTP/1.1\r\nHost: tracker.example\r\n\r\n", "GET / HTTP/1.1\r\nX-Host: ::1:6969\r\n\r\n"}) {
+            ByteBuffer b = ByteBuffer.wrap(ascii(head));
+            assertFalse(UnbracketedIpv6Host.mayNeedRepair(b, b.capacity()), head);
+        }
     }
 
     @Test
