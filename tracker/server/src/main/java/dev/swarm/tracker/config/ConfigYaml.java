@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -108,6 +109,21 @@ public final class ConfigYaml {
         limits.put("ban-duration", duration(l.banDuration()));
         limits.put("tracked-addresses", l.trackedAddresses());
 
+        TrackerConfig.Ratio q = c.ratio();
+        ObjectNode ratio = root.putObject("ratio");
+        ratio.put("grace", size(q.grace()));
+        ArrayNode required = ratio.putArray("required");
+        q.required().forEach(step -> required.add(size(step.fromDownloaded()) + "=" + ratio(step.ratio())));
+        ratio.put("exclude-freeleech", q.excludeFreeleech());
+        ratio.put("seeding-credit-per-hour", size(q.seedingCreditPerHour()));
+        ratio.put("embargo", duration(q.embargo()));
+        ratio.put("embargo-min-ratio", ratio(q.embargoMinRatio()));
+        ratio.put("embargo-min-uploaded", size(q.embargoMinUploaded()));
+        ratio.put("seed-deadline", duration(q.seedDeadline()));
+        ratio.put("seed-time", duration(q.seedTime()));
+        ratio.put("seed-ratio", ratio(q.seedRatio()));
+        ratio.put("strikes-for-upload-only", q.strikesForUploadOnly());
+
         ObjectNode log = root.putObject("request-log");
         log.put("enabled", c.requestLog().enabled());
         log.put("sample", c.requestLog().sample());
@@ -130,6 +146,25 @@ public final class ConfigYaml {
 
     private static String duration(Duration d) {
         return Units.formatMillis(d.toMillis());
+    }
+
+    /** Bytes in the largest unit that holds them exactly (the loader reads at most 15 digits). */
+    private static String size(long bytes) {
+        if (bytes != 0 && bytes % (1L << 30) == 0) {
+            return (bytes >> 30) + "GiB";
+        }
+        if (bytes != 0 && bytes % (1L << 20) == 0) {
+            return (bytes >> 20) + "MiB";
+        }
+        if (bytes != 0 && bytes % (1L << 10) == 0) {
+            return (bytes >> 10) + "KiB";
+        }
+        return Long.toString(bytes);
+    }
+
+    /** A ratio as the loader reads it: plain decimal digits, e.g. 0.4, 0 or 100. */
+    private static String ratio(double r) {
+        return BigDecimal.valueOf(r).stripTrailingZeros().toPlainString();
     }
 
     private static String path(Path p) {

@@ -71,6 +71,18 @@ class ConfigYamlTest extends ConfigFileTestBase {
                   client-deny: ["-XL"]
                 proxy:
                   trusted: [127.0.0.1, "fd00::/8"]
+                ratio:
+                  grace: 1536MiB
+                  required: [0GiB=0, 5GiB=0.4, 20GiB=0.65]
+                  exclude-freeleech: false
+                  seeding-credit-per-hour: 100KiB
+                  embargo: 12h
+                  embargo-min-ratio: 1.25
+                  embargo-min-uploaded: 1000
+                  seed-deadline: 72h
+                  seed-time: 24h
+                  seed-ratio: 1
+                  strikes-for-upload-only: 3
                 request-log:
                   enabled: true
                   sample: 10
@@ -97,6 +109,11 @@ class ConfigYamlTest extends ConfigFileTestBase {
         assertEquals(List.of("-XL"), back.access().clientDeny());
         assertEquals(c.proxy(), back.proxy());
         assertEquals(new TrackerConfig.RequestLog(true, 10), back.requestLog());
+        assertEquals(c.ratio(), back.ratio());
+        assertEquals(List.of(new TrackerConfig.Ratio.Step(0, 0), new TrackerConfig.Ratio.Step(5L << 30, 0.4),
+                new TrackerConfig.Ratio.Step(20L << 30, 0.65)), back.ratio().required());
+        assertEquals(1536L << 20, back.ratio().grace());
+        assertEquals(Duration.ofHours(12), back.ratio().embargo());
         assertEquals(c.admin().listen(), back.admin().listen());
     }
 
