@@ -122,12 +122,14 @@ final class FullScrape {
                 }
                 FullScrapeResponse.end(buf, minIntervalSeconds);
                 flush(buf, out);
+                // counted before the stream closes, which ends the chunked answer: a client that has the whole
+                // answer sees the counts
+                if (seen > maxSwarms) {
+                    truncated.inc();
+                }
+                served0.inc();
+                listed.inc(torrents);
             }
-            if (seen > maxSwarms) {
-                truncated.inc();
-            }
-            served0.inc();
-            listed.inc(torrents);
         } catch (IOException | UncheckedIOException e) {
             LOG.debug("full scrape to {} ended early: {}", exchange.getSourceAddress(), e.toString());
             exchange.setPersistent(false);
