@@ -80,8 +80,10 @@ public final class Tracker implements AutoCloseable {
         SwarmStore store;
         try {
             store = SwarmStores.open(storeConfig(cfg));
-        } catch (Exception e) {
-            throw new StartException("cannot open the swarm store: " + e.getMessage(), e);
+        } catch (Exception | LinkageError | InternalError e) {
+            // InternalError: Chronicle's mapped-memory faults (e.g. a file that cannot be read back); LinkageError: its
+            // generated classes. Either is a start-up refusal with a message, not a stack trace.
+            throw new StartException("cannot open the swarm store: " + (e.getMessage() == null ? e.toString() : e.getMessage()), e);
         }
         metrics.gauge("store.swarms", () -> store.stats().swarms());
         metrics.gauge("store.peers", () -> store.stats().peers());
