@@ -31,6 +31,7 @@ public final class TrackerLogic {
     private final int defaultNumWant;
     private final int maxNumWant;
     private final Metrics.Counter refusedSwarmFull;
+    private final Metrics.Counter stopsOnSharedAddress;
     private final Metrics.Counter refusedTooManySwarms;
     private final Metrics.Counter policyFailures;
     private final Metrics.Counter scrapeRefused;
@@ -76,6 +77,7 @@ public final class TrackerLogic {
         this.defaultNumWant = cfg.defaultNumwant();
         this.maxNumWant = cfg.maxNumwant();
         this.refusedSwarmFull = metrics.counter("announce.not_stored.swarm_full");
+        this.stopsOnSharedAddress = metrics.counter("announce.not_removed.shared_address");
         this.refusedTooManySwarms = metrics.counter("announce.refused.too_many_swarms");
         this.policyFailures = metrics.counter("announce.refused.policy");
         this.scrapeRefused = metrics.counter("scrape.refused.policy");
@@ -114,10 +116,11 @@ public final class TrackerLogic {
     public String announce(AnnounceContext ctx, PeerSample out, long now) {
         ctx.user = null;
         ctx.freeleech = false;
-        if (ctx.op.event != AnnounceEvent.STOPPED && portOf(ctx.op) == 0) {
+        boolean noPort = portOf(ctx.op) == 0;
+        if (noPort && ctx.op.event != AnnounceEvent.STOPPED) {
             // A peer nobody can connect to is never listed. A stop without a port (libtorrent 1.1 stops with port=0
-            // once its listen sockets are closed) goes on: it removes nothing from the store, whose peers all have a
-            // port, but it is answered without an error and ends the accounting session (keyed by peer_id).
+            // once its listen sockets are closed) goes on: it removes the peer of its address if that is the only one
+            // there (stopByAddress), is answered without an error and ends the accounting session (keyed by peer_id).
             return "invalid port";
         }
         for (AnnouncePolicy p : policies) {
@@ -130,7 +133,11 @@ public final class TrackerLogic {
         ctx.op.seeder = ctx.left == 0;
         ctx.op.numWant = numWant(ctx.requestedNumWant, ctx.transportPeerCap);
         try {
-            store.announce(ctx.op, now, out);
+            if (!noPort) {
+                store.announce(ctx.op, now, out);
+            } else if (store.stopByAddress(ctx.op, now, out) > 1) {
+                stopsOnSharedAddress.inc(); // clients behind one NAT: which one stopped is unknown, none is removed
+            }
         } catch (StoreUnavailableException e) {
             // The store logged what happened and what to do; the client gets a refusal, nothing is accounted.
             storageUnavailable.inc();

@@ -186,6 +186,41 @@ public final class HeapSwarmStore implements SwarmStore {
         out.finish(outcome, swarm.seeders, swarm.leechers(), swarm.downloaded);
     }
 
+    /** A linear scan of the swarm's peers for the address (this store is the reference, not the fast path). */
+    @Override
+    public int stopByAddress(AnnounceOp op, long nowMillis, PeerSample out) {
+        checkOpen();
+        if (op.family == null) {
+            throw new IllegalArgumentException("AnnounceOp needs a family");
+        }
+        Families f = families[op.family.ordinal()];
+        out.begin(op.family);
+        Swarm swarm = f.swarms.get(new Key(op.infoHash.clone()));
+        if (swarm == null) {
+            out.finish(Outcome.REMOVED, 0, 0, 0);
+            return 0;
+        }
+        synchronized (swarm) {
+            int found = 0;
+            Peer only = null;
+            int addressLength = op.family.addressLength();
+            if (!swarm.dead) {
+                for (Peer p : swarm.list) {
+                    if (Arrays.equals(p.record, 0, addressLength, op.peer, 0, addressLength)) {
+                        found++;
+                        only = p;
+                    }
+                }
+            }
+            if (found == 1) {
+                swarm.remove(only);
+                (only.seeder ? f.seeders : f.leechers).decrement();
+            }
+            out.finish(Outcome.REMOVED, swarm.seeders, swarm.leechers(), swarm.downloaded);
+            return found;
+        }
+    }
+
     /** Partial Fisher-Yates shuffle over the eligible peers. */
     private void sample(Swarm swarm, Peer self, AnnounceOp op, int now, PeerSample out) {
         int want = Math.min(Math.max(op.numWant, 0), out.maxPeers());

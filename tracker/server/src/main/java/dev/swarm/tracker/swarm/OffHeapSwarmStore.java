@@ -305,6 +305,59 @@ public final class OffHeapSwarmStore implements SwarmStore {
         out.finish(outcome, seeders, leechers, ps.downloaded());
     }
 
+    /** One query under the swarm's write lock: a range search for the address in each region, then one shift. */
+    @Override
+    public int stopByAddress(AnnounceOp op, long nowMillis, PeerSample out) {
+        checkOpen();
+        Family family = op.family;
+        if (family == null) {
+            throw new IllegalArgumentException("AnnounceOp needs a family");
+        }
+        FamilyMap fm = maps[family.ordinal()];
+        Scratch s = scratch.get();
+        PackedSwarm ps = s.swarms[family.ordinal()];
+        int now = PeerMeta.seconds(nowMillis);
+        out.begin(family);
+        try (ExternalMapQueryContext<byte[], byte[], ?> c = fm.map.queryContext(s.key.of(op.infoHash, 0))) {
+            if (!c.writeLock().tryLock(REQUEST_LOCK_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+                throw failed(fm, "a stop without a port", new TimeoutException("segment lock not free within "
+                        + REQUEST_LOCK_WAIT_MILLIS + " ms"));
+            }
+            MapEntry<byte[], byte[]> e = c.entry();
+            if (e != null) {
+                wrap(ps, e);
+                if (!ps.valid()) {
+                    dropDamaged(fm, e);
+                    e = null;
+                }
+            }
+            if (e == null) {
+                out.finish(Outcome.REMOVED, 0, 0, 0);
+                return 0;
+            }
+            if (PeerMeta.wrapDue(ps.oldestSec(), now)) {
+                sweep(fm, ps, s, now);
+            }
+            int found = ps.countAddress(op.peer);
+            if (found == 1) {
+                int i = ps.addressAt();
+                (ps.seederAt(i) ? fm.seeders : fm.leechers).decrement();
+                ps.remove(i);
+                ps.touch(now);
+                shrinkIfSlack(fm, c, c.entry(), ps, s);
+            }
+            out.finish(Outcome.REMOVED, ps.seeders(), ps.leechers(), ps.downloaded());
+            return found;
+        } catch (StoreUnavailableException e) {
+            throw e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw failed(fm, "a stop without a port", e);
+        } catch (RuntimeException | InternalError e) { // lock timeout, damaged map, a fault of the mapped file
+            throw failed(fm, "a stop without a port", e);
+        }
+    }
+
     /** Sweeps one swarm in place and updates the counters; returns peers removed. */
     private int sweep(FamilyMap fm, PackedSwarm ps, Scratch s, int now) {
         int removed = ps.sweep(now, timeoutSec, s.removedSeeders);

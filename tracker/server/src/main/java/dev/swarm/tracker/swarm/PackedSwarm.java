@@ -34,6 +34,8 @@ final class PackedSwarm {
     private int keyPort;
     /** Scratch of {@link #sweep}: the largest age kept. */
     private int maxAge;
+    /** Result of {@link #countAddress}: the first peer of the address, or -1. */
+    private int addressAt;
 
     PackedSwarm(SwarmLayout layout) {
         this.layout = layout;
@@ -251,6 +253,51 @@ final class PackedSwarm {
         }
         i = seederFirst ? search(0, l) : search(l, n);
         return i >= 0 ? i : -1;
+    }
+
+    /**
+     * Counts the peers, in both regions, whose address is that of {@code peer} (its port ignored): each region is
+     * sorted by address then port, so they are one range per region, found by two binary searches. Remembers the
+     * first of them for {@link #addressAt()}. Sets the key.
+     */
+    int countAddress(byte[] peer) {
+        key(peer);
+        int l = leechers();
+        int n = l + seeders();
+        keyPort(0);
+        int leechersFrom = lowerBound(0, l);
+        int seedersFrom = lowerBound(l, n);
+        keyPort(0xFFFF);
+        int leechersTo = upperBound(0, l);
+        int seedersTo = upperBound(l, n);
+        addressAt = leechersTo > leechersFrom ? leechersFrom : seedersTo > seedersFrom ? seedersFrom : -1;
+        return leechersTo - leechersFrom + seedersTo - seedersFrom;
+    }
+
+    /** Index of the first peer {@link #countAddress} found, or -1 when it found none. */
+    int addressAt() {
+        return addressAt;
+    }
+
+    /** Replaces the port of the key. */
+    private void keyPort(int port) {
+        if (v4) {
+            keyHi = keyHi & ~0xFFFFL | port;
+        } else {
+            keyPort = port;
+        }
+    }
+
+    /** First index in [lo, hi) whose slot is not below the key. */
+    private int lowerBound(int lo, int hi) {
+        int i = search(lo, hi);
+        return i >= 0 ? i : -i - 1;
+    }
+
+    /** First index in [lo, hi) whose slot is above the key (keys are unique within a region). */
+    private int upperBound(int lo, int hi) {
+        int i = search(lo, hi);
+        return i >= 0 ? i + 1 : -i - 1;
     }
 
     private void shift(int from, int to, int slots) {

@@ -42,6 +42,23 @@ public interface SwarmStore extends AutoCloseable {
     void announce(AnnounceOp op, long nowMillis, PeerSample out);
 
     /**
+     * A {@code stopped} that names no port (libtorrent 1.1 stops with port 0): removes the peer whose address is
+     * that of {@code op.peer} (its port is ignored) from the swarm of {@code op.infoHash} in {@code op.family}, if
+     * it is the only stored peer with that address there. When several share the address (clients behind one NAT)
+     * none is removed: which of them stopped is unknown, and another client's entry is never taken away. Expired
+     * peers not yet swept count as stored. The other family's swarm is never touched; no swarm is created.
+     * {@code op.event}, {@code op.seeder} and {@code op.numWant} are not read.
+     *
+     * <p>{@code out} gets outcome {@link Outcome#REMOVED}, no peers, and the swarm's counts after the call.
+     *
+     * @return how many stored peers had that address: 1 means that peer was removed, 0 that there was none,
+     *         2 or more that none was removed
+     * @throws IllegalArgumentException if {@code op.family} is null
+     * @throws IllegalStateException    if the store is closed
+     */
+    int stopByAddress(AnnounceOp op, long nowMillis, PeerSample out);
+
+    /**
      * Counts of the torrent {@code infoHash[off..off+20)}, summed over both families; zeros for an
      * unknown torrent.
      *

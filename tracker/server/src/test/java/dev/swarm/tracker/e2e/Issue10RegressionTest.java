@@ -17,6 +17,7 @@ import dev.swarm.protocol.udp.ErrorResponse;
 import dev.swarm.tracker.Tracker;
 import dev.swarm.tracker.config.ConfigLoader;
 import dev.swarm.tracker.metrics.Metrics;
+import dev.swarm.tracker.metrics.dropwizard.DropwizardMetrics;
 import dev.swarm.tracker.testing.RecordingResolver;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -25,7 +26,9 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -33,7 +36,7 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Issue 10, defects 1, 3 and 4, over real loopback sockets against one dual-stack tracker ({@code [::]}): IPv6 clients
  * over HTTP get a compact answer (it was an HTTP 500), the {@code ip} parameter never reaches the resolver, and a stop
- * with {@code port=0} (libtorrent 1.1) is answered instead of refused.
+ * with {@code port=0} (libtorrent 1.1) takes the only peer of its address off the swarm instead of being refused.
  */
 @Timeout(60)
 class Issue10RegressionTest {
@@ -44,6 +47,7 @@ class Issue10RegressionTest {
     private static final InetAddress V4 = address("127.0.0.1");
 
     private Tracker tracker;
+    private Metrics metrics = Metrics.NOOP;
     private int port;
     private int udpPort;
 
@@ -61,7 +65,7 @@ class Issue10RegressionTest {
         for (int i = 0; i < keyValues.length; i += 2) {
             o.put(keyValues[i], keyValues[i + 1]);
         }
-        tracker = Tracker.start(ConfigLoader.load(null, o), java.time.InstantSource.system(), Metrics.NOOP);
+        tracker = Tracker.start(ConfigLoader.load(null, o), java.time.InstantSource.system(), metrics);
         port = tracker.httpAddress().getPort();
         udpPort = tracker.udpAddress().getPort();
     }
@@ -230,31 +234,101 @@ class Issue10RegressionTest {
         assertArrayEquals(compact(address("127.0.0.7"), 7302), other.bytes("peers"), "a literal ip is still used");
     }
 
+    /** An HTTP announce from {@code from} (an IPv4 loopback address) to the tracker at that address. */
+    private BDict announceFrom(InetAddress from, String peerId, int peerPort, String extra) throws Exception {
+        return body(get(from, from.getHostAddress() + ":" + port, query(peerId, peerPort, 100, extra)));
+    }
+
+    /** Peers of the torrent in both families, by an HTTP scrape. */
+    private long listed() throws Exception {
+        BDict files = body(get(V4, "127.0.0.1:" + port, "/scrape?info_hash=" + HASH_Q)).dict("files");
+        BDict counts = files.dict(new String(HASH, StandardCharsets.ISO_8859_1));
+        return counts == null ? 0 : counts.integer("complete") + counts.integer("incomplete");
+    }
+
+    /** What libtorrent 1.1 sends when its session shuts down (its listen sockets closed): {@code port=0}. */
+    private static final String LT11_STOP =
+            "&corrupt=0&key=E07E02A7&event=stopped&numwant=0&compact=1&no_peer_id=1&supportcrypto=1&redundant=0";
+
     /**
-     * Defect 4: libtorrent 1.1 stops with {@code port=0} (the request below is its shape). The stop used to be refused
-     * with "invalid port"; it is answered like any stop. The store keys peers by address and port, so the listed peer
-     * is not found by it and expires after {@code announce.peer-timeout} (as in opentracker and chihaya).
+     * Defect 4: libtorrent 1.1 stops with {@code port=0} (the request below is its shape). The stop was refused with
+     * "invalid port", then answered but matched no stored peer (keyed by address and port), so the peer stayed listed
+     * until {@code announce.peer-timeout}. It now takes the peer of its address off the swarm at once, when that peer
+     * is the only one with that address; over HTTP, and over UDP in both families.
      */
     @Test
-    void aStopWithPortZeroIsAnsweredOverHttpAndUdp() throws Exception {
+    void aStopWithPortZeroTakesTheOnlyPeerOfItsAddressOffOverHttpAndUdp() throws Exception {
         start();
-        String lt11 = "&corrupt=0&key=E07E02A7&event=stopped&numwant=0&compact=1&no_peer_id=1&supportcrypto=1&redundant=0";
-        BDict stopped = body(get(V4, "127.0.0.1:" + port, query("-lt1100-stopstopstop", 0, 0, lt11)));
+        InetAddress lt = address("127.0.0.2");
+        InetAddress other = address("127.0.0.3");
+        assertNull(announceFrom(lt, "-lt1100-httphttphttp", 6881, "&event=started").get("failure reason"));
+        assertArrayEquals(compact(lt, 6881), announceFrom(other, "-XX0001-otherotherot", 7000, "&event=started")
+                .bytes("peers"), "listed");
+        BDict stopped = announceFrom(lt, "-lt1100-httphttphttp", 0, LT11_STOP);
         assertNull(stopped.get("failure reason"), stopped.toString());
         assertArrayEquals(new byte[0], stopped.bytes("peers"), "a stop gets no peers");
-        BDict refused = body(get(V4, "127.0.0.1:" + port, query("-lt1100-startstartst", 0, 0, "&event=started")));
+        assertEquals(1L, stopped.integer("incomplete"), "the swarm without the stopped peer");
+        assertArrayEquals(new byte[0], announceFrom(other, "-XX0001-otherotherot", 7000, "").bytes("peers"),
+                "off the swarm at once, not after announce.peer-timeout");
+        BDict refused = announceFrom(lt, "-lt1100-startstartst", 0, "&event=started");
         assertEquals("invalid port", refused.string("failure reason"), "a peer without a port is never listed");
+        assertEquals(1, listed());
 
         byte[] peerId = "-lt1100-udpudpudpudp".getBytes(StandardCharsets.ISO_8859_1);
-        for (InetAddress family : new InetAddress[] {V4, V6}) {
+        for (InetAddress family : new InetAddress[] {address("127.0.0.4"), V6}) {
             try (UdpTestClient c = new UdpTestClient(new InetSocketAddress(family, udpPort), family)) {
+                assertInstanceOf(AnnounceResponse.class,
+                        c.announce(HASH, peerId, 0, 100, 0, AnnounceEvent.STARTED, 6881, null), family.toString());
+                assertEquals(2, listed(), family.toString());
                 AnnounceResponse r = assertInstanceOf(AnnounceResponse.class,
-                        c.announce(HASH, peerId, 0, 0, 0, AnnounceEvent.STOPPED, 0, null), family.toString());
+                        c.announce(HASH, peerId, 0, 100, 0, AnnounceEvent.STOPPED, 0, null), family.toString());
                 assertEquals(0, r.peers().length);
+                assertEquals(1, listed(), "taken off over UDP from " + family);
                 ErrorResponse e = assertInstanceOf(ErrorResponse.class,
                         c.announce(HASH, peerId, 0, 0, 0, AnnounceEvent.STARTED, 0, null), family.toString());
                 assertEquals("invalid port", e.message());
             }
+        }
+    }
+
+    /**
+     * Two clients behind one NAT share an address: a stop with {@code port=0} from it cannot tell which one stopped,
+     * so neither is removed (the other client's entry is never taken away) and it is counted in
+     * {@code announce.not_removed.shared_address}. Once one has stopped with its port, a port-0 stop removes the other.
+     */
+    @Test
+    void aStopWithPortZeroFromAnAddressSharedByTwoClientsRemovesNeither() throws Exception {
+        DropwizardMetrics m = DropwizardMetrics.create();
+        metrics = m;
+        start();
+        InetAddress nat = address("127.0.0.5");
+        InetAddress other = address("127.0.0.6");
+        announceFrom(nat, "-lt1100-natAnatAnatA", 6881, "&event=started");
+        announceFrom(nat, "-lt1100-natBnatBnatB", 6882, "&event=started");
+        assertNull(announceFrom(nat, "-lt1100-natAnatAnatA", 0, LT11_STOP).get("failure reason"), "answered");
+        byte[] both = announceFrom(other, "-XX0001-otherotherot", 7000, "&event=started").bytes("peers");
+        assertEquals(12, both.length, "both clients are still listed");
+        assertEquals(Set.of(HexFormat.of().formatHex(compact(nat, 6881)), HexFormat.of().formatHex(compact(nat, 6882))),
+                Set.of(HexFormat.of().formatHex(both, 0, 6), HexFormat.of().formatHex(both, 6, 12)));
+        assertEquals(1, m.counter("announce.not_removed.shared_address").count());
+        announceFrom(nat, "-lt1100-natBnatBnatB", 6882, "&event=stopped");
+        announceFrom(nat, "-lt1100-natAnatAnatA", 0, LT11_STOP);
+        assertArrayEquals(new byte[0], announceFrom(other, "-XX0001-otherotherot", 7000, "").bytes("peers"),
+                "alone on its address, the first client is removed");
+
+        try (UdpTestClient c = new UdpTestClient(new InetSocketAddress(V6, udpPort), V6)) {
+            byte[] a = "-lt1100-udpAudpAudpA".getBytes(StandardCharsets.ISO_8859_1);
+            byte[] b = "-lt1100-udpBudpBudpB".getBytes(StandardCharsets.ISO_8859_1);
+            c.announce(HASH, a, 0, 100, 0, AnnounceEvent.STARTED, 6881, null);
+            AnnounceResponse second = (AnnounceResponse) c.announce(HASH, b, 0, 100, 0, AnnounceEvent.STARTED, 6882, null);
+            assertArrayEquals(compact(V6, 6881), second.peers(), "two clients on ::1");
+            assertEquals(3, listed());
+            assertInstanceOf(AnnounceResponse.class, c.announce(HASH, a, 0, 100, 0, AnnounceEvent.STOPPED, 0, null));
+            assertEquals(3, listed(), "neither is removed");
+            assertEquals(2, m.counter("announce.not_removed.shared_address").count());
+            c.announce(HASH, b, 0, 100, 0, AnnounceEvent.STOPPED, 6882, null);
+            c.announce(HASH, a, 0, 100, 0, AnnounceEvent.STOPPED, 0, null);
+            assertEquals(1, listed(), "the other client stopped with its port; then the port-0 stop removes the first");
         }
     }
 }

@@ -17,6 +17,7 @@ import dev.swarm.tracker.Tracker;
 import dev.swarm.tracker.config.ConfigLoader;
 import dev.swarm.tracker.config.TrackerConfig;
 import dev.swarm.tracker.metrics.Metrics;
+import dev.swarm.tracker.registry.AccountView;
 import dev.swarm.tracker.registry.Registry;
 import dev.swarm.tracker.registry.User;
 import java.nio.charset.StandardCharsets;
@@ -155,6 +156,54 @@ class PrivateModeTest {
             ErrorResponse scrape = (ErrorResponse) c.scrape(HASH);
             assertTrue(scrape.message().contains("scrape over HTTP"), scrape.message());
         }
+    }
+
+    /**
+     * Issue 10 defect 4 in private mode: a stop with port 0 (libtorrent 1.1) over HTTP and over UDP takes the member's
+     * peer off the swarm (it is the only peer of its address) and is accounted like any stop: its delta is counted,
+     * the session (keyed by peer_id) ends, and the swarm without the member is recorded.
+     */
+    @Test
+    void aStopWithoutPortIsAccountedAndTakesThePeerOff() throws Exception {
+        String alicePath = "http://127.0.0.1:" + port + "/announce/" + alice.passkey() + "?info_hash="
+                + TestNet.percentEncode(HASH) + "&peer_id=" + peerId(1);
+        assertNull(TestNet.getBencoded(alicePath + "&port=7001&uploaded=0&downloaded=0&left=100&event=started")
+                .get("failure reason"));
+        byte[] bobId = peerId(2).getBytes(StandardCharsets.ISO_8859_1);
+        String bobData = "/announce/" + bob.passkey();
+        try (UdpTestClient c = new UdpTestClient(udpPort, java.net.InetAddress.getByName("127.0.0.2"))) {
+            AnnounceResponse bobStart = (AnnounceResponse) c.announce(HASH, bobId, 0, 100, 0, AnnounceEvent.STARTED,
+                    7002, bobData);
+            assertEquals(6, bobStart.peers().length, "bob gets alice");
+            assertEquals(2, registry.accounting().sessionCount());
+
+            clock.advance(60_000);
+            BDict stopped = TestNet.getBencoded(alicePath + "&port=0&uploaded=5000&downloaded=700&left=100"
+                    + "&event=stopped&numwant=0&compact=1&no_peer_id=1");
+            assertNull(stopped.get("failure reason"), stopped.toString());
+            AccountView a = registry.accounting().account("alice", InfoHash.of(HASH));
+            assertEquals(5000, a.uploaded(), "the stop's delta is counted");
+            assertEquals(700, a.downloaded());
+            assertEquals(new AccountView.Stop(0, 1, T0 + 60_000), a.lastStop(), "the swarm without alice: bob");
+            assertEquals(1, registry.accounting().sessionCount(), "alice's session ended");
+
+            AnnounceResponse bobAgain = (AnnounceResponse) c.announce(HASH, bobId, 0, 100, 0, AnnounceEvent.NONE,
+                    7002, bobData);
+            assertEquals(0, bobAgain.peers().length, "alice's peer is off the swarm");
+            assertEquals(1, bobAgain.leechers());
+
+            clock.advance(60_000);
+            AnnounceResponse bobStop = (AnnounceResponse) c.announce(HASH, bobId, 300, 100, 0, AnnounceEvent.STOPPED,
+                    0, bobData);
+            assertEquals(0, bobStop.leechers(), "over UDP too");
+            AccountView b = registry.accounting().account("bob", InfoHash.of(HASH));
+            assertEquals(300, b.downloaded());
+            assertEquals(new AccountView.Stop(0, 0, T0 + 120_000), b.lastStop());
+            assertEquals(0, registry.accounting().sessionCount());
+        }
+        BDict counts = TestNet.getBencoded("http://127.0.0.1:" + port + "/scrape/" + alice.passkey() + "?info_hash="
+                + TestNet.percentEncode(HASH)).dict("files").dict(new String(HASH, StandardCharsets.ISO_8859_1));
+        assertEquals(0L, counts.integer("complete") + counts.integer("incomplete"), "nobody is listed");
     }
 
     @Test

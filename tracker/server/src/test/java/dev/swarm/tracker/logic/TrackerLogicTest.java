@@ -14,6 +14,7 @@ import dev.swarm.tracker.e2e.MutableClock;
 import dev.swarm.tracker.metrics.Metrics;
 import dev.swarm.tracker.metrics.dropwizard.DropwizardMetrics;
 import dev.swarm.tracker.swarm.HeapSwarmStore;
+import dev.swarm.tracker.swarm.Outcome;
 import dev.swarm.tracker.swarm.PeerSample;
 import dev.swarm.tracker.swarm.ScrapeHolder;
 import dev.swarm.tracker.swarm.SwarmStore;
@@ -177,6 +178,57 @@ class TrackerLogicTest {
         assertEquals(2, observed.size());
         assertEquals(1, logic.stats().peers());
         assertEquals(1, metrics.counter("announce.not_stored.swarm_full").count());
+    }
+
+    /** A stop with port 0 from 10.0.0.{@code host} (libtorrent 1.1 at shutdown). */
+    private static AnnounceContext stopWithoutPort(int host) {
+        AnnounceContext c = ctx(HASH, host, 0);
+        c.op.peer(new byte[] {10, 0, 0, (byte) host}, 0);
+        c.op.event = AnnounceEvent.STOPPED;
+        return c;
+    }
+
+    @Test
+    void aStopWithoutPortRemovesTheOnlyPeerOfItsAddressAndIsObserved() {
+        List<AnnounceContext> observed = new ArrayList<>();
+        List<String> chain = new ArrayList<>();
+        TrackerLogic logic = logic(List.of(c -> {
+            chain.add(c.op.event.name());
+            return null;
+        }), List.of((c, now) -> observed.add(c)), List.of());
+        assertNull(logic.announce(ctx(HASH, 1, 0), sample));
+        assertNull(logic.announce(ctx(HASH, 2, 10), sample));
+        AnnounceContext start = ctx(HASH, 3, 10);
+        start.op.peer(new byte[] {10, 0, 0, 3}, 0);
+        start.op.event = AnnounceEvent.STARTED;
+        assertEquals("invalid port", logic.announce(start, sample), "a peer nobody can reach is never listed");
+        assertEquals(2, logic.stats().peers());
+
+        AnnounceContext stop = stopWithoutPort(2);
+        assertNull(logic.announce(stop, sample));
+        assertEquals(Outcome.REMOVED, sample.outcome());
+        assertEquals(0, sample.count());
+        assertEquals(1, logic.stats().peers(), "10.0.0.2, alone on its address, is gone");
+        assertEquals(List.of("NONE", "NONE", "STOPPED"), chain, "the stop passes the chain like any announce");
+        assertEquals(List.of(stop), observed.subList(2, 3), "and is observed (accounting ends its session)");
+        assertEquals(1, stop.swarmSeeders);
+        assertEquals(0, stop.swarmLeechers, "the swarm without the stopped peer");
+        assertEquals(0, metrics.counter("announce.not_removed.shared_address").count());
+    }
+
+    @Test
+    void aStopWithoutPortFromAnAddressSharedByPeersRemovesNoneAndIsCounted() {
+        TrackerLogic logic = logic(List.of(), List.of(), List.of());
+        AnnounceContext other = ctx(HASH, 1, 10);
+        other.op.peer(new byte[] {10, 0, 0, 1}, 6882);
+        assertNull(logic.announce(ctx(HASH, 1, 0), sample));
+        assertNull(logic.announce(other, sample));
+        assertNull(logic.announce(stopWithoutPort(1), sample), "answered all the same");
+        assertEquals(Outcome.REMOVED, sample.outcome());
+        assertEquals(2, logic.stats().peers(), "two clients behind one NAT: neither is removed");
+        assertEquals(1, metrics.counter("announce.not_removed.shared_address").count());
+        assertNull(logic.announce(stopWithoutPort(9), sample), "nobody at that address");
+        assertEquals(1, metrics.counter("announce.not_removed.shared_address").count(), "absent is not ambiguous");
     }
 
     @Test

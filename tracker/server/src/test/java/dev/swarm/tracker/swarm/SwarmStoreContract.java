@@ -16,7 +16,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -32,6 +34,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -120,6 +123,191 @@ abstract class SwarmStoreContract {
         SwarmStore s = store();
         assertCounts(announce(s, 5, V4, 1, STOPPED, false, 50, T0), Outcome.REMOVED, 0, 0, 0);
         assertEquals(0, s.stats().swarms());
+    }
+
+    /**
+     * Address {@code i} (0..65535) of family {@code f}: 10.1.x.y, or 2001:db8::/64 with the top bit of the second
+     * 8-byte half set for even {@code i} (so that the range search compares unsigned) and {@code i} in the last bytes.
+     */
+    static byte[] address(Family f, int i) {
+        if (f == V4) {
+            return new byte[] {10, 1, (byte) (i >>> 8), (byte) i};
+        }
+        byte[] a = {0x20, 0x01, 0x0d, (byte) 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+        a[8] = (byte) (i % 2 == 0 ? 0x80 : 0x00);
+        a[14] = (byte) (i >>> 8);
+        a[15] = (byte) i;
+        return a;
+    }
+
+    PeerSample announceAt(SwarmStore s, byte[] address, int port, AnnounceEvent e, boolean seeder, int numWant,
+                          long now) {
+        op.infoHash(Peers.hash(1), 0).peer(address, port);
+        op.event = e;
+        op.seeder = seeder;
+        op.numWant = numWant;
+        s.announce(op, now, out);
+        return out;
+    }
+
+    /** A stop without a port (port 0) from {@code address} to torrent {@code torrent}. */
+    int stopWithoutPort(SwarmStore s, int torrent, byte[] address, long now) {
+        op.infoHash(Peers.hash(torrent), 0).peer(address, 0);
+        op.event = STOPPED;
+        op.seeder = false;
+        op.numWant = 50;
+        return s.stopByAddress(op, now, out);
+    }
+
+    static String record(byte[] address, int port) {
+        return HexFormat.of().formatHex(new AnnounceOp().peer(address, port).peer, 0, address.length + 2);
+    }
+
+    static StoreStats.FamilyStats stats(SwarmStore s, Family f) {
+        return f == V4 ? s.stats().v4() : s.stats().v6();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Family.class)
+    void aStopWithoutPortRemovesTheOnlyPeerOfItsAddress(Family f) {
+        SwarmStore s = store();
+        announceAt(s, address(f, 4), 65535, STARTED, false, 0, T0);
+        announceAt(s, address(f, 4), 1, STARTED, true, 0, T0);
+        announceAt(s, address(f, 5), 6881, STARTED, true, 0, T0);
+        announceAt(s, address(f, 6), 1, STARTED, true, 0, T0);
+        announceAt(s, address(f, 6), 65535, STARTED, false, 0, T0);
+        announceAt(s, address(f, 7), 65535, COMPLETED, false, 0, T0);
+        announceAt(s, address(f, 8), 1, STARTED, true, 0, T0);
+        assertEquals(new StoreStats.FamilyStats(1, 4, 3), stats(s, f));
+
+        assertEquals(1, stopWithoutPort(s, 1, address(f, 5), T0 + 1000), "a seeder between two shared addresses");
+        assertCounts(out, Outcome.REMOVED, 3, 3, 1);
+        assertEquals(0, out.count(), "a stop gets no peers");
+        assertEquals(f, out.family());
+        assertEquals(1, stopWithoutPort(s, 1, address(f, 7), T0 + 1000), "a leecher on the highest port");
+        assertCounts(out, Outcome.REMOVED, 3, 2, 1);
+        assertEquals(1, stopWithoutPort(s, 1, address(f, 8), T0 + 1000), "a seeder on the lowest port");
+        assertCounts(out, Outcome.REMOVED, 2, 2, 1);
+        assertEquals(new StoreStats.FamilyStats(1, 2, 2), stats(s, f));
+
+        announceAt(s, address(f, 9), 6881, STARTED, false, 50, T0 + 2000);
+        assertEquals(Set.of(record(address(f, 4), 65535), record(address(f, 4), 1), record(address(f, 6), 1),
+                record(address(f, 6), 65535)), Peers.records(out), "the removed peers are gone, the others stay");
+        ScrapeHolder h = scrape(s, 1, T0 + 2000);
+        assertEquals(2, h.seeders());
+        assertEquals(3, h.leechers());
+        assertEquals(1, h.downloaded(), "downloads stay counted");
+        assertEquals(0, stopWithoutPort(s, 1, address(f, 5), T0 + 3000), "gone already");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Family.class)
+    void aStopWithoutPortRemovesNoneOfSeveralPeersOnOneAddress(Family f) {
+        SwarmStore s = store();
+        announceAt(s, address(f, 1), 1000, STARTED, false, 0, T0);
+        announceAt(s, address(f, 1), 2000, STARTED, false, 0, T0);
+        announceAt(s, address(f, 2), 1000, STARTED, false, 0, T0);
+        announceAt(s, address(f, 2), 2000, STARTED, true, 0, T0);
+        announceAt(s, address(f, 3), 3000, STARTED, false, 0, T0);
+
+        assertEquals(2, stopWithoutPort(s, 1, address(f, 1), T0), "two leechers behind one NAT");
+        assertCounts(out, Outcome.REMOVED, 1, 4, 0);
+        assertEquals(2, stopWithoutPort(s, 1, address(f, 2), T0), "a leecher and a seeder behind one NAT");
+        assertCounts(out, Outcome.REMOVED, 1, 4, 0);
+        assertEquals(new StoreStats.FamilyStats(1, 1, 4), stats(s, f));
+        announceAt(s, address(f, 3), 3000, NONE, false, 50, T0);
+        assertEquals(4, out.count(), "all four are still listed");
+
+        announceAt(s, address(f, 1), 2000, STOPPED, false, 0, T0);
+        assertEquals(1, stopWithoutPort(s, 1, address(f, 1), T0), "after one stopped with its port, the other is alone");
+        assertCounts(out, Outcome.REMOVED, 1, 2, 0);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Family.class)
+    void aStopWithoutPortForAnAbsentAddressOrSwarmRemovesNothing(Family f) {
+        SwarmStore s = store();
+        assertEquals(0, stopWithoutPort(s, 1, address(f, 5), T0));
+        assertCounts(out, Outcome.REMOVED, 0, 0, 0);
+        assertEquals(0, s.stats().swarms(), "no swarm is created");
+        announceAt(s, address(f, 4), 65535, STARTED, false, 0, T0);
+        announceAt(s, address(f, 6), 1, STARTED, true, 0, T0);
+        assertEquals(0, stopWithoutPort(s, 1, address(f, 5), T0), "the neighbours are other addresses");
+        assertCounts(out, Outcome.REMOVED, 1, 1, 0);
+        assertEquals(0, stopWithoutPort(s, 2, address(f, 4), T0), "another torrent");
+        assertEquals(new StoreStats.FamilyStats(1, 1, 1), stats(s, f));
+    }
+
+    @Test
+    void aStopWithoutPortLeavesTheOtherFamilyAlone() {
+        SwarmStore s = store();
+        byte[] v4 = address(V4, 5);
+        byte[] mapped = new byte[16]; // ::ffff:10.1.0.5, the same IPv4 address stored as an IPv6 peer
+        mapped[10] = (byte) 0xff;
+        mapped[11] = (byte) 0xff;
+        System.arraycopy(v4, 0, mapped, 12, 4);
+        announceAt(s, v4, 6881, STARTED, true, 0, T0);
+        announceAt(s, mapped, 6881, STARTED, false, 0, T0);
+        announceAt(s, address(V6, 5), 6881, STARTED, false, 0, T0);
+
+        assertEquals(1, stopWithoutPort(s, 1, address(V6, 5), T0));
+        assertEquals(V6, out.family());
+        assertEquals(new StoreStats.FamilyStats(1, 1, 0), s.stats().v4());
+        assertEquals(new StoreStats.FamilyStats(1, 0, 1), s.stats().v6());
+        assertEquals(1, stopWithoutPort(s, 1, v4, T0));
+        assertCounts(out, Outcome.REMOVED, 0, 0, 0);
+        assertEquals(new StoreStats.FamilyStats(1, 0, 0), s.stats().v4());
+        assertEquals(new StoreStats.FamilyStats(1, 0, 1), s.stats().v6(), "the mapped peer is another family's");
+        assertEquals(1, scrape(s, 1, T0).leechers());
+    }
+
+    @Test
+    void expiredPeersOfTheAddressStillCountUntilTheSweep() {
+        SwarmStore s = store();
+        announceAt(s, address(V4, 1), 1000, STARTED, false, 0, T0);
+        long later = T0 + TIMEOUT_SEC * 1000L + 5000;
+        announceAt(s, address(V4, 1), 2000, STARTED, false, 0, later);
+        assertEquals(2, stopWithoutPort(s, 1, address(V4, 1), later), "the expired peer may be the one that stops");
+        assertEquals(2, s.stats().peers());
+        assertEquals(1, sweepAll(s, later));
+        assertEquals(1, stopWithoutPort(s, 1, address(V4, 1), later));
+        assertEquals(0, s.stats().peers());
+    }
+
+    /** Many peers on few addresses, in swarms that grow over several chunks: every stop agrees with a plain count. */
+    @ParameterizedTest
+    @EnumSource(Family.class)
+    void stopsWithoutPortAgreeWithACountOfTheAddresses(Family f) {
+        SwarmStore s = store();
+        Random rnd = new Random(104);
+        Map<Integer, Map<Integer, Boolean>> model = new HashMap<>(); // address -> port -> seeder
+        for (int i = 0; i < 180; i++) {
+            int a = rnd.nextInt(60);
+            int port = 1 + rnd.nextInt(rnd.nextBoolean() ? 4 : 65535);
+            boolean seeder = rnd.nextInt(3) == 0;
+            assertEquals(Outcome.OK, announceAt(s, address(f, a), port, STARTED, seeder, 0, T0).outcome());
+            model.computeIfAbsent(a, k -> new HashMap<>()).put(port, seeder);
+        }
+        List<Integer> order = new ArrayList<>();
+        for (int a = 0; a < 64; a++) {
+            order.add(a);
+        }
+        Collections.shuffle(order, rnd);
+        int sole = 0;
+        for (int a : order) {
+            Map<Integer, Boolean> ports = model.getOrDefault(a, Map.of());
+            assertEquals(ports.size(), stopWithoutPort(s, 1, address(f, a), T0), "address " + a);
+            if (ports.size() == 1) {
+                model.remove(a);
+                sole++;
+            }
+            long seeders = model.values().stream().flatMap(m -> m.values().stream()).filter(b -> b).count();
+            long peers = model.values().stream().mapToInt(Map::size).sum();
+            assertCounts(out, Outcome.REMOVED, (int) seeders, (int) (peers - seeders), 0);
+            assertEquals(new StoreStats.FamilyStats(1, seeders, peers - seeders), stats(s, f));
+        }
+        assertTrue(sole >= 5, "sole peers on " + sole + " addresses");
+        assertFalse(model.isEmpty(), "shared addresses too");
     }
 
     @Test
