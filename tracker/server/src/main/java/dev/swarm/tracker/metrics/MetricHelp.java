@@ -27,6 +27,8 @@ public final class MetricHelp {
                     "Announces refused because a new swarm would exceed store.max-swarms or the store had no room."),
             Map.entry("announce.not_stored.swarm_full",
                     "Announces answered but not stored because the swarm holds store.max-peers-per-swarm peers."),
+            Map.entry("announce.not_removed.shared_address",
+                    "Stops with port 0 that removed no peer: their address has more than one peer in the swarm."),
             Map.entry("scrape.refused.policy", "Scrapes refused by a policy (passkey, private mode over UDP)."),
             Map.entry("scrape.full", "Full scrapes (scrape without info_hash) sent completely."),
             Map.entry("scrape.full.refused",
