@@ -85,6 +85,9 @@ build_if_needed() {
 # almost nothing); so the tracker marks a training run that got as far as serving (<cache>.ok, written after
 # "tracker ready"), and only a marked cache is used; an unmarked one is trained again.
 # SWARM_NO_AOT=1 turns it off.
+# Writing the cache makes the JVM report on stdout, which belongs to the ready line: about 30 [warning][aot] lines
+# (classes it skips) through its log, whose default output is stdout, and five lines on assembling the cache
+# through its console. So its log goes to stderr (warnings and worse, as before) and so does its console output.
 startup_cache_flags() {
   local jar="$1" base="${1%.jar}"
   [ "${SWARM_NO_AOT:-0}" = 1 ] && return 0
@@ -96,9 +99,16 @@ startup_cache_flags() {
       rm -f "$base.aot.ok"
       echo "-XX:AOTCacheOutput=$base.aot"
       echo "-Dtracker.startup-cache.marker=$base.aot.ok"
+    else
+      return 0
     fi
   elif [ "${JAVA_FEATURE:-0}" -ge 19 ] && [ -w "$(dirname "$jar")" ]; then
     echo "-XX:+AutoCreateSharedArchive"
     echo "-XX:SharedArchiveFile=$base.jsa"
+  else
+    return 0
   fi
+  echo "-Xlog:disable"
+  echo "-Xlog:all=warning:stderr"
+  echo "-XX:+DisplayVMOutputToStderr"
 }

@@ -3,13 +3,16 @@ package dev.swarm.tracker;
 import dev.swarm.tracker.config.ConfigException;
 import dev.swarm.tracker.config.HeapBudget;
 import dev.swarm.tracker.config.ConfigLoader;
+import dev.swarm.tracker.config.ConfigYaml;
 import dev.swarm.tracker.config.TrackerConfig;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
 
 /**
@@ -39,11 +42,16 @@ public final class Main {
                     "Store implementation (overrides store.type)."),
             new ValueOption(List.of("--mode"), "public|private", "mode", "Tracking mode (overrides mode)."),
             new ValueOption(List.of("--admin"), "ADDR:PORT", "admin.listen",
-                    "Admin API listen address (overrides admin.listen; 'off' disables)."));
+                    "Admin API listen address (overrides admin.listen; 'off' disables)."),
+            new ValueOption(List.of("--log-level"), "LEVEL", null,
+                    "Log level: error, warn, info (the default), debug or trace."));
+
+    /** Levels {@code --log-level} takes. */
+    static final List<String> LOG_LEVELS = List.of("error", "warn", "info", "debug", "trace");
 
     /** What the command line asks for. */
     record Args(Path config, Map<String, String> overrides, boolean printDefaultConfig, boolean checkConfig,
-                boolean help, boolean version) {
+                boolean help, boolean version, String logLevel) {
     }
 
     /** A command line that cannot be understood; the message says why. */
@@ -99,6 +107,7 @@ public final class Main {
         boolean check = false;
         boolean help = false;
         boolean version = false;
+        String logLevel = null;
         for (int i = 0; i < argv.length; i++) {
             String a = argv[i];
             String name = a;
@@ -127,7 +136,13 @@ public final class Main {
                     } else {
                         throw new UsageException("option '" + name + "' needs a value (" + o.param() + ")");
                     }
-                    if (o.key() == null) {
+                    if (o.names().contains("--log-level")) {
+                        logLevel = value.toLowerCase(Locale.ROOT);
+                        if (!LOG_LEVELS.contains(logLevel)) {
+                            throw new UsageException("option '--log-level' takes one of " + String.join(", ", LOG_LEVELS)
+                                    + ", not '" + value + "'");
+                        }
+                    } else if (o.key() == null) {
                         config = Path.of(value);
                     } else {
                         overrides.put(o.key(), value);
@@ -135,7 +150,7 @@ public final class Main {
                 }
             }
         }
-        return new Args(config, overrides, printDefault, check, help, version);
+        return new Args(config, overrides, printDefault, check, help, version, logLevel);
     }
 
     private static ValueOption valueOption(String name) {
@@ -162,7 +177,7 @@ public final class Main {
             line(sb, String.join(", ", o.names()) + "=" + o.param(), o.help());
         }
         line(sb, "--print-default-config", "Print the embedded default configuration (every key, commented) and exit.");
-        line(sb, "--check-config", "Validate the configuration, print the effective values and exit.");
+        line(sb, "--check-config", "Validate the configuration, print it as YAML for --config (secrets redacted) and exit.");
         line(sb, "-h, --help", "Show this help message and exit.");
         line(sb, "-V, --version", "Print version information and exit.");
         sb.append("The admin token may also come from the environment variable ").append(ADMIN_TOKEN_ENV).append(".\n");
@@ -175,6 +190,9 @@ public final class Main {
     }
 
     private static int call(Args args) throws InterruptedException {
+        if (args.logLevel() != null) {
+            setLogLevel(args.logLevel());
+        }
         if (args.printDefaultConfig()) {
             System.out.print(ConfigLoader.defaultYaml());
             return 0;
@@ -193,7 +211,7 @@ public final class Main {
             return 2;
         }
         if (args.checkConfig()) {
-            System.out.println(cfg);
+            System.out.print(ConfigYaml.print(cfg));
             return 0;
         }
         CountDownLatch stop = new CountDownLatch(1);
@@ -210,13 +228,21 @@ public final class Main {
         System.out.println("tracker ready"
                 + (tracker.httpAddress() == null ? "" : " http=" + text(tracker.httpAddress()))
                 + (tracker.udpAddress() == null ? "" : " udp=" + text(tracker.udpAddress()))
-                + (tracker.adminAddress() == null ? "" : " admin=" + text(tracker.adminAddress())));
+                + (tracker.adminAddress() == null ? "" : " admin=" + text(tracker.adminAddress()))
+                + " store=" + (cfg.store().type() == TrackerConfig.StoreType.HEAP ? "heap" : cfg.store().dataDir()));
         System.out.flush();
         markStartupCacheTrained();
         stop.await();
         tracker.close();
         System.out.println("tracker stopped");
         return 0;
+    }
+
+    /** Sets the root logger's level (Logback is the tracker's logging backend, see conf/logback.xml). */
+    private static void setLogLevel(String level) {
+        if (LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME) instanceof ch.qos.logback.classic.Logger root) {
+            root.setLevel(ch.qos.logback.classic.Level.toLevel(level));
+        }
     }
 
     /**

@@ -117,9 +117,10 @@ public final class Tracker implements AutoCloseable {
         t.accessList = list;
         AccessChain chain = AccessChain.of(cfg, t.registry, list, clock, metrics);
         TrackerLogic logic = new TrackerLogic(cfg.announce(), store, chain.announce(), chain.observers(), chain.scrape(),
-                chain.invalidIds(), chain.swarmCreation(), clock, metrics);
+                chain.invalidIds(), chain.swarmCreation(), chain.fullScrape(), clock, metrics);
         if (cfg.udp().listen() != null) {
-            t.udp = t.listen("udp", cfg.udp().listen(), () -> UdpFrontend.start(cfg.udp(), logic, clock, metrics));
+            t.udp = t.listen("udp", cfg.udp().listen(), () -> UdpFrontend.start(cfg.udp(), cfg.requestLog(),
+                    logic, clock, metrics));
         }
         if (cfg.http().listen() != null) {
             t.http = t.listen("http", cfg.http().listen(), () -> HttpFrontend.start(cfg, logic, metrics));

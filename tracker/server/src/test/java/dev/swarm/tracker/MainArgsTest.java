@@ -35,6 +35,16 @@ class MainArgsTest {
     }
 
     @Test
+    void logLevel() throws Exception {
+        assertNull(Main.parse(new String[0]).logLevel());
+        assertEquals("debug", Main.parse(new String[] {"--log-level", "DEBUG"}).logLevel());
+        assertEquals("warn", Main.parse(new String[] {"--log-level=warn"}).logLevel());
+        assertEquals("option '--log-level' takes one of error, warn, info, debug, trace, not 'loud'",
+                assertThrows(Main.UsageException.class, () -> Main.parse(new String[] {"--log-level", "loud"})).getMessage());
+        assertTrue(Main.usage().contains("--log-level"));
+    }
+
+    @Test
     void aValueMayContainAnEqualsSign() throws Exception {
         assertEquals("/data/a=b", Main.parse(new String[] {"--data-dir=/data/a=b"}).overrides().get("store.data-dir"));
     }

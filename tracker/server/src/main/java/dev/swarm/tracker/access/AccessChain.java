@@ -1,12 +1,14 @@
 package dev.swarm.tracker.access;
 
 import dev.swarm.tracker.abuse.AnnounceRateLimit;
+import dev.swarm.tracker.abuse.FullScrapeLimit;
 import dev.swarm.tracker.abuse.InvalidIdBans;
 import dev.swarm.tracker.abuse.NewSwarmLimit;
 import dev.swarm.tracker.abuse.PasskeyGuessLimit;
 import dev.swarm.tracker.config.TrackerConfig;
 import dev.swarm.tracker.logic.AnnounceObserver;
 import dev.swarm.tracker.logic.AnnouncePolicy;
+import dev.swarm.tracker.logic.FullScrapePolicy;
 import dev.swarm.tracker.logic.InvalidIdPolicy;
 import dev.swarm.tracker.logic.ScrapePolicy;
 import dev.swarm.tracker.logic.SwarmCreationPolicy;
@@ -19,18 +21,19 @@ import java.util.List;
 /**
  * The policy chain for a configuration, in the order the checks run: how often (rate limit), who (passkey), with
  * what client (peer_id prefix), on which torrent (registered, info-hash list), doing what (may-download); then
- * accounting after the store; and, for UDP requests with an invalid connection ID, whether they are answered (bans);
- * and which addresses may create new swarms (the new-swarm cap). Steps that the configuration does not need are left
- * out.
+ * accounting after the store; for UDP requests with an invalid connection ID, whether they are answered (bans); which
+ * addresses may create new swarms (the new-swarm cap); and how often an address may take a full scrape.
+ * Steps that the configuration does not need are left out.
  *
  * @param announce   the announce checks, in order
  * @param observers  what runs after an accepted announce (accounting in private mode)
  * @param scrape     the scrape checks
  * @param invalidIds which requests with an invalid UDP connection ID are answered
  * @param swarmCreation which announces may create a new swarm
+ * @param fullScrape how often an address may take a full scrape ({@code scrape.full.min-interval})
  */
 public record AccessChain(List<AnnouncePolicy> announce, List<AnnounceObserver> observers, List<ScrapePolicy> scrape,
-                          InvalidIdPolicy invalidIds, SwarmCreationPolicy swarmCreation) {
+                          InvalidIdPolicy invalidIds, SwarmCreationPolicy swarmCreation, FullScrapePolicy fullScrape) {
 
     /**
      * @param registry the registry; required in private mode
@@ -77,7 +80,10 @@ public record AccessChain(List<AnnouncePolicy> announce, List<AnnounceObserver> 
                 ? new InvalidIdBans(cfg.limits(), clock, metrics) : InvalidIdPolicy.ANSWER_ALL;
         SwarmCreationPolicy swarmCreation = cfg.limits().newSwarmsPerMinute() > 0
                 ? new NewSwarmLimit(cfg.limits()) : SwarmCreationPolicy.UNLIMITED;
+        TrackerConfig.FullScrape full = cfg.scrape().full();
+        FullScrapePolicy fullScrape = full.servedIn(cfg.mode()) && full.minInterval().toMillis() > 0
+                ? new FullScrapeLimit(cfg.limits().trackedAddresses(), full.minInterval()) : FullScrapePolicy.UNLIMITED;
         return new AccessChain(List.copyOf(announce), List.copyOf(observers), List.copyOf(scrape), invalidIds,
-                swarmCreation);
+                swarmCreation, fullScrape);
     }
 }

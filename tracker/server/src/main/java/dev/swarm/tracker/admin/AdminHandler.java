@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The admin API: JSON over HTTP, every request authenticated by {@link BearerToken}. Requests run on Undertow's
- * worker threads (registry changes fsync). See PRIVATE.md for the routes.
+ * worker threads (registry changes fsync). The routes are listed in README.md, section "Admin API".
  */
 final class AdminHandler implements HttpHandler {
     private static final Logger LOG = LoggerFactory.getLogger(AdminHandler.class);

@@ -219,15 +219,14 @@ public final class ConfigLoader {
             throw new ConfigException("announce.default-numwant: must not exceed announce.max-numwant (" + a.maxNumwant() + ")");
         }
 
-        TrackerConfig.Scrape s = new TrackerConfig.Scrape(scrape.integer("max-hashes", 1, 1000));
+        Node full = scrape.section("full");
+        TrackerConfig.Scrape s = new TrackerConfig.Scrape(scrape.integer("max-hashes", 1, 1000),
+                new TrackerConfig.FullScrape(fullScrapeMode(full),
+                        full.integer("max-swarms", 1, 1_000_000), full.duration("min-interval", 0, 86_400)));
 
-        String dataDir = store.text("data-dir");
-        if (dataDir.isBlank()) {
-            throw new ConfigException("store.data-dir: must not be empty");
-        }
         TrackerConfig.Store st = new TrackerConfig.Store(
                 store.enumValue("type", TrackerConfig.StoreType.class),
-                Path.of(dataDir),
+                dataDir(store.text("data-dir"), System.getenv("XDG_STATE_HOME"), home()),
                 store.longValue("max-swarms", 1, 1L << 30),
                 store.integer("max-peers-per-swarm", 1, 100_000),
                 store.longValue("expected-swarms", 1, 1L << 30),
@@ -246,13 +245,54 @@ public final class ConfigLoader {
         }
         return new TrackerConfig(mode, h, u, a, s, st, registry(root.section("registry"), st), admin(root.section("admin")),
                 access(root.section("access")), proxy(root.section("proxy")), limits(root.section("limits")),
-                ratio(root.section("ratio")));
+                ratio(root.section("ratio")), requestLog(root.section("request-log")));
     }
+
+    /** auto, or on/off also written as a YAML boolean (true, yes, false, no). */
+    private static TrackerConfig.FullScrapeMode fullScrapeMode(Node full) {
+        return switch (full.text("enabled").toLowerCase(Locale.ROOT)) {
+            case "on", "true", "yes" -> TrackerConfig.FullScrapeMode.ON;
+            case "off", "false", "no" -> TrackerConfig.FullScrapeMode.OFF;
+            default -> full.enumValue("enabled", TrackerConfig.FullScrapeMode.class);
+        };
+    }
+
+    private static TrackerConfig.RequestLog requestLog(Node r) {
+        return new TrackerConfig.RequestLog(r.bool("enabled"), r.integer("sample", 1, 1_000_000));
+    }
+
+    /**
+     * The store's directory as an absolute path: a relative one is taken against the working directory when the
+     * configuration is loaded (so the path the tracker uses and prints does not depend on anything later), and an
+     * empty one is the user's state directory, {@code $XDG_STATE_HOME/swarm-tracker} or
+     * {@code ~/.local/state/swarm-tracker}: the same wherever the tracker is started from.
+     */
+    static Path dataDir(String configured, String xdgStateHome, String userHome) {
+        try {
+            if (!configured.isEmpty()) {
+                return Path.of(configured).toAbsolutePath().normalize();
+            }
+            Path base = xdgStateHome != null && !xdgStateHome.isBlank() && Path.of(xdgStateHome).isAbsolute()
+                    ? Path.of(xdgStateHome) : Path.of(userHome, ".local", "state");
+            return base.resolve(DEFAULT_DATA_DIR_NAME).toAbsolutePath().normalize();
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new ConfigException("store.data-dir: not a valid path: " + e.getMessage());
+        }
+    }
+
+    /** $HOME as the XDG spec means it (the JVM's user.home comes from the password database instead). */
+    static String home() {
+        String home = System.getenv("HOME");
+        return home != null && !home.isBlank() ? home : System.getProperty("user.home");
+    }
+
+    /** The directory under the user's state directory that holds the store when store.data-dir is empty. */
+    static final String DEFAULT_DATA_DIR_NAME = "swarm-tracker";
 
     private static TrackerConfig.Registry registry(Node r, TrackerConfig.Store store) {
         String dir = r.text("data-dir");
         TrackerConfig.Registry reg = new TrackerConfig.Registry(
-                dir.isEmpty() ? store.dataDir().resolve("registry") : Path.of(dir),
+                dir.isEmpty() ? store.dataDir().resolve("registry") : Path.of(dir).toAbsolutePath().normalize(),
                 r.durationMillis("flush-interval", 100, 300_000),
                 r.integer("max-users", 1, 100_000_000),
                 r.integer("max-torrents", 1, 100_000_000),

@@ -27,6 +27,11 @@ public record HeapBudget(List<Item> items, long total) {
     static final long ADDRESS_SLOT_BYTES = 40;
     /** Undertow's and XNIO's objects of one open HTTP connection (its buffers are direct, off the heap), rounded up. */
     static final long HTTP_CONNECTION_BYTES = 3 * 1024;
+    /**
+     * A torrent in a full scrape's listing ({@code FullScrapeListing}: about 44 bytes at rest, its arrays doubling as
+     * it fills, plus the sort's keys), rounded up. One full scrape runs at a time.
+     */
+    static final long FULL_SCRAPE_TORRENT_BYTES = 64;
     /** The stores' memory of counted completions (2^20 fingerprints). */
     static final long COMPLETION_MEMORY_BYTES = 8L << 20;
     /** Everything else: classes' static data, Netty, Chronicle and Undertow state, per-request garbage, GC headroom. */
@@ -48,12 +53,18 @@ public record HeapBudget(List<Item> items, long total) {
             items.add(new Item("registry.max-torrents", r.maxTorrents() * TORRENT_BYTES));
         }
         TrackerConfig.Limits l = cfg.limits();
+        TrackerConfig.FullScrape full = cfg.scrape().full();
+        boolean fullScrape = full.servedIn(cfg.mode()) && cfg.http().listen() != null;
         int tables = (l.announcesPerMinute() > 0 ? 1 : 0) + (l.newSwarmsPerMinute() > 0 ? 1 : 0)
                 + (l.banAfterInvalidIds() > 0 ? 1 : 0)
-                + (cfg.mode() == TrackerConfig.Mode.PRIVATE && l.unknownPasskeysPerMinute() > 0 ? 1 : 0);
+                + (cfg.mode() == TrackerConfig.Mode.PRIVATE && l.unknownPasskeysPerMinute() > 0 ? 1 : 0)
+                + (full.servedIn(cfg.mode()) && full.minInterval().toMillis() > 0 ? 1 : 0);
         items.add(new Item("limits.tracked-addresses", tables * (long) l.trackedAddresses() * ADDRESS_SLOT_BYTES));
         if (cfg.http().listen() != null) {
             items.add(new Item("http.max-connections", cfg.http().maxConnections() * HTTP_CONNECTION_BYTES));
+        }
+        if (fullScrape) {
+            items.add(new Item("scrape.full.max-swarms", full.maxSwarms() * FULL_SCRAPE_TORRENT_BYTES));
         }
         items.add(new Item("(completion memory of the store)", COMPLETION_MEMORY_BYTES));
         items.add(new Item("(reserve)", RESERVE));

@@ -9,7 +9,8 @@ import java.util.List;
  * {@code conf/tracker.yaml} (the embedded default) plus an operator's file and command-line overrides.
  */
 public record TrackerConfig(Mode mode, Http http, Udp udp, Announce announce, Scrape scrape, Store store,
-                            Registry registry, Admin admin, Access access, Proxy proxy, Limits limits, Ratio ratio) {
+                            Registry registry, Admin admin, Access access, Proxy proxy, Limits limits, Ratio ratio,
+                            RequestLog requestLog) {
 
     /** Who may use the tracker: anyone (subject to access lists), or registered users on registered torrents. */
     public enum Mode { PUBLIC, PRIVATE }
@@ -33,7 +34,35 @@ public record TrackerConfig(Mode mode, Http http, Udp udp, Announce announce, Sc
                            Duration peerTimeout, boolean trustAnnouncedIp, boolean reportExternalIp) {
     }
 
-    public record Scrape(int maxHashes) {
+    /**
+     * @param maxHashes most info-hashes in one HTTP scrape
+     * @param full      the full scrape (an HTTP scrape without info_hash)
+     */
+    public record Scrape(int maxHashes, FullScrape full) {
+    }
+
+    /** Whether a full scrape is served: {@code AUTO} serves it in public mode only. */
+    public enum FullScrapeMode { AUTO, ON, OFF }
+
+    /**
+     * The full scrape.
+     *
+     * @param maxSwarms   most torrents listed in one answer
+     * @param minInterval one full scrape per client address per this interval
+     */
+    public record FullScrape(FullScrapeMode enabled, int maxSwarms, Duration minInterval) {
+        /** Whether it is served in this mode. */
+        public boolean servedIn(Mode mode) {
+            return enabled == FullScrapeMode.ON || enabled == FullScrapeMode.AUTO && mode == Mode.PUBLIC;
+        }
+    }
+
+    /**
+     * The request log: one line per request (or per {@code sample} requests) to the logger {@code tracker.requests}.
+     *
+     * @param sample log one request in this many (1: every request)
+     */
+    public record RequestLog(boolean enabled, int sample) {
     }
 
     public enum StoreType { OFFHEAP, HEAP }

@@ -25,6 +25,7 @@ public final class TrackerLogic {
     private final List<ScrapePolicy> scrapePolicies;
     private final InvalidIdPolicy invalidIds;
     private final SwarmCreationPolicy swarmCreation;
+    private final FullScrapePolicy fullScrape;
     private final InstantSource clock;
     private final int intervalSeconds;
     private final int minIntervalSeconds;
@@ -59,19 +60,25 @@ public final class TrackerLogic {
     public TrackerLogic(TrackerConfig.Announce cfg, SwarmStore store, List<AnnouncePolicy> policies,
                         List<AnnounceObserver> observers, List<ScrapePolicy> scrapePolicies, InvalidIdPolicy invalidIds,
                         InstantSource clock, Metrics metrics) {
-        this(cfg, store, policies, observers, scrapePolicies, invalidIds, SwarmCreationPolicy.UNLIMITED, clock, metrics);
+        this(cfg, store, policies, observers, scrapePolicies, invalidIds, SwarmCreationPolicy.UNLIMITED,
+                FullScrapePolicy.UNLIMITED, clock, metrics);
     }
 
-    /** @param swarmCreation decides, by client address, whether an announce may create a new swarm */
+    /**
+     * @param swarmCreation decides, by client address, whether an announce may create a new swarm
+     * @param fullScrape    decides how often an address may take a full scrape
+     */
     public TrackerLogic(TrackerConfig.Announce cfg, SwarmStore store, List<AnnouncePolicy> policies,
                         List<AnnounceObserver> observers, List<ScrapePolicy> scrapePolicies, InvalidIdPolicy invalidIds,
-                        SwarmCreationPolicy swarmCreation, InstantSource clock, Metrics metrics) {
+                        SwarmCreationPolicy swarmCreation, FullScrapePolicy fullScrape, InstantSource clock,
+                        Metrics metrics) {
         this.store = store;
         this.swarmCreation = swarmCreation;
         this.policies = List.copyOf(policies);
         this.observers = List.copyOf(observers);
         this.scrapePolicies = List.copyOf(scrapePolicies);
         this.invalidIds = invalidIds;
+        this.fullScrape = fullScrape;
         this.clock = clock;
         this.intervalSeconds = (int) cfg.interval().toSeconds();
         this.minIntervalSeconds = (int) cfg.minInterval().toSeconds();
@@ -211,6 +218,50 @@ public final class TrackerLogic {
         return scrape(hashes, off, out, clock.millis());
     }
 
+    /** Receives the torrents of {@link #forEachTorrent}. */
+    @FunctionalInterface
+    public interface TorrentSink {
+        /**
+         * @param infoHash 20 bytes, valid only during the call
+         * @return true to go on, false to stop
+         */
+        boolean torrent(byte[] infoHash, long seeders, long leechers, long downloaded);
+    }
+
+    /**
+     * Walks the torrents the scrape policies may show, with their scrape counts, at most {@code max} of them (full
+     * scrape, status page). O(swarms); the store holds no lock while {@code sink} runs (see
+     * {@link SwarmStore#forEachTorrent}).
+     *
+     * @return the torrents given to the sink; it is {@code max} also when more were left out
+     */
+    public long forEachTorrent(long max, TorrentSink sink) {
+        long[] listed = {0};
+        if (max <= 0) {
+            return 0;
+        }
+        store.forEachTorrent((hash, seeders, leechers, downloaded) -> {
+            for (ScrapePolicy p : scrapePolicies) {
+                if (!p.mayShow(hash, 0)) {
+                    return true;
+                }
+            }
+            listed[0]++;
+            return sink.torrent(hash, seeders, leechers, downloaded) && listed[0] < max;
+        });
+        return listed[0];
+    }
+
+    /** The store's counts (swarms, peers, seeders, leechers), O(1). */
+    public StoreStats stats() {
+        return store.stats();
+    }
+
+    /** The clock announces and scrapes are timed with, for frontends that keep time-based state. */
+    public InstantSource clock() {
+        return clock;
+    }
+
     /** As {@link #scrape(byte[], int, ScrapeHolder)}, at {@code nowMillis}. */
     public boolean scrape(byte[] hashes, int off, ScrapeHolder out, long nowMillis) {
         for (ScrapePolicy p : scrapePolicies) {
@@ -236,8 +287,12 @@ public final class TrackerLogic {
         return invalidIds.answer(address, nowMillis);
     }
 
-    /** The store's sizes (swarms, peers, seeders, leechers), for status pages. */
-    public StoreStats stats() {
-        return store.stats();
+    /**
+     * {@code address} asks for a full scrape; see {@link FullScrapePolicy}.
+     *
+     * @return 0 if it may go ahead (and is now counted), else the milliseconds until it may
+     */
+    public long acquireFullScrape(byte[] address, long nowMillis) {
+        return fullScrape.acquire(address, nowMillis);
     }
 }

@@ -21,12 +21,27 @@ public interface Metrics {
         long count();
     }
 
+    /** A distribution of durations (a histogram). Must be cheap and thread-safe. */
+    @FunctionalInterface
+    interface Latency {
+        void recordNanos(long nanos);
+    }
+
     /** One row of {@link #snapshot()}: a counter with its total and its one-minute rate per second. */
     record Rate(String name, long count, double oneMinuteRate) {
     }
 
     /** Returns the counter with this name (dotted, lower case, e.g. {@code udp.announce}), creating it once. */
     Counter counter(String name);
+
+    /**
+     * The latency of one kind of request, e.g. ({@code udp}, {@code announce}): from the request read to the answer
+     * handed to the transport. Exported as the histogram {@code tracker_request_duration_seconds}.
+     */
+    default Latency requestLatency(String protocol, String request) {
+        return nanos -> {
+        };
+    }
 
     /** Registers a value read when metrics are exported (store sizes and the like). */
     void gauge(String name, LongSupplier value);

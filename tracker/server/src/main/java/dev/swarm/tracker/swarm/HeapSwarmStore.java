@@ -324,6 +324,51 @@ public final class HeapSwarmStore implements SwarmStore {
     }
 
     @Override
+    public void forEachTorrent(TorrentVisitor visitor) {
+        checkOpen();
+        byte[] hash = new byte[20];
+        long[] counts = new long[3];
+        for (int family = 0; family < families.length; family++) {
+            for (Map.Entry<Key, Swarm> e : families[family].swarms.entrySet()) {
+                checkOpen();
+                Key key = e.getKey();
+                boolean listedWithV4 = family > 0 && families[0].swarms.containsKey(key);
+                if (listedWithV4 || !read(e.getValue(), counts, true)) {
+                    continue;
+                }
+                for (int other = family + 1; other < families.length; other++) {
+                    Swarm s = families[other].swarms.get(key);
+                    if (s != null) {
+                        read(s, counts, false);
+                    }
+                }
+                System.arraycopy(key.bytes(), 0, hash, 0, 20);
+                if (!visitor.visit(hash, counts[0], counts[1], counts[2])) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Sets ({@code first}) or adds the swarm's seeders, leechers, downloads; false if it was removed meanwhile. */
+    private static boolean read(Swarm swarm, long[] counts, boolean first) {
+        synchronized (swarm) {
+            if (swarm.dead) {
+                return false;
+            }
+            if (first) {
+                counts[0] = 0;
+                counts[1] = 0;
+                counts[2] = 0;
+            }
+            counts[0] += swarm.seeders;
+            counts[1] += swarm.leechers();
+            counts[2] += swarm.downloaded;
+            return true;
+        }
+    }
+
+    @Override
     public int expireSlices() {
         return (int) (stats().swarms() / SWARMS_PER_STEP) + 2;
     }

@@ -566,6 +566,79 @@ public final class OffHeapSwarmStore implements SwarmStore {
         }
     }
 
+    /**
+     * Walks segment by segment: copies a segment's keys and counts under its lock (a {@link TorrentBatch}), then,
+     * with no lock held, adds the torrent's IPv6 counts (IPv4 pass) or skips torrents that have an IPv4 swarm
+     * (IPv6 pass, they were visited with it), and calls the visitor.
+     */
+    @Override
+    public void forEachTorrent(TorrentVisitor visitor) {
+        checkOpen();
+        TorrentBatch batch = new TorrentBatch();
+        ScrapeHolder other = new ScrapeHolder();
+        byte[] hash = new byte[SwarmLayout.KEY_BYTES];
+        for (FamilyMap fm : maps) {
+            boolean v4 = fm.family == Family.V4;
+            FamilyMap otherMap = maps[v4 ? Family.V6.ordinal() : Family.V4.ordinal()];
+            PackedSwarm ps = new PackedSwarm(fm.layout);
+            for (int segment = 0; segment < fm.map.segments(); segment++) {
+                batch.clear();
+                synchronized (sweepLock) { // close() takes it too: the maps stay open while a segment is copied
+                    checkOpen();
+                    try (MapSegmentContext<byte[], byte[], ?> c = fm.map.segmentContext(segment)) {
+                        c.forEachSegmentEntry(e -> {
+                            wrap(ps, e);
+                            if (ps.valid()) {
+                                Data<byte[]> k = e.key();
+                                batch.add(k.bytes(), k.offset(), ps.seeders(), ps.leechers(), ps.downloaded());
+                            }
+                        });
+                    }
+                }
+                for (int i = 0; i < batch.size(); i++) {
+                    batch.key(i, hash);
+                    long seeders = batch.seeders(i);
+                    long leechers = batch.leechers(i);
+                    long downloaded = batch.downloaded(i);
+                    boolean inOther = lookup(otherMap, hash, other);
+                    if (!v4 && inOther) {
+                        continue;
+                    }
+                    if (v4 && inOther) {
+                        seeders += other.seeders();
+                        leechers += other.leechers();
+                        downloaded += other.downloaded();
+                    }
+                    if (!visitor.visit(hash, seeders, leechers, downloaded)) {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    /** Reads the counts of one swarm of one family into {@code out}; false (and zeros) if there is none. */
+    private boolean lookup(FamilyMap fm, byte[] hash, ScrapeHolder out) {
+        out.clear();
+        synchronized (sweepLock) {
+            checkOpen();
+            Scratch s = scratch.get();
+            try (ExternalMapQueryContext<byte[], byte[], ?> c = fm.map.queryContext(s.key.of(hash, 0))) {
+                c.readLock().lock();
+                MapEntry<byte[], byte[]> e = c.entry();
+                if (e == null) {
+                    return false;
+                }
+                PackedSwarm ps = s.swarms[fm.family.ordinal()];
+                wrap(ps, e);
+                if (ps.valid()) {
+                    out.add(ps.seeders(), ps.leechers(), ps.downloaded());
+                }
+                return true;
+            }
+        }
+    }
+
     @Override
     public StoreStats stats() {
         return new StoreStats(maps[0].stats(), maps[1].stats());

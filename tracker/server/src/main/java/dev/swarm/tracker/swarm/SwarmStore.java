@@ -92,6 +92,37 @@ public interface SwarmStore extends AutoCloseable {
     StoreStats stats();
 
     /**
+     * Receives the torrents of {@link #forEachTorrent}, one call per torrent, with no lock of the store held.
+     */
+    @FunctionalInterface
+    interface TorrentVisitor {
+        /**
+         * @param infoHash the torrent's 20 bytes; the array is reused, so it is valid only during the call
+         * @return true to go on, false to stop the walk
+         */
+        boolean visit(byte[] infoHash, long seeders, long leechers, long downloaded);
+    }
+
+    /**
+     * Walks every torrent, with the counts {@link #scrape} would report (summed over both families), until the
+     * visitor returns false. Costs O(swarms), so it is for rare requests (full scrape, status page), not the
+     * request path.
+     *
+     * <ul>
+     *   <li>A torrent is visited once, in no particular order.</li>
+     *   <li>The store locks one bounded slice at a time (a segment of an off-heap map) only long enough to copy
+     *       its keys and counts, never while the visitor runs; so a slow visitor (a slow HTTP client) does not
+     *       hold up announces, and the walk is not a snapshot: a torrent added or removed during the walk may
+     *       be missed, and one whose IPv4 swarm disappears while the walk is between the families may be
+     *       visited twice.</li>
+     *   <li>Swarms whose peers have all expired but that were not swept yet are visited, as scrape shows them.</li>
+     * </ul>
+     *
+     * @throws IllegalStateException if the store is closed (also when it is closed during the walk)
+     */
+    void forEachTorrent(TorrentVisitor visitor);
+
+    /**
      * Closes the store, leaving persisted files consistent and marked clean. Idempotent. Call it only
      * after every thread using the store has stopped; any use afterwards throws
      * {@link IllegalStateException}.

@@ -8,12 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.swarm.tracker.abuse.AnnounceRateLimit;
+import dev.swarm.tracker.abuse.FullScrapeLimit;
 import dev.swarm.tracker.abuse.InvalidIdBans;
 import dev.swarm.tracker.abuse.NewSwarmLimit;
 import dev.swarm.tracker.config.ConfigLoader;
 import dev.swarm.tracker.config.TrackerConfig;
 import dev.swarm.tracker.e2e.MutableClock;
 import dev.swarm.tracker.logic.AnnounceContext;
+import dev.swarm.tracker.logic.FullScrapePolicy;
 import dev.swarm.tracker.logic.InvalidIdPolicy;
 import dev.swarm.tracker.logic.SwarmCreationPolicy;
 import dev.swarm.tracker.metrics.Metrics;
@@ -142,6 +144,20 @@ class AccessChainTest {
             }
         }
         return List.of();
+    }
+
+    @Test
+    void theFullScrapeIntervalIsAStepWhereTheFullScrapeIsServed() {
+        FullScrapePolicy limit = AccessChain.of(cfg(Map.of()), null, null, clock, Metrics.NOOP).fullScrape();
+        assertInstanceOf(FullScrapeLimit.class, limit, "public mode serves it, one per address per 60 s");
+        byte[] a = {10, 0, 0, 1};
+        assertEquals(0, limit.acquire(a, clock.millis()));
+        assertEquals(60_000, limit.acquire(a, clock.millis()), "the second waits the interval");
+        assertEquals(0, limit.acquire(new byte[] {10, 0, 0, 2}, clock.millis()), "another address has its own");
+        assertSame(FullScrapePolicy.UNLIMITED, AccessChain.of(cfg(Map.of("scrape.full.min-interval", "0s")), null, null,
+                clock, Metrics.NOOP).fullScrape(), "min-interval 0: no limit");
+        assertSame(FullScrapePolicy.UNLIMITED, AccessChain.of(cfg(Map.of("scrape.full.enabled", "off")), null, null,
+                clock, Metrics.NOOP).fullScrape(), "not served: nothing to limit");
     }
 
     @Test

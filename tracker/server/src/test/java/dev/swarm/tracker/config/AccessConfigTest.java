@@ -27,7 +27,7 @@ class AccessConfigTest extends ConfigFileTestBase {
         assertEquals(10, c.limits().unknownPasskeysPerMinute(), "issue 11: on by default (private mode only)");
         assertEquals(256, c.http().maxConnectionsPerAddress());
         assertEquals(0, c.limits().banAfterInvalidIds());
-        assertEquals(Path.of("data", "registry"), c.registry().dataDir(), "under the store's data directory");
+        assertEquals(c.store().dataDir().resolve("registry"), c.registry().dataDir(), "under the store's data directory");
     }
 
     @Test

@@ -24,10 +24,25 @@ class ConfigLoaderTest extends ConfigFileTestBase {
         assertEquals(Duration.ofMinutes(45), c.announce().peerTimeout());
         assertEquals(50, c.announce().defaultNumwant());
         assertEquals(TrackerConfig.StoreType.OFFHEAP, c.store().type());
-        assertEquals(Path.of("data"), c.store().dataDir());
+        assertEquals(ConfigLoader.dataDir("", System.getenv("XDG_STATE_HOME"), ConfigLoader.home()),
+                c.store().dataDir());
+        assertTrue(c.store().dataDir().isAbsolute() && c.store().dataDir().endsWith("swarm-tracker"), c.store().dataDir().toString());
         assertEquals(4 << 20, c.udp().receiveBuffer());
         assertNull(c.udp().connectionIdSecret());
         assertFalse(c.announce().trustAnnouncedIp());
+    }
+
+    @Test
+    void theDataDirectoryIsAbsoluteAndTheDefaultDoesNotDependOnTheWorkingDirectory() {
+        assertEquals(Path.of("/home/u/.local/state/swarm-tracker"), ConfigLoader.dataDir("", null, "/home/u"));
+        assertEquals(Path.of("/home/u/.local/state/swarm-tracker"), ConfigLoader.dataDir("", "", "/home/u"));
+        assertEquals(Path.of("/home/u/.local/state/swarm-tracker"), ConfigLoader.dataDir("", "relative/xdg", "/home/u"),
+                "a relative XDG_STATE_HOME is ignored, as the XDG spec says");
+        assertEquals(Path.of("/var/state/swarm-tracker"), ConfigLoader.dataDir("", "/var/state", "/home/u"));
+        assertEquals(Path.of("/srv/t"), ConfigLoader.dataDir("/srv/./t", "/var/state", "/home/u"));
+        assertEquals(Path.of("").toAbsolutePath().resolve("d"), ConfigLoader.dataDir("d", null, "/home/u"));
+        assertEquals(Path.of("").toAbsolutePath().resolve("d").resolve("registry"),
+                ConfigLoader.load(null, Map.of("store.data-dir", "d")).registry().dataDir());
     }
 
     @Test

@@ -60,6 +60,25 @@ class HeapBudgetTest {
         assertEquals(0, off);
     }
 
+    /** The full scrape (served in public mode by default): its per-address interval table and one listing. */
+    @Test
+    void theFullScrapeCountsWhereItIsServed() {
+        HeapBudget pub = HeapBudget.of(ConfigLoader.defaults());
+        assertEquals(3 * 65536 * HeapBudget.ADDRESS_SLOT_BYTES, tracked(pub), "rate limit, new-swarm cap, full scrape");
+        assertEquals(100_000 * HeapBudget.FULL_SCRAPE_TORRENT_BYTES, item(pub, "scrape.full.max-swarms"));
+        HeapBudget off = HeapBudget.of(ConfigLoader.load(null, Map.of("scrape.full.enabled", "off")));
+        assertEquals(2 * 65536 * HeapBudget.ADDRESS_SLOT_BYTES, tracked(off));
+        assertEquals(0, item(off, "scrape.full.max-swarms"));
+        assertEquals(0, item(HeapBudget.of(privateWithAdmin(Map.of())), "scrape.full.max-swarms"), "auto: public only");
+        ConfigException e = assertThrows(ConfigException.class, () -> HeapBudget.of(ConfigLoader.load(null,
+                Map.of("scrape.full.max-swarms", "1000000"))).check(64L << 20));
+        assertTrue(e.getMessage().contains("scrape.full.max-swarms 62 MiB"), e.getMessage());
+    }
+
+    private static long item(HeapBudget b, String key) {
+        return b.items().stream().filter(i -> i.key().equals(key)).mapToLong(HeapBudget.Item::bytes).sum();
+    }
+
     private static long tracked(HeapBudget b) {
         return b.items().stream().filter(i -> i.key().equals("limits.tracked-addresses")).mapToLong(HeapBudget.Item::bytes)
                 .sum();

@@ -39,6 +39,11 @@ final class UdpTestClient implements AutoCloseable {
         this.ipv6 = local instanceof Inet6Address;
     }
 
+    /** Sends a datagram and waits for nothing (follow it with a request to know it was handled: one socket, in order). */
+    void send(byte[] packet) throws IOException {
+        socket.send(new DatagramPacket(packet, packet.length, tracker));
+    }
+
     /** Sends a datagram and returns the reply, or null if none came within {@code timeoutMs}. */
     byte[] exchange(byte[] packet, int timeoutMs) throws IOException {
         socket.setSoTimeout(timeoutMs);

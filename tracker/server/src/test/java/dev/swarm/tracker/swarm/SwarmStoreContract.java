@@ -607,6 +607,106 @@ abstract class SwarmStoreContract {
         assertThrows(IllegalStateException.class, () -> scrape(s, 1, T0));
     }
 
+    /** Every torrent of a walk, by hex info-hash, as {seeders, leechers, downloaded}; a second visit fails. */
+    static Map<String, List<Long>> walk(SwarmStore s) {
+        Map<String, List<Long>> seen = new HashMap<>();
+        s.forEachTorrent((hash, seeders, leechers, downloaded) -> {
+            String key = java.util.HexFormat.of().formatHex(hash);
+            assertEquals(20, hash.length);
+            assertTrue(seen.put(key, List.of(seeders, leechers, downloaded)) == null, "visited twice: " + key);
+            return true;
+        });
+        return seen;
+    }
+
+    @Test
+    void forEachTorrentVisitsEveryTorrentOnceWithItsScrapeCounts() {
+        SwarmStore s = store();
+        assertTrue(walk(s).isEmpty(), "empty store");
+        for (int t = 0; t < 60; t++) {
+            for (int p = 0; p <= t % 4; p++) {
+                Family f = t % 3 == 0 ? V6 : V4;
+                announce(s, t, f, p, p == 0 ? COMPLETED : STARTED, p % 2 == 0, 0, T0);
+                if (t % 5 == 0) { // also in the other family: one torrent, counts summed
+                    announce(s, t, f == V4 ? V6 : V4, p + 10, STARTED, false, 0, T0);
+                }
+            }
+        }
+        Map<String, List<Long>> seen = walk(s);
+        assertEquals(60, seen.size());
+        for (int t = 0; t < 60; t++) {
+            ScrapeHolder h = scrape(s, t, T0);
+            assertEquals(List.of(h.seeders(), h.leechers(), h.downloaded()),
+                    seen.get(java.util.HexFormat.of().formatHex(Peers.hash(t))), "torrent " + t);
+        }
+        assertEquals(s.stats().peers(), seen.values().stream().mapToLong(c -> c.get(0) + c.get(1)).sum());
+    }
+
+    @Test
+    void forEachTorrentStopsWhenTheVisitorSaysSoAndForgetsRemovedSwarms() {
+        SwarmStore s = store();
+        for (int t = 0; t < 30; t++) {
+            announce(s, t, t % 2 == 0 ? V4 : V6, 1, STARTED, false, 0, T0);
+        }
+        AtomicInteger visits = new AtomicInteger();
+        s.forEachTorrent((hash, seeders, leechers, downloaded) -> visits.incrementAndGet() < 7);
+        assertEquals(7, visits.get());
+        for (int t = 0; t < 10; t++) {
+            announce(s, t, t % 2 == 0 ? V4 : V6, 1, STOPPED, false, 0, T0);
+        }
+        sweepAll(s, T0);
+        Map<String, List<Long>> seen = walk(s);
+        assertEquals(20, seen.size());
+        assertFalse(seen.containsKey(java.util.HexFormat.of().formatHex(Peers.hash(3))), "stopped and swept");
+    }
+
+    @Test
+    void forEachTorrentHoldsNoLockWhileTheVisitorRuns() throws Exception {
+        SwarmStore s = store();
+        for (int t = 0; t < 8; t++) {
+            announce(s, t, V4, 1, STARTED, false, 0, T0);
+            announce(s, t, V6, 1, STARTED, false, 0, T0);
+        }
+        ExecutorService other = Executors.newSingleThreadExecutor();
+        try {
+            AtomicInteger visits = new AtomicInteger();
+            s.forEachTorrent((hash, seeders, leechers, downloaded) -> {
+                byte[] h = hash.clone();
+                // Another thread announces to this very swarm (both families) and scrapes it while we are inside
+                // the visitor: it would wait forever if the walk held the swarm's lock.
+                Future<?> f = other.submit(() -> {
+                    AnnounceOp o = new AnnounceOp();
+                    PeerSample p = new PeerSample(10);
+                    for (Family fam : Family.values()) {
+                        Peers.fill(o, 0, fam, 2, STARTED, true, 5);
+                        System.arraycopy(h, 0, o.infoHash, 0, 20);
+                        s.announce(o, T0, p);
+                    }
+                    s.scrape(h, 0, T0, new ScrapeHolder());
+                });
+                try {
+                    f.get(10, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    throw new AssertionError("an announce waited for the walk", e);
+                }
+                visits.incrementAndGet();
+                return true;
+            });
+            assertEquals(8, visits.get());
+            assertEquals(32, s.stats().peers());
+        } finally {
+            other.shutdownNow();
+        }
+    }
+
+    @Test
+    void forEachTorrentOnAClosedStoreThrows() {
+        SwarmStore s = store();
+        announce(s, 1, V4, 1, STARTED, false, 5, T0);
+        s.close();
+        assertThrows(IllegalStateException.class, () -> s.forEachTorrent((h, a, b, c) -> true));
+    }
+
     /** The reference model: what the store must contain. */
     private static final class Model {
         record PeerState(boolean seeder, boolean counted, long lastSeenSec) {

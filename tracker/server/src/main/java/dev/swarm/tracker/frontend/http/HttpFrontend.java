@@ -26,7 +26,7 @@ import org.xnio.channels.AcceptingChannel;
 
 /**
  * The HTTP frontend on Undertow: {@code /announce}, {@code /scrape} (also with a trailing {@code /<passkey>}
- * path segment), {@code /metrics}, {@code /stats}. Requests are answered on the I/O threads, without hand-off
+ * path segment), {@code /metrics}, {@code /stats}, the status page at {@code /}. Requests are answered on the I/O threads, without hand-off
  * to a worker pool: the store never blocks. HTTP/1.1 keep-alive is on.
  *
  * <p>The listener is assembled from Undertow's parts (XNIO worker, {@link HttpOpenListener}) rather than with
@@ -74,8 +74,9 @@ public final class HttpFrontend implements AutoCloseable {
         XnioWorker worker = Xnio.getInstance(Undertow.class.getClassLoader()).createWorker(OptionMap.builder()
                 .set(Options.WORKER_NAME, "http")
                 .set(Options.WORKER_IO_THREADS, h.ioThreads())
-                .set(Options.WORKER_TASK_CORE_THREADS, 1)
-                .set(Options.WORKER_TASK_MAX_THREADS, 1)
+                // full scrape (one at a time) and status page; announces stay on the I/O threads
+                .set(Options.WORKER_TASK_CORE_THREADS, 2)
+                .set(Options.WORKER_TASK_MAX_THREADS, 2)
                 .set(Options.TCP_NODELAY, true)
                 .set(Options.CORK, true)
                 .getMap());
@@ -104,6 +105,7 @@ public final class HttpFrontend implements AutoCloseable {
                             .set(Options.CONNECTION_LOW_WATER, h.maxConnections())
                             .getMap());
             channel.resumeAccepts();
+            worker.getIoThread().executeAtInterval(handler::tick, 5, TimeUnit.SECONDS);
             InetSocketAddress bound = channel.getLocalAddress(InetSocketAddress.class);
             LOG.info("HTTP listening on {} ({} I/O thread{})", bound, h.ioThreads(), h.ioThreads() == 1 ? "" : "s");
             return new HttpFrontend(worker, channel, http, buffers, bound);

@@ -9,6 +9,7 @@ import dev.swarm.protocol.http.HttpQueryParser;
 import dev.swarm.protocol.http.HttpResponses;
 import dev.swarm.tracker.config.TrackerConfig;
 import dev.swarm.tracker.frontend.PeerAddresses;
+import dev.swarm.tracker.frontend.RequestLog;
 import dev.swarm.tracker.logic.AnnounceContext;
 import dev.swarm.tracker.logic.TrackerLogic;
 import dev.swarm.tracker.metrics.Metrics;
@@ -54,6 +55,11 @@ final class TrackerHttpHandler implements HttpHandler {
     private final Metrics.Counter badForwarded;
     private final ForwardedAddress forwarded;
     private final ThreadLocal<Scratch> scratch;
+    private final FullScrape fullScrape;
+    private final StatusPage statusPage;
+    private final RequestLog requestLog;
+    private final Metrics.Latency announceLatency;
+    private final Metrics.Latency scrapeLatency;
 
     /** Per I/O thread reusable state. */
     private static final class Scratch {
@@ -61,6 +67,8 @@ final class TrackerHttpHandler implements HttpHandler {
         final PeerSample sample;
         final ScrapeHolder counts = new ScrapeHolder();
         final ByteSink out = new ByteSink(MAX_RESPONSE);
+        /** The failure reason sent for the current request, or null; for the request log. */
+        String failure;
 
         Scratch(int maxPeers) {
             sample = new PeerSample(maxPeers);
@@ -83,6 +91,16 @@ final class TrackerHttpHandler implements HttpHandler {
         this.badForwarded = metrics.counter("http.bad_forwarded_header");
         this.forwarded = new ForwardedAddress(cfg.proxy().trusted());
         this.scratch = ThreadLocal.withInitial(() -> new Scratch(maxNumWant));
+        this.fullScrape = new FullScrape(cfg, logic, metrics);
+        this.statusPage = new StatusPage(cfg, logic, metrics);
+        this.requestLog = new RequestLog(cfg.requestLog());
+        this.announceLatency = metrics.requestLatency("http", "announce");
+        this.scrapeLatency = metrics.requestLatency("http", "scrape");
+    }
+
+    /** Samples what the status page shows over time; the frontend calls it every few seconds. */
+    void tick() {
+        statusPage.tick();
     }
 
     @Override
@@ -105,15 +123,57 @@ final class TrackerHttpHandler implements HttpHandler {
             return;
         }
         if (path.equals("/announce") || path.startsWith("/announce/")) {
-            announce(exchange, path.length() > 10 ? path.substring(10) : "");
+            timedAnnounce(exchange, path.length() > 10 ? path.substring(10) : "");
         } else if (path.equals("/scrape") || path.startsWith("/scrape/")) {
-            scrape(exchange, path.length() > 8 ? path.substring(8) : "");
+            timedScrape(exchange, path.length() > 8 ? path.substring(8) : "");
         } else if (exposeMetrics && path.equals("/metrics")) {
             prometheus(exchange);
         } else if (exposeMetrics && path.equals("/stats")) {
             stats(exchange);
+        } else if (exposeMetrics && path.equals("/")) {
+            exchange.dispatch(() -> statusPage(exchange)); // may walk the store: not on the I/O thread
         } else {
             plain(exchange, 404, "not found: the tracker serves /announce and /scrape");
+        }
+    }
+
+    /** {@link #announce}, timed into the latency histogram and written to the request log when that is on. */
+    private void timedAnnounce(HttpServerExchange exchange, String passkeyPath) {
+        long t0 = System.nanoTime();
+        Scratch s = scratch.get();
+        s.failure = null;
+        s.ctx.op.event = null; // set once the request has been understood
+        announce(exchange, passkeyPath);
+        long nanos = System.nanoTime() - t0;
+        announceLatency.recordNanos(nanos);
+        if (requestLog.sampled()) {
+            AnnounceContext c = s.ctx;
+            if (c.op.event == null) {
+                requestLog.other("http", clientAddress(exchange), "announce", "failure \"" + s.failure + "\"", nanos);
+            } else {
+                requestLog.announce("http", c.clientAddress, c.op.infoHash, c.op.event, c.left, c.requestedNumWant,
+                        s.failure, s.failure == null ? s.sample.count() : 0, nanos);
+            }
+        }
+    }
+
+    /** {@link #scrape}, timed (not a full scrape, which is streamed later) and logged as {@link #timedAnnounce}. */
+    private void timedScrape(HttpServerExchange exchange, String passkeyPath) {
+        long t0 = System.nanoTime();
+        Scratch s = scratch.get();
+        s.failure = null;
+        scrape(exchange, passkeyPath);
+        long nanos = System.nanoTime() - t0;
+        if (!exchange.isDispatched()) {
+            scrapeLatency.recordNanos(nanos);
+        }
+        if (requestLog.sampled()) {
+            String q = exchange.getQueryString();
+            int hashes = 0;
+            for (int i = q.indexOf("info_hash="); i >= 0; i = q.indexOf("info_hash=", i + 1)) {
+                hashes++;
+            }
+            requestLog.scrape("http", clientAddress(exchange), hashes, s.failure, nanos);
         }
     }
 
@@ -203,7 +263,17 @@ final class TrackerHttpHandler implements HttpHandler {
             return;
         }
         if (hashes.isEmpty()) {
-            fail(exchange, out, "full scrape is not supported: name the torrents with info_hash");
+            byte[] client = clientAddress(exchange);
+            if (client == null) {
+                badForwarded.inc();
+                fail(exchange, out, "the proxy sent an X-Real-IP or X-Forwarded-For header that is not an address");
+                return;
+            }
+            try {
+                fullScrape.handle(exchange, client, reason -> fail(exchange, out, reason));
+            } catch (Exception e) {
+                throw new IllegalStateException("full scrape", e);
+            }
             return;
         }
         scrapes.inc();
@@ -228,6 +298,7 @@ final class TrackerHttpHandler implements HttpHandler {
 
     private void fail(HttpServerExchange exchange, ByteSink out, String reason) {
         failures.inc();
+        scratch.get().failure = reason;
         out.reset();
         HttpResponses.failure(out, reason);
         send(exchange, out);
@@ -243,6 +314,17 @@ final class TrackerHttpHandler implements HttpHandler {
         exchange.setStatusCode(status);
         exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain; charset=utf-8");
         exchange.getResponseSender().send(text + "\n");
+    }
+
+    private void statusPage(HttpServerExchange exchange) {
+        try {
+            statusPage.send(exchange);
+        } catch (RuntimeException e) {
+            LOG.error("status page failed", e);
+            if (!exchange.isResponseStarted()) {
+                plain(exchange, 500, "internal error");
+            }
+        }
     }
 
     private void prometheus(HttpServerExchange exchange) {

@@ -1,6 +1,7 @@
 package dev.swarm.tracker.frontend.udp;
 
 import dev.swarm.tracker.config.TrackerConfig;
+import dev.swarm.tracker.frontend.RequestLog;
 import dev.swarm.tracker.logic.TrackerLogic;
 import dev.swarm.tracker.metrics.Metrics;
 import io.netty.bootstrap.Bootstrap;
@@ -56,6 +57,13 @@ public final class UdpFrontend implements AutoCloseable {
 
     public static UdpFrontend start(TrackerConfig.Udp cfg, TrackerLogic logic, InstantSource clock, Metrics metrics)
             throws Exception {
+        return start(cfg, new TrackerConfig.RequestLog(false, 1), logic, clock, metrics);
+    }
+
+    /** @param log the request log ({@code request-log.*}), one for all the sockets */
+    public static UdpFrontend start(TrackerConfig.Udp cfg, TrackerConfig.RequestLog log, TrackerLogic logic,
+                                    InstantSource clock, Metrics metrics) throws Exception {
+        RequestLog requestLog = new RequestLog(log);
         // No other socket may hold the port (see UdpPortOwnership). Port 0 needs no probe: the first bind gets a port
         // that no socket uses, and our other sockets bind to that one.
         InetSocketAddress configured = cfg.listen().resolve();
@@ -95,7 +103,8 @@ public final class UdpFrontend implements AutoCloseable {
                             @Override
                             protected void initChannel(Channel ch) {
                                 ch.pipeline().addLast(new UdpHandler(logic,
-                                        new ConnectionIds(idKey, cfg.connectionIdLifetime()), clock, metrics));
+                                        new ConnectionIds(idKey, cfg.connectionIdLifetime()), clock, metrics,
+                                        requestLog));
                             }
                         });
                 if (epoll) {

@@ -8,6 +8,7 @@ import dev.swarm.protocol.udp.UdpCodec;
 import dev.swarm.protocol.udp.UdpRequest;
 import dev.swarm.protocol.udp.UdpScrapeRequest;
 import dev.swarm.tracker.frontend.PeerAddresses;
+import dev.swarm.tracker.frontend.RequestLog;
 import dev.swarm.tracker.logic.AnnounceContext;
 import dev.swarm.tracker.logic.TrackerLogic;
 import dev.swarm.tracker.metrics.Metrics;
@@ -32,6 +33,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Amplification: a source that has not proven its address (no valid connection ID) never gets more bytes
  * back than it sent: a connect reply is 16 bytes for a 16-byte request, error replies are cut to the request's size.
+ *
+ * <p>With the request log on, each request from a known sender gets a line ({@link RequestLog}): connects,
+ * announces, scrapes, and those answered with an error or dropped (malformed, invalid connection ID).
  */
 final class UdpHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(UdpHandler.class);
@@ -57,9 +61,17 @@ final class UdpHandler extends ChannelInboundHandlerAdapter {
     private final Metrics.Counter dropped;
     private final Metrics.Counter badConnectionId;
     private final Metrics.Counter droppedBanned;
+    private final Metrics.Latency announceLatency;
+    private final Metrics.Latency scrapeLatency;
+    private final RequestLog requestLog;
 
     UdpHandler(TrackerLogic logic, ConnectionIds ids, InstantSource clock, Metrics metrics) {
+        this(logic, ids, clock, metrics, RequestLog.OFF);
+    }
+
+    UdpHandler(TrackerLogic logic, ConnectionIds ids, InstantSource clock, Metrics metrics, RequestLog requestLog) {
         this.logic = logic;
+        this.requestLog = requestLog;
         this.ids = ids;
         this.clock = clock;
         this.connects = metrics.counter("udp.connect");
@@ -69,6 +81,8 @@ final class UdpHandler extends ChannelInboundHandlerAdapter {
         this.dropped = metrics.counter("udp.dropped");
         this.badConnectionId = metrics.counter("udp.invalid_connection_id");
         this.droppedBanned = metrics.counter("udp.dropped_banned");
+        this.announceLatency = metrics.requestLatency("udp", "announce");
+        this.scrapeLatency = metrics.requestLatency("udp", "scrape");
         announce.transport = AnnounceContext.Transport.UDP;
     }
 
@@ -100,6 +114,7 @@ final class UdpHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void handle(ChannelHandlerContext ctx, DatagramPacket packet) {
+        long t0 = System.nanoTime();
         ByteBuf content = packet.content();
         int length = content.readableBytes();
         if (length > Udp.MAX_REQUEST_SIZE) {
@@ -119,8 +134,10 @@ final class UdpHandler extends ChannelInboundHandlerAdapter {
         } catch (ProtocolException e) {
             if (e.replyable()) {
                 sendError(ctx, sender, e.transactionId(), e.getMessage(), length);
+                log(address, "request", "failure \"" + e.getMessage() + "\"", t0);
             } else {
                 dropped.inc();
+                log(address, "request", "dropped (" + e.getMessage() + ")", t0);
             }
             return;
         }
@@ -132,43 +149,67 @@ final class UdpHandler extends ChannelInboundHandlerAdapter {
                 UdpCodec.writeConnect(nio, c.transactionId(), ids.issue(address, now));
                 out.writerIndex(nio.position());
                 ctx.write(new DatagramPacket(out, sender), ctx.voidPromise());
+                log(address, "connect", "ok", t0);
             }
             case UdpAnnounceRequest a -> {
                 if (!ids.isValid(a.connectionId(), address, now)) {
-                    invalidId(ctx, sender, address, now, a.transactionId(), length);
+                    invalidId(ctx, sender, address, now, a.transactionId(), length, "announce", t0);
                     return;
                 }
                 announces.inc();
-                announce(ctx, sender, address, a, now);
+                String failure = announce(ctx, sender, address, a, now);
+                long nanos = System.nanoTime() - t0;
+                announceLatency.recordNanos(nanos);
+                if (requestLog.sampled()) {
+                    requestLog.announce("udp", address, a.infoHash(), a.event(), a.left(), a.numWant(), failure,
+                            failure == null ? sample.count() : 0, nanos);
+                }
             }
             case UdpScrapeRequest s -> {
                 if (!ids.isValid(s.connectionId(), address, now)) {
-                    invalidId(ctx, sender, address, now, s.transactionId(), length);
+                    invalidId(ctx, sender, address, now, s.transactionId(), length, "scrape", t0);
                     return;
                 }
                 scrapes.inc();
                 String refused = logic.checkScrape(AnnounceContext.Transport.UDP, "");
                 if (refused != null) {
                     sendError(ctx, sender, s.transactionId(), refused, MAX_REPLY);
-                    return;
+                } else {
+                    scrape(ctx, sender, s, now);
                 }
-                scrape(ctx, sender, s, now);
+                long nanos = System.nanoTime() - t0;
+                if (refused == null) {
+                    scrapeLatency.recordNanos(nanos);
+                }
+                if (requestLog.sampled()) {
+                    requestLog.scrape("udp", address, s.infoHashes().length, refused, nanos);
+                }
             }
+        }
+    }
+
+    /** A request line for the request log, if it samples this request. */
+    private void log(byte[] address, String request, String outcome, long t0) {
+        if (requestLog.sampled()) {
+            requestLog.other("udp", address, request, outcome, System.nanoTime() - t0);
         }
     }
 
     /** Answers an invalid connection ID (no larger than the request) unless the logic's ban step says not to. */
     private void invalidId(ChannelHandlerContext ctx, InetSocketAddress sender, byte[] address, long now, int txId,
-                           int length) {
+                           int length, String request, long t0) {
         badConnectionId.inc();
         if (!logic.answerInvalidConnectionId(address, now)) {
             droppedBanned.inc();
+            log(address, request, "dropped (invalid connection id, address banned)", t0);
             return;
         }
         sendError(ctx, sender, txId, "invalid connection id", length);
+        log(address, request, "failure \"invalid connection id\"", t0);
     }
 
-    private void announce(ChannelHandlerContext ctx, InetSocketAddress sender, byte[] address, UdpAnnounceRequest a,
+    /** @return the failure sent instead of peers, or null */
+    private String announce(ChannelHandlerContext ctx, InetSocketAddress sender, byte[] address, UdpAnnounceRequest a,
                           long now) {
         AnnounceContext c = announce;
         System.arraycopy(a.infoHash(), 0, c.op.infoHash, 0, 20);
@@ -186,7 +227,7 @@ final class UdpHandler extends ChannelInboundHandlerAdapter {
         if (failure != null) {
             // Authenticated source (valid connection ID): the error may be longer than the request.
             sendError(ctx, sender, a.transactionId(), failure, MAX_REPLY);
-            return;
+            return failure;
         }
         ByteBuf out = ctx.alloc().directBuffer(20 + sample.bytes());
         ByteBuffer nio = out.nioBuffer(0, out.capacity());
@@ -194,6 +235,7 @@ final class UdpHandler extends ChannelInboundHandlerAdapter {
                 sample.peers(), 0, sample.bytes());
         out.writerIndex(nio.position());
         ctx.write(new DatagramPacket(out, sender), ctx.voidPromise());
+        return null;
     }
 
     private void scrape(ChannelHandlerContext ctx, InetSocketAddress sender, UdpScrapeRequest s, long now) {
