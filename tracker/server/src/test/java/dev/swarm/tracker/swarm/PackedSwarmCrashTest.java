@@ -103,6 +103,12 @@ class PackedSwarmCrashTest {
      */
     private static int crashEverywhere(Family family, int[] leechers, int[] seeders, byte[] subject,
                                        Consumer<PackedSwarm> op) {
+        return crashEverywhere(family, leechers, seeders, subject, false, op);
+    }
+
+    /** As above; with {@code staleThirds}, the peers whose id is a multiple of 3 were last seen 100 s ago and may go. */
+    private static int crashEverywhere(Family family, int[] leechers, int[] seeders, byte[] subject,
+                                       boolean staleThirds, Consumer<PackedSwarm> op) {
         SwarmLayout layout = new SwarmLayout(family, SwarmLayout.chunkSizeFor(family), 1000);
         int n = leechers.length + seeders.length;
         long size = layout.valueSize(n + 2);
@@ -112,13 +118,20 @@ class PackedSwarmCrashTest {
                 real.zeroOut(0, size);
                 PackedSwarm ps = new PackedSwarm(layout).wrap(real, 0, size);
                 ps.init(NOW, 0);
+                Set<String> mayGo = new HashSet<>();
                 for (int id : leechers) {
                     ps.key(peer(family, id));
-                    ps.insert(peer(family, id), PeerMeta.of(false, false, NOW));
+                    ps.insert(peer(family, id), PeerMeta.of(false, false, staleThirds && id % 3 == 0 ? NOW - 100 : NOW));
+                    if (staleThirds && id % 3 == 0) {
+                        mayGo.add(key(peer(family, id)));
+                    }
                 }
                 for (int id : seeders) {
                     ps.key(peer(family, id));
-                    ps.insert(peer(family, id), PeerMeta.of(true, false, NOW));
+                    ps.insert(peer(family, id), PeerMeta.of(true, false, staleThirds && id % 3 == 0 ? NOW - 100 : NOW));
+                    if (staleThirds && id % 3 == 0) {
+                        mayGo.add(key(peer(family, id)));
+                    }
                 }
                 assertTrue(ps.ordered());
                 Set<String> before = peers(ps);
@@ -140,7 +153,7 @@ class PackedSwarmCrashTest {
                 for (String p : before) {
                     String addr = p.substring(0, p.length() - 2);
                     boolean found = after.contains(addr + ":L") || after.contains(addr + ":S");
-                    assertTrue(found || addr.equals(subjectKey),
+                    assertTrue(found || addr.equals(subjectKey) || mayGo.contains(addr),
                             "kill after " + allowed + " stores of " + family + ": peer " + p + " lost; left " + after);
                 }
                 if (family == V4) {
@@ -201,6 +214,10 @@ class PackedSwarmCrashTest {
                     ps.switchRegion(ps.find(seeder), p, PeerMeta.of(!seeder, false, NOW + 1));
                 });
             }
+            crashEverywhere(f, leechers, seeders, null, true, ps -> {
+                int[] removedSeeders = new int[1];
+                assertEquals(14, ps.sweep(NOW, 50, removedSeeders), "ids 0, 12, ..., 72 and 6, 18, ..., 78 expired");
+            });
             Random rnd = new Random(42);
             for (int round = 0; round < 30; round++) {
                 int[] ls = rnd.ints(rnd.nextInt(12), 0, 60).distinct().sorted().toArray();
