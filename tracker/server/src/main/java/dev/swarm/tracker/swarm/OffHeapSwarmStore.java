@@ -400,8 +400,10 @@ public final class OffHeapSwarmStore implements SwarmStore {
         long size = layout.valueSize(layout.grownCapacity(ps.capacity(), n + 1));
         MapEntry<byte[], byte[]> e = c.entry();
         if (!fm.reserve.mayGrow()) {
+            // Refused, not SWARM_FULL: a full-swarm answer would tell the client it was listed when it was not.
             warnNoReserve(fm);
-            return false;
+            throw new StoreUnavailableException("swarm store " + fm.file.getFileName()
+                    + ": no disk space reserved for a bigger swarm");
         }
         BytesStore<?, Void> staging = s.value(size);
         Data<byte[]> v = e.value();
@@ -453,8 +455,8 @@ public final class OffHeapSwarmStore implements SwarmStore {
         if (now - lastReserveLog >= WARN_EVERY_MILLIS) {
             lastReserveLog = now;
             String why = fm.reserve.lastFailure();
-            LOG.error("swarm store {}: no disk space is reserved for growth ({}); new swarms are refused with"
-                    + " \"tracker storage unavailable\" and full swarms take no new peers until space is freed."
+            LOG.error("swarm store {}: no disk space is reserved for growth ({}); new swarms, and new peers of swarms"
+                    + " that would have to grow, are refused with \"tracker storage unavailable\" until space is freed."
                     + " Free disk space on that filesystem. (logged at most once a minute)", fm.file,
                     why != null ? why : "the reserve is being refilled");
         }
@@ -516,7 +518,7 @@ public final class OffHeapSwarmStore implements SwarmStore {
                 long now = System.currentTimeMillis();
                 if (now - lastReserveLog >= WARN_EVERY_MILLIS) {
                     lastReserveLog = now;
-                    LOG.error("swarm store: {}. New swarms are refused and full swarms take no new peers until space"
+                    LOG.error("swarm store: {}. New swarms and new peers of swarms that must grow are refused until space"
                             + " is freed; free disk space on that filesystem. (logged at most once a minute)", noReserve);
                 }
             }

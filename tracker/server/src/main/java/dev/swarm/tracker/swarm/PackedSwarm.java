@@ -85,35 +85,54 @@ final class PackedSwarm {
     }
 
     /**
-     * Makes an unordered value (left by a crash in the middle of a shift) ordered again: keeps, per region,
-     * the slots that are strictly above the last kept one and carry their region's seeder bit, drops the
-     * rest (duplicates from the interrupted shift, mostly). Needs {@link #valid()}.
+     * Makes an unordered value (left by a crash in the middle of a write) ordered again, dropping only
+     * duplicates: every counted slot goes to the region its seeder bit names (not the one its position
+     * names: a crash in a shift across the region boundary leaves a peer on the wrong side), each region is
+     * sorted, and of equal peers in a region one is kept. The write paths keep every stored peer within the
+     * counted slots at every moment, so nothing but a duplicate (or a peer torn by the interrupted write) is
+     * dropped. Needs {@link #valid()}.
      *
      * @return peers dropped
      */
     int repair() {
-        int l = leechers();
-        int n = l + seeders();
-        int kept = keepAscending(0, l, 0, false);
-        int keptLeechers = kept;
-        kept = keepAscending(l, n, kept, true);
-        counts(keptLeechers, kept - keptLeechers);
+        int n = count();
+        byte[][] slots = new byte[n][];
+        for (int i = 0; i < n; i++) {
+            slots[i] = new byte[slot];
+            bs.read(slotAt(i), slots[i], 0, slot);
+        }
+        java.util.Arrays.sort(slots, (a, b) -> {
+            boolean sa = PeerMeta.seeder(metaOf(a));
+            boolean sb = PeerMeta.seeder(metaOf(b));
+            if (sa != sb) {
+                return sa ? 1 : -1;
+            }
+            return java.util.Arrays.compareUnsigned(a, 0, record, b, 0, record);
+        });
+        int leechers = 0;
+        int kept = 0;
+        for (int i = 0; i < n; i++) {
+            boolean seeder = PeerMeta.seeder(metaOf(slots[i]));
+            if (kept > 0 && PeerMeta.seeder(metaOf(slots[kept - 1])) == seeder
+                    && java.util.Arrays.equals(slots[kept - 1], 0, record, slots[i], 0, record)) {
+                continue;
+            }
+            slots[kept++] = slots[i];
+            if (!seeder) {
+                leechers++;
+            }
+        }
+        for (int i = 0; i < kept; i++) {
+            bs.write(slotAt(i), slots[i], 0, slot);
+        }
+        counts(leechers, kept - leechers);
         return n - kept;
     }
 
-    private int keepAscending(int from, int to, int w, boolean seeders) {
-        int first = w;
-        for (int i = from; i < to; i++) {
-            if (PeerMeta.seeder(meta(i)) == seeders && (w == first || compareSlots(w - 1, i) < 0)) {
-                if (w != i) {
-                    copySlot(i, w);
-                }
-                w++;
-            }
-        }
-        return w;
+    /** The meta word of a slot copied to the heap (native order: little-endian). */
+    private int metaOf(byte[] copy) {
+        return (copy[record] & 0xFF) | (copy[record + 1] & 0xFF) << 8;
     }
-
 
     int refSec() {
         return bs.readInt(base + SwarmLayout.REF_SEC);
@@ -147,9 +166,9 @@ final class PackedSwarm {
         return leechers() + seeders();
     }
 
+    /** Writes both counts with one 8-byte store (they are adjacent ints): a crash leaves the old pair or the new one. */
     private void counts(int leechers, int seeders) {
-        bs.writeInt(base + SwarmLayout.LEECHERS, leechers);
-        bs.writeInt(base + SwarmLayout.SEEDERS, seeders);
+        bs.writeLong(base + SwarmLayout.LEECHERS, leechers & 0xFFFFFFFFL | (long) seeders << 32);
     }
 
     /** Writes a fresh header: no peers, both times {@code nowSec}. */
@@ -300,25 +319,61 @@ final class PackedSwarm {
         return i >= 0 ? i + 1 : -i - 1;
     }
 
+    /**
+     * Moves {@code slots} slots from {@code from} to {@code to} one whole slot at a time, in the direction
+     * that reads each slot before it is overwritten, so a crash at any moment leaves every slot either
+     * whole or a duplicate of its neighbour (a byte-wise memmove of unaligned slots could leave a torn one).
+     */
     private void shift(int from, int to, int slots) {
-        if (slots > 0) {
-            bs.move(slotAt(from), slotAt(to), (long) slots * slot);
+        if (slots <= 0 || from == to) {
+            return;
+        }
+        if (to > from) {
+            for (int k = slots - 1; k >= 0; k--) {
+                copySlot(from + k, to + k);
+            }
+        } else {
+            for (int k = 0; k < slots; k++) {
+                copySlot(from + k, to + k);
+            }
         }
     }
 
     private void writeSlot(int i, byte[] peer, int meta) {
         long off = slotAt(i);
+        if (v4) { // one 8-byte store: a crash cannot leave the slot half written
+            long v = (peer[0] & 0xFFL) | (peer[1] & 0xFFL) << 8 | (peer[2] & 0xFFL) << 16 | (peer[3] & 0xFFL) << 24
+                    | (peer[4] & 0xFFL) << 32 | (peer[5] & 0xFFL) << 40 | (meta & 0xFFFFL) << 48;
+            bs.writeLong(off, v);
+            return;
+        }
         bs.write(off, peer, 0, record);
         bs.writeShort(off + record, (short) meta);
     }
 
-    /** Inserts the requester (absent; capacity must allow) in its region; returns its index. */
+    /**
+     * Inserts the requester (absent; capacity must allow) in its region; returns its index.
+     *
+     * <p>Crash-safe order: the last peer is first copied one slot further and the count raised to cover
+     * the copy, so the shift below never pushes a peer past the counted slots; a crash in between leaves
+     * duplicates and peers on the wrong side of the region boundary, which {@link #repair()} resolves
+     * without losing any.
+     */
     int insert(byte[] peer, int meta) {
         int l = leechers();
         int s = seeders();
+        int n = l + s;
         boolean seeder = PeerMeta.seeder(meta);
-        int pos = seeder ? -search(l, l + s) - 1 : -search(0, l) - 1;
-        shift(pos, pos + 1, l + s - pos);
+        int pos = seeder ? -search(l, n) - 1 : -search(0, l) - 1;
+        if (pos < n) {
+            copySlot(n - 1, n);
+            if (s > 0) {
+                counts(l, s + 1);
+            } else {
+                counts(l + 1, s);
+            }
+            shift(pos, pos + 1, n - 1 - pos);
+        }
         writeSlot(pos, peer, meta);
         counts(seeder ? l : l + 1, seeder ? s + 1 : s);
         return pos;

@@ -355,7 +355,7 @@ final class PersistedMaps {
 
     /**
      * Counts swarms and peers with one walk; drops swarms whose header is damaged and, if {@code verify}, puts
-     * unordered ones (a crash in the middle of a shift) in order again, dropping the slots that are out of place.
+     * unordered ones (a crash in the middle of a shift) in order again, dropping only duplicates (see PackedSwarm.repair).
      */
     private void rebuildCounters(FamilyMap fm, boolean verify) {
         long t0 = System.nanoTime();

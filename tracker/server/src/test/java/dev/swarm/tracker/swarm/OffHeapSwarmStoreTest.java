@@ -490,14 +490,17 @@ class OffHeapSwarmStoreTest extends SwarmStoreContract {
             ps.key(rec(9));
             ps.insert(rec(9), PeerMeta.of(true, false, 100));
             assertTrue(ps.ordered());
-            // An insert of leecher 5 interrupted after the shift of the tail: slots 3 and 4 both hold leecher 6,
-            // leecher 8 sits where the seeder region starts, the seeder is past the old count.
-            bs.move(SwarmLayout.HEADER + 3L * layout.slot, SwarmLayout.HEADER + 4L * layout.slot, 3L * layout.slot);
+            // An insert of leecher 5 interrupted in its shift: the last peer (seeder 9) was first copied one slot
+            // on and counted, then leecher 8 moved onto the seeder's old slot and leecher 6 onto 8's: slots 3 and 4
+            // both hold leecher 6, leecher 8 sits where the seeder region starts.
+            bs.move(SwarmLayout.HEADER + 5L * layout.slot, SwarmLayout.HEADER + 6L * layout.slot, layout.slot);
+            bs.writeInt(SwarmLayout.SEEDERS, 2);
+            bs.move(SwarmLayout.HEADER + 3L * layout.slot, SwarmLayout.HEADER + 4L * layout.slot, 2L * layout.slot);
             assertFalse(ps.ordered());
-            assertEquals(2, ps.repair());
+            assertEquals(1, ps.repair(), "only the duplicate of 6");
             assertTrue(ps.ordered());
-            assertEquals(4, ps.leechers(), "0, 2, 4, 6");
-            assertEquals(0, ps.seeders());
+            assertEquals(5, ps.leechers(), "0, 2, 4, 6, 8: the one on the seeders' side goes by its seeder bit");
+            assertEquals(1, ps.seeders(), "9");
         } finally {
             bs.releaseLast();
         }
