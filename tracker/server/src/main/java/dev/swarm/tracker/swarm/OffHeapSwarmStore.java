@@ -153,6 +153,38 @@ public final class OffHeapSwarmStore implements SwarmStore {
         return new StoreUnavailableException("swarm store " + fm.file.getFileName() + ": " + what + " failed: " + e);
     }
 
+    /**
+     * Takes the swarm's write lock (waiting at most {@link #REQUEST_LOCK_WAIT_MILLIS}) and returns its entry wrapped
+     * into {@code ps}; null when there is none or its value is damaged (then it is dropped).
+     */
+    private MapEntry<byte[], byte[]> lockedSwarm(FamilyMap fm, ExternalMapQueryContext<byte[], byte[], ?> c,
+                                                 PackedSwarm ps, String what) throws InterruptedException {
+        if (!c.writeLock().tryLock(REQUEST_LOCK_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+            throw failed(fm, what, new TimeoutException("segment lock not free within "
+                    + REQUEST_LOCK_WAIT_MILLIS + " ms"));
+        }
+        MapEntry<byte[], byte[]> e = c.entry();
+        if (e != null) {
+            wrap(ps, e);
+            if (!ps.valid()) {
+                dropDamaged(fm, e);
+                return null;
+            }
+        }
+        return e;
+    }
+
+    /** A failure on the request path as the exception to throw: a refusal passes through, anything else is {@link #failed}. */
+    private StoreUnavailableException refusal(FamilyMap fm, String what, Throwable e) {
+        if (e instanceof StoreUnavailableException u) {
+            return u;
+        }
+        if (e instanceof InterruptedException) {
+            Thread.currentThread().interrupt();
+        }
+        return failed(fm, what, e);
+    }
+
     /** One family's map, for tests that damage it. */
     FamilyMap familyMap(Family f) {
         return maps[f.ordinal()];
@@ -179,30 +211,14 @@ public final class OffHeapSwarmStore implements SwarmStore {
         int now = PeerMeta.seconds(nowMillis);
         out.begin(family);
         try (ExternalMapQueryContext<byte[], byte[], ?> c = fm.map.queryContext(s.key.of(op.infoHash, 0))) {
-            if (!c.writeLock().tryLock(REQUEST_LOCK_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
-                throw failed(fm, "an announce", new TimeoutException("segment lock not free within "
-                        + REQUEST_LOCK_WAIT_MILLIS + " ms"));
-            }
-            MapEntry<byte[], byte[]> e = c.entry();
-            if (e != null) {
-                wrap(ps, e);
-                if (!ps.valid()) {
-                    dropDamaged(fm, e);
-                    e = null;
-                }
-            }
+            MapEntry<byte[], byte[]> e = lockedSwarm(fm, c, ps, "an announce");
             if (e == null) {
                 announceNew(op, fm, c, s, ps, now, out);
             } else {
                 announceExisting(op, fm, c, s, ps, now, out);
             }
-        } catch (StoreUnavailableException e) {
-            throw e;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw failed(fm, "an announce", e);
-        } catch (RuntimeException | InternalError e) { // lock timeout, damaged map, a fault of the mapped file
-            throw failed(fm, "an announce", e);
+        } catch (InterruptedException | RuntimeException | InternalError e) { // lock timeout, damaged map, a fault of the mapped file
+            throw refusal(fm, "an announce", e);
         }
     }
 
@@ -345,18 +361,7 @@ public final class OffHeapSwarmStore implements SwarmStore {
         int now = PeerMeta.seconds(nowMillis);
         out.begin(family);
         try (ExternalMapQueryContext<byte[], byte[], ?> c = fm.map.queryContext(s.key.of(op.infoHash, 0))) {
-            if (!c.writeLock().tryLock(REQUEST_LOCK_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
-                throw failed(fm, "a stop without a port", new TimeoutException("segment lock not free within "
-                        + REQUEST_LOCK_WAIT_MILLIS + " ms"));
-            }
-            MapEntry<byte[], byte[]> e = c.entry();
-            if (e != null) {
-                wrap(ps, e);
-                if (!ps.valid()) {
-                    dropDamaged(fm, e);
-                    e = null;
-                }
-            }
+            MapEntry<byte[], byte[]> e = lockedSwarm(fm, c, ps, "a stop without a port");
             if (e == null) {
                 out.finish(Outcome.REMOVED, 0, 0, 0);
                 return 0;
@@ -374,13 +379,8 @@ public final class OffHeapSwarmStore implements SwarmStore {
             }
             out.finish(Outcome.REMOVED, ps.seeders(), ps.leechers(), ps.downloaded());
             return found;
-        } catch (StoreUnavailableException e) {
-            throw e;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw failed(fm, "a stop without a port", e);
-        } catch (RuntimeException | InternalError e) { // lock timeout, damaged map, a fault of the mapped file
-            throw failed(fm, "a stop without a port", e);
+        } catch (InterruptedException | RuntimeException | InternalError e) { // lock timeout, damaged map, a fault of the mapped file
+            throw refusal(fm, "a stop without a port", e);
         }
     }
 
@@ -486,13 +486,8 @@ public final class OffHeapSwarmStore implements SwarmStore {
                         out.add(ps.seeders(), ps.leechers(), ps.downloaded());
                     }
                 }
-            } catch (StoreUnavailableException e) {
-                throw e;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw failed(fm, "a scrape", e);
-            } catch (RuntimeException | InternalError e) { // lock timeout, damaged map, a fault of the mapped file
-                throw failed(fm, "a scrape", e);
+            } catch (InterruptedException | RuntimeException | InternalError e) { // lock timeout, damaged map, a fault of the mapped file
+                throw refusal(fm, "a scrape", e);
             }
         }
     }
