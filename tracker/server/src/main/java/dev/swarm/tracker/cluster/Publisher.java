@@ -108,12 +108,6 @@ final class Publisher implements Runnable {
         List<RedisFuture<?>> replies = new ArrayList<>();
         conn.setAutoFlushCommands(false);
         try {
-            for (Map.Entry<Integer, ByteArrayOutputStream> e : perShard.entrySet()) {
-                Map<byte[], byte[]> body = new LinkedHashMap<>();
-                body.put(NODE_FIELD, node);
-                body.put(DATA_FIELD, e.getValue().toByteArray());
-                replies.add(cmd.xadd(keys.stream(e.getKey()), xadd, body));
-            }
             PeerChange c = PeerChange.create();
             for (Map.Entry<ByteBuffer, List<byte[]>> e : perSwarm.entrySet()) {
                 byte[] hash = new byte[20];
@@ -135,6 +129,14 @@ final class Publisher implements Runnable {
                     replies.add(cmd.pexpire(key, peerTimeoutMillis));
                     replies.add(cmd.sadd(keys.swarms(shard), hash));
                 }
+            }
+            // The stream entries last: a node that sees an entry (catch-up notes the last ids) then also sees its
+            // snapshot writes, which went before it on this connection.
+            for (Map.Entry<Integer, ByteArrayOutputStream> e : perShard.entrySet()) {
+                Map<byte[], byte[]> body = new LinkedHashMap<>();
+                body.put(NODE_FIELD, node);
+                body.put(DATA_FIELD, e.getValue().toByteArray());
+                replies.add(cmd.xadd(keys.stream(e.getKey()), xadd, body));
             }
             conn.flushCommands();
         } finally {

@@ -19,6 +19,7 @@ import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,7 +60,11 @@ final class RedisLink implements AutoCloseable {
     RedisLink(TrackerConfig.Cluster cfg, Metrics metrics) {
         this.cfg = cfg;
         this.errors = metrics.counter("cluster.redis_errors");
-        this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(1).build();
+        // Reconnect attempts every 50 ms growing to at most 1 s (Lettuce's default grows to 30 s): a node sees Redis
+        // back within about a second of its return, which bounds how long the cluster takes to converge.
+        this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(1)
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
+                .build();
         Duration timeout = cfg.commandTimeout();
         SocketOptions socket = SocketOptions.builder().connectTimeout(timeout).keepAlive(true).build();
         TimeoutOptions timeouts = TimeoutOptions.enabled(timeout);
