@@ -112,6 +112,7 @@ public final class ClusterNode implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        metrics.info("cluster.node", "node", cfg.node());
         metrics.gauge("cluster.members", () -> members.size());
         metrics.gauge("cluster.redis_up", () -> link.up() ? 1 : 0);
         metrics.gauge("cluster.caught_up", () -> applier.caughtUp() ? 1 : 0);
