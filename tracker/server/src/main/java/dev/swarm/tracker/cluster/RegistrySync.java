@@ -86,6 +86,7 @@ public final class RegistrySync implements SharedRegistry, AutoCloseable {
     private final Metrics.Counter accounted;
     private final Metrics.Counter adopted;
     private final AtomicLong applyLagMillis = new AtomicLong();
+    private final AtomicLong rounds = new AtomicLong();
     private final Thread thread;
     private volatile boolean synced;
     private volatile boolean running = true;
@@ -126,6 +127,11 @@ public final class RegistrySync implements SharedRegistry, AutoCloseable {
         return synced;
     }
 
+    /** Rounds (send, then read) done since start. */
+    long rounds() {
+        return rounds.get();
+    }
+
     public int outboxDepth() {
         synchronized (outbox) {
             return outbox.size();
@@ -148,7 +154,7 @@ public final class RegistrySync implements SharedRegistry, AutoCloseable {
         String id = type.startsWith("user") ? change.path("name").asText() : change.path("info_hash").asText();
         String r;
         try {
-            r = s((byte[]) eval(sync.get(), RegistryScripts.COMMIT, ScriptOutputType.STATUS, regKeys,
+            r = s((byte[]) eval(sync.get(), RegistryScripts.COMMIT, ScriptOutputType.VALUE, regKeys,
                     b(type), b(id), b(change.toString()), b(create ? "1" : "0"), b(Long.toString(cfg.streamMaxLength()))));
         } catch (RuntimeException e) {
             throw new RegistryException(RegistryException.Kind.IO, "the cluster's registry (Redis) cannot be reached, "
@@ -197,6 +203,7 @@ public final class RegistrySync implements SharedRegistry, AutoCloseable {
                 }
                 int sent = send();
                 int read = read();
+                rounds.incrementAndGet();
                 if (sent == 0 && read == 0) {
                     pause(cfg.pollInterval().toMillis());
                 }

@@ -136,8 +136,8 @@ public final class Accounting {
         PeerId pid = PeerId.of(peerId, 0);
         Result r = recordLocal(user, ih, pid, uploaded, downloaded, left, event, freeleech, nowMillis);
         if (r != Result.USER_LIMIT) {
-            // In a cluster the node's own count above is provisional: the cluster's accounting computes the delta
-            // against the last counters any node saw for the session, and its result replaces this account.
+            // In a cluster the node counts nothing itself: the cluster's accounting computes the delta against the
+            // last counters any node saw for the session, and every node adopts the account it results in.
             shared.observe(new SharedRegistry.Observation(user, ih, pid, uploaded, downloaded, left, event, freeleech,
                     nowMillis));
         }
@@ -208,6 +208,14 @@ public final class Accounting {
                 // A fresh session only sets baselines, its completion included: otherwise a peer alternating
                 // 'completed' and 'stopped' (each stop ends the session) would count a download per cycle.
                 boolean completedNow = event == AnnounceEvent.COMPLETED && !fresh && !s.completed;
+                if (shared != SharedRegistry.LOCAL) {
+                    // In a cluster only the cluster's accounting counts (it sees the client's announces to every
+                    // node); this node adopts its results. The local session still keeps the per-user limits.
+                    dUp = 0;
+                    dDown = 0;
+                    seeding = 0;
+                    completedNow = false;
+                }
                 synchronized (a) {
                     a.uploaded = add(a.uploaded, dUp);
                     a.downloaded = add(a.downloaded, dDown);
@@ -300,10 +308,10 @@ public final class Accounting {
             }
             Totals t = totals.computeIfAbsent(s.user(), k -> new Totals());
             synchronized (t) {
-                t.uploaded = Math.max(0, add(t.uploaded, dUp));
-                t.downloaded = Math.max(0, add(t.downloaded, dDown));
-                t.downloadedFreeleech = Math.max(0, add(t.downloadedFreeleech, dFree));
-                t.seedingMillis = Math.max(0, add(t.seedingMillis, dSeed));
+                t.uploaded = addSigned(t.uploaded, dUp);
+                t.downloaded = addSigned(t.downloaded, dDown);
+                t.downloadedFreeleech = addSigned(t.downloadedFreeleech, dFree);
+                t.seedingMillis = addSigned(t.seedingMillis, dSeed);
             }
             dirtyAccounts.add(ak);
             return true;
@@ -345,6 +353,11 @@ public final class Accounting {
     /** Live sessions of {@code user}. */
     public int sessionCount(String user) {
         return sessionsPerUser.getOrDefault(user, 0);
+    }
+
+    /** {@code a + d} for a change {@code d} of either sign: saturating at {@link Long#MAX_VALUE}, never below 0. */
+    private static long addSigned(long a, long d) {
+        return d >= 0 ? add(a, d) : Math.max(0, a + d);
     }
 
     private static long add(long a, long b) {
