@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.swarm.protocol.InfoHash;
+import dev.swarm.tracker.config.TrackerConfig;
 import dev.swarm.tracker.metrics.Metrics;
 import dev.swarm.tracker.registry.Accounting;
 import dev.swarm.tracker.registry.Registry;
@@ -15,6 +16,9 @@ import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XReadArgs;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.nio.charset.StandardCharsets;
@@ -88,6 +92,9 @@ public final class RegistrySync implements SharedRegistry, AutoCloseable {
     private final AtomicLong applyLagMillis = new AtomicLong();
     private final AtomicLong rounds = new AtomicLong();
     private final Thread thread;
+    private Runnable onClose = () -> { };
+    private Runnable reportOk = () -> { };
+    private java.util.function.BiConsumer<String, Throwable> reportFailure = (what, e) -> { };
     private volatile boolean synced;
     private volatile boolean running = true;
     private String changesId = "0-0";
@@ -100,7 +107,7 @@ public final class RegistrySync implements SharedRegistry, AutoCloseable {
         this.sync = sync;
         this.async = async;
         this.cfg = cfg;
-        String p = cfg.keyPrefix() + "{reg}:";
+        String p = keyBase(cfg.keyPrefix());
         this.regKeys = new byte[][] {b(p + "users"), b(p + "torrents"), b(p + "changes"), b(p + "seeded")};
         this.changesName = p + "changes";
         this.accountsKey = b(p + "accounts");
@@ -113,6 +120,57 @@ public final class RegistrySync implements SharedRegistry, AutoCloseable {
         metrics.gauge("cluster.registry_lag_ms", applyLagMillis::get);
         this.thread = new Thread(this::run, "cluster-registry");
         this.thread.setDaemon(true);
+    }
+
+    /**
+     * Shares {@code registry} through the Redis of {@code node}: a connection of the node's client of its own (opened
+     * on first use, again after it fails), outages reported to the node so they are logged and counted once.
+     */
+    public static RegistrySync start(Registry registry, ClusterNode node, TrackerConfig.Cluster cfg,
+                                     Duration peerTimeout, Metrics metrics) {
+        NodeConnection c = new NodeConnection(node);
+        RegistrySync s = new RegistrySync(registry, c::sync, c::async, new Settings(cfg.keyPrefix(), cfg.pollInterval(),
+                cfg.commandTimeout(), cfg.outbox(), cfg.streamMaxLength(), peerTimeout), metrics);
+        s.onClose = c::close;
+        s.reportOk = node::reportOk;
+        s.reportFailure = node::reportFailure;
+        return s.start();
+    }
+
+    /** The connection of a {@link ClusterNode}'s client this class uses, opened when first needed. */
+    private static final class NodeConnection {
+        private final ClusterNode node;
+        private StatefulConnection<byte[], byte[]> conn;
+
+        NodeConnection(ClusterNode node) {
+            this.node = node;
+        }
+
+        private synchronized StatefulConnection<byte[], byte[]> get() {
+            if (conn == null) {
+                conn = node.openConnection();
+            }
+            return conn;
+        }
+
+        RedisClusterCommands<byte[], byte[]> sync() {
+            StatefulConnection<byte[], byte[]> c = get();
+            return c instanceof StatefulRedisClusterConnection<byte[], byte[]> cc ? cc.sync()
+                    : ((StatefulRedisConnection<byte[], byte[]>) c).sync();
+        }
+
+        RedisClusterAsyncCommands<byte[], byte[]> async() {
+            StatefulConnection<byte[], byte[]> c = get();
+            return c instanceof StatefulRedisClusterConnection<byte[], byte[]> cc ? cc.async()
+                    : ((StatefulRedisConnection<byte[], byte[]>) c).async();
+        }
+
+        synchronized void close() {
+            if (conn != null) {
+                conn.close();
+                conn = null;
+            }
+        }
     }
 
     /** Attaches to the registry and starts the thread that sends, reads and catches up. */
@@ -128,7 +186,7 @@ public final class RegistrySync implements SharedRegistry, AutoCloseable {
     }
 
     /** Rounds (send, then read) done since start. */
-    long rounds() {
+    public long rounds() {
         return rounds.get();
     }
 
@@ -136,6 +194,14 @@ public final class RegistrySync implements SharedRegistry, AutoCloseable {
         synchronized (outbox) {
             return outbox.size();
         }
+    }
+
+    /**
+     * The start of every key of this class: one hash tag of its own ({@code {<key-prefix>:reg}}), so on a Redis
+     * Cluster all of private mode's keys share one slot (the scripts need that) and never clash with replication's.
+     */
+    public static String keyBase(String keyPrefix) {
+        return "{" + keyPrefix + ":reg}:";
     }
 
     private static byte[] b(String s) {
@@ -204,6 +270,7 @@ public final class RegistrySync implements SharedRegistry, AutoCloseable {
                 int sent = send();
                 int read = read();
                 rounds.incrementAndGet();
+                reportOk.run();
                 if (sent == 0 && read == 0) {
                     pause(cfg.pollInterval().toMillis());
                 }
@@ -212,6 +279,7 @@ public final class RegistrySync implements SharedRegistry, AutoCloseable {
                     return;
                 }
                 synced = false;
+                reportFailure.accept("private-mode registry", e);
                 if (!loggedDown) {
                     loggedDown = true;
                     LOG.warn("cluster: private-mode registry cannot reach Redis ({}); this node serves its last users,"
@@ -310,11 +378,11 @@ public final class RegistrySync implements SharedRegistry, AutoCloseable {
     }
 
     private byte[] accountKey(String id) {
-        return b(cfg.keyPrefix() + "{reg}:a:" + id);
+        return b(keyBase(cfg.keyPrefix()) + "a:" + id);
     }
 
     private byte[] sessionKey(Observation o) {
-        return b(cfg.keyPrefix() + "{reg}:s:" + o.user() + ":" + o.infoHash().toHex() + ":" + o.peerId().toHex());
+        return b(keyBase(cfg.keyPrefix()) + "s:" + o.user() + ":" + o.infoHash().toHex() + ":" + o.peerId().toHex());
     }
 
     /** Sends queued announces to the cluster's accounting, pipelined; a failed batch goes back to the front. */
@@ -513,5 +581,6 @@ public final class RegistrySync implements SharedRegistry, AutoCloseable {
                     + " announces carry their counters", outboxDepth(), reason(e));
         }
         registry.share(SharedRegistry.LOCAL);
+        onClose.run();
     }
 }

@@ -1,4 +1,4 @@
-package dev.swarm.tracker.cluster;
+package dev.swarm.tracker.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.swarm.protocol.AnnounceEvent;
 import dev.swarm.protocol.InfoHash;
 import dev.swarm.protocol.PeerId;
+import dev.swarm.tracker.cluster.RegistrySync;
 import dev.swarm.tracker.config.TrackerConfig;
 import dev.swarm.tracker.metrics.Metrics;
 import dev.swarm.tracker.registry.AccountView;
@@ -17,8 +18,12 @@ import dev.swarm.tracker.registry.Registry;
 import dev.swarm.tracker.registry.RegistryException;
 import dev.swarm.tracker.registry.SharedRegistry;
 import dev.swarm.tracker.registry.User;
+import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.ByteArrayCodec;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,7 +57,7 @@ class RegistrySyncTest {
 
     @TempDir
     Path dir;
-    private TestRedis redis;
+    private RedisProcess redis;
     private RedisClient testClient;
     private StatefulRedisConnection<byte[], byte[]> test;
     private final List<Node> nodes = new ArrayList<>();
@@ -68,9 +73,10 @@ class RegistrySyncTest {
 
     @BeforeEach
     void startRedis() throws Exception {
-        redis = TestRedis.start(dir.resolve("redis"));
-        testClient = redis.client(Duration.ofSeconds(5));
-        test = redis.connect(testClient);
+        RedisProcess.requireRedis();
+        redis = RedisProcess.onSocket(dir.resolve("redis"));
+        testClient = client(Duration.ofSeconds(5));
+        test = testClient.connect(ByteArrayCodec.INSTANCE);
     }
 
     @AfterEach
@@ -83,7 +89,7 @@ class RegistrySyncTest {
             testClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         }
         if (redis != null) {
-            redis.close();
+            redis.close(); // SIGKILL to its own PID; SIGCONT is not needed for that
         }
     }
 
@@ -97,14 +103,24 @@ class RegistrySyncTest {
     }
 
     private Node node(Registry r, Duration poll) {
-        RedisClient c = redis.client(TIMEOUT);
-        StatefulRedisConnection<byte[], byte[]> conn = c.connect(io.lettuce.core.codec.ByteArrayCodec.INSTANCE);
+        RedisClient c = client(TIMEOUT);
+        StatefulRedisConnection<byte[], byte[]> conn = c.connect(ByteArrayCodec.INSTANCE);
         RegistrySync s = new RegistrySync(r, conn::sync, conn::async,
-                new RegistrySync.Settings("t:", poll, TIMEOUT, 1000, 10_000, Duration.ofMinutes(45)), Metrics.NOOP);
+                new RegistrySync.Settings("t", poll, TIMEOUT, 1000, 10_000, Duration.ofMinutes(45)), Metrics.NOOP);
         Node n = new Node(r, s.start(), c);
         nodes.add(n);
         await(s::synced, "node " + r + " caught up");
         return n;
+    }
+
+    /** A client with the given command timeout that rejects commands while disconnected (as the tracker's). */
+    private RedisClient client(Duration timeout) {
+        RedisURI u = RedisURI.create(redis.url());
+        u.setTimeout(timeout);
+        RedisClient c = RedisClient.create(u);
+        c.setOptions(ClientOptions.builder().timeoutOptions(TimeoutOptions.enabled(timeout))
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
+        return c;
     }
 
     private static void await(BooleanSupplier cond, String what) {
@@ -127,7 +143,7 @@ class RegistrySyncTest {
     /** The cluster's account in Redis: field → value. */
     private Map<String, Long> redisAccount(String user) {
         Map<String, Long> out = new HashMap<>();
-        test.sync().hgetall(("t:{reg}:a:" + user + ":" + H.toHex()).getBytes(StandardCharsets.UTF_8))
+        test.sync().hgetall((RegistrySync.keyBase("t") + "a:" + user + ":" + H.toHex()).getBytes(StandardCharsets.UTF_8))
                 .forEach((k, v) -> out.put(new String(k, StandardCharsets.UTF_8),
                         Long.parseLong(new String(v, StandardCharsets.UTF_8))));
         return out;
