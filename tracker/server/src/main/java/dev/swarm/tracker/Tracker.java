@@ -277,6 +277,11 @@ public final class Tracker implements AutoCloseable {
         return store;
     }
 
+    /** Private mode's state shared with the cluster, or null (no cluster, or no registry). */
+    public RegistrySync registrySync() {
+        return registrySync;
+    }
+
     /** This node of a cluster, or null when {@code cluster.redis} is empty (the tracker runs alone). */
     public ClusterNode cluster() {
         return cluster;
