@@ -4,6 +4,7 @@ import dev.swarm.tracker.access.AccessChain;
 import dev.swarm.tracker.access.InfoHashList;
 import dev.swarm.tracker.admin.AdminServer;
 import dev.swarm.tracker.cluster.ClusterNode;
+import dev.swarm.tracker.cluster.RegistrySync;
 import dev.swarm.tracker.config.HostPort;
 import dev.swarm.tracker.config.TrackerConfig;
 import dev.swarm.tracker.frontend.http.HttpFrontend;
@@ -57,6 +58,7 @@ public final class Tracker implements AutoCloseable {
     private UdpFrontend udp;
     private AdminServer admin;
     private ClusterNode cluster;
+    private RegistrySync registrySync;
     private boolean closed;
 
     private Tracker(SwarmStore store, ScheduledExecutorService sweeper) {
@@ -129,6 +131,11 @@ public final class Tracker implements AutoCloseable {
             // Before the frontends: the shared connection-ID keys are in place when Redis is reachable.
             t.cluster = ClusterNode.start(cfg.cluster(), store, cfg.announce().peerTimeout(), clock, metrics, idKeys::set);
             observers.add(t.cluster.observer());
+            if (t.registry != null) {
+                // Users, passkeys, torrents and accounting shared by every node (private mode across nodes).
+                t.registrySync = RegistrySync.start(t.registry, t.cluster, cfg.cluster(), cfg.announce().peerTimeout(),
+                        metrics);
+            }
         }
         TrackerLogic logic = new TrackerLogic(cfg.announce(), store, chain.announce(), observers, chain.scrape(),
                 chain.invalidIds(), chain.swarmCreation(), chain.fullScrape(), clock, metrics);
@@ -283,6 +290,11 @@ public final class Tracker implements AutoCloseable {
         return store;
     }
 
+    /** Private mode's state shared with the cluster, or null (no cluster, or no registry). */
+    public RegistrySync registrySync() {
+        return registrySync;
+    }
+
     /** This node of a cluster, or null when {@code cluster.redis} is empty (the tracker runs alone). */
     public ClusterNode cluster() {
         return cluster;
@@ -311,6 +323,9 @@ public final class Tracker implements AutoCloseable {
         }
         if (admin != null) {
             admin.close();
+        }
+        if (registrySync != null) {
+            registrySync.close(); // before the cluster's client: sends what is queued
         }
         if (cluster != null) {
             cluster.close(); // after the frontends: what they accepted last is still published

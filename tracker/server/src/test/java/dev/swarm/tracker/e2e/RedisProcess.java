@@ -126,6 +126,16 @@ final class RedisProcess implements AutoCloseable {
         }
     }
 
+    /** SIGSTOP to its own PID: it keeps its connections but answers nothing, as a hung Redis (commands time out). */
+    void pause() throws Exception {
+        run(List.of("kill", "-STOP", Long.toString(process.pid())));
+    }
+
+    /** SIGCONT after {@link #pause}. */
+    void resume() throws Exception {
+        run(List.of("kill", "-CONT", Long.toString(process.pid())));
+    }
+
     /** Runs redis-cli against this server; returns its output (fails on a non-zero exit or after 30 s). */
     String cli(String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("redis-cli"));
