@@ -1,8 +1,10 @@
 package dev.swarm.peerbridge.session;
 
 import dev.swarm.peerbridge.config.BridgeConfig;
+import dev.swarm.peerbridge.net.AddressFilter;
 import dev.swarm.peerbridge.net.ChannelEvents;
 import dev.swarm.peerbridge.net.PeerNetwork;
+import dev.swarm.peerbridge.net.Resolver;
 import dev.swarm.peerbridge.tex.TrackerSet;
 import dev.swarm.peerbridge.tex.TrackerUrl;
 import dev.swarm.peerbridge.torrent.TorrentSpec;
@@ -11,6 +13,7 @@ import dev.swarm.peerbridge.trackers.AnnounceRequest;
 import dev.swarm.peerbridge.trackers.AnnounceResult;
 import dev.swarm.peerbridge.trackers.AnnounceSchedule;
 import dev.swarm.peerbridge.trackers.HttpAnnouncer;
+import dev.swarm.peerbridge.trackers.RequestBudget;
 import dev.swarm.peerbridge.trackers.TrackerRanking;
 import dev.swarm.peerbridge.trackers.UdpAnnouncer;
 import dev.swarm.protocol.AnnounceEvent;
@@ -55,6 +58,8 @@ public final class Bridge implements AutoCloseable {
     private final HttpAnnouncer http;
     private final UdpAnnouncer udp;
     private final TrackerRanking ranking;
+    private final Resolver resolver;
+    private final RequestBudget requestBudget;
     private final Map<InfoHash, TorrentState> torrents = new LinkedHashMap<>();
     private final Set<PeerConnection> open = new LinkedHashSet<>();
     private final java.util.Random random = new SecureRandom();
@@ -69,8 +74,11 @@ public final class Bridge implements AutoCloseable {
         this.announceKey = random.nextInt();
         this.network = new PeerNetwork(config.connections().maxMessageSize(), config.connections().connectTimeout());
         var t = config.trackers();
-        this.http = new HttpAnnouncer(t.announceTimeout(), t.maxConcurrent());
-        this.udp = new UdpAnnouncer(t.udpBind(), t.announceTimeout(), t.maxConcurrent());
+        this.resolver = Resolver.standard();
+        AddressFilter filter = AddressFilter.of(config.tex().allowPrivateAddresses());
+        this.http = new HttpAnnouncer(t.announceTimeout(), t.maxConcurrent(), resolver, filter);
+        this.udp = new UdpAnnouncer(t.udpBind(), t.announceTimeout(), t.maxConcurrent(), resolver, filter);
+        this.requestBudget = new RequestBudget(t.minInterval().toMillis() == 0 ? 1 : t.minInterval().toMillis(), 4096);
         this.ranking = new TrackerRanking(clock, t.rankingWindow(), t.maxPeersPerTracker());
     }
 
@@ -189,13 +197,26 @@ public final class Bridge implements AutoCloseable {
         }
     }
 
+    /**
+     * The per-host budget of requests to learned trackers that have not answered yet (one per interval);
+     * probes of such trackers take from the same instance. Use on the loop thread.
+     */
+    public RequestBudget requestBudget() {
+        return requestBudget;
+    }
+
     private void announce(TorrentState t, long now) {
         for (String url : t.schedule().due(now)) {
+            TrackerSet.Tracker tr = t.trackers().tracker(url);
+            boolean learned = tr != null && tr.origin() == TrackerSet.Origin.LEARNED;
+            if (learned && tr.status() == TrackerSet.Status.CANDIDATE && !requestBudget.tryAcquire(url, now)) {
+                continue; // stays due; asked again on a later tick once its host's budget allows
+            }
             t.schedule().started(url);
             AnnounceClient client = TrackerUrl.scheme(url).equals("udp") ? udp : http;
             AnnounceEvent event = t.firstAnnounce(url) ? AnnounceEvent.STARTED : AnnounceEvent.NONE;
             AnnounceRequest req = new AnnounceRequest(t.infoHash().bytes(), peerId, listenPort(), 1, event,
-                    config.trackers().numwant(), announceKey);
+                    config.trackers().numwant(), announceKey, learned);
             client.announce(url, req).thenAccept(r -> network.loop().execute(() -> onAnnounced(t, url, r)));
         }
     }
@@ -270,14 +291,18 @@ public final class Bridge implements AutoCloseable {
 
     private ChannelEvents incoming(dev.swarm.peerbridge.session.PeerTransport transport) {
         PeerConnection conn = new PeerConnection(this, transport, null, clock.getAsLong());
-        boolean full = open.size() >= config.connections().maxTotal();
+        String refusal = open.size() >= config.connections().maxTotal()
+                ? "connection limit of " + config.connections().maxTotal() + " reached"
+                : fromSameAddress(transport.remote()) >= config.connections().maxPerAddress()
+                        ? "per-address connection limit of " + config.connections().maxPerAddress() + " reached"
+                        : null;
         open.add(conn);
         ChannelEvents ev = events(conn);
-        if (full) {
+        if (refusal != null) {
             return new ChannelEvents() {
                 @Override
                 public void onOpen() {
-                    conn.close("connection limit of " + config.connections().maxTotal() + " reached");
+                    conn.close(refusal);
                 }
 
                 @Override
@@ -292,6 +317,18 @@ public final class Bridge implements AutoCloseable {
             };
         }
         return ev;
+    }
+
+    /** Incoming connections open now from the IP address of {@code remote}. */
+    private int fromSameAddress(InetSocketAddress remote) {
+        int n = 0;
+        for (PeerConnection c : open) {
+            InetSocketAddress r = c.isIncoming() ? c.transport().remote() : null;
+            if (r != null && r.getAddress() != null && r.getAddress().equals(remote.getAddress())) {
+                n++;
+            }
+        }
+        return n;
     }
 
     private ChannelEvents events(PeerConnection conn) {
@@ -485,5 +522,6 @@ public final class Bridge implements AutoCloseable {
         network.close();
         http.close();
         udp.close();
+        resolver.close();
     }
 }
