@@ -34,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -49,6 +50,8 @@ public final class Bridge implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Bridge.class);
     /** How often timers (announces, dials, keep-alives, lt_tex) are looked at. */
     static final long TICK_MILLIS = 250;
+    /** How long {@link #close()} waits, in all, for the trackers to take our {@code stopped}. */
+    static final long STOP_GRACE_MILLIS = 2000;
 
     private final BridgeConfig config;
     private final LongSupplier clock;
@@ -177,6 +180,47 @@ public final class Bridge implements AutoCloseable {
 
     TorrentState torrent(InfoHash ih) {
         return torrents.get(ih);
+    }
+
+    /**
+     * Removes a torrent at run time (from any thread): closes its peer connections, forgets its trackers'
+     * ranking and sends {@code event=stopped} to every tracker it announced to (not waited for), so the
+     * trackers drop the bridge from the swarm at once instead of after their peer timeout.
+     *
+     * @return true if the torrent was there
+     */
+    public boolean removeTorrent(InfoHash infoHash) {
+        return onLoop(() -> {
+            TorrentState t = torrents.remove(infoHash);
+            if (t == null) {
+                return false;
+            }
+            for (PeerConnection c : List.copyOf(open)) {
+                if (c.torrent() == t) {
+                    c.close("torrent removed");
+                }
+            }
+            for (TrackerSet.Tracker tr : t.trackers().trackers()) {
+                ranking.forget(t.key(), tr.url());
+            }
+            List<CompletableFuture<AnnounceResult>> stops = sendStopped(t);
+            LOG.info("torrent {} removed: {} peers closed, stopped sent to {} trackers", t.key(), t.connections().size(),
+                    stops.size());
+            return true;
+        });
+    }
+
+    /** Sends {@code stopped} to every tracker of {@code t} that was announced to. On the loop. */
+    private List<CompletableFuture<AnnounceResult>> sendStopped(TorrentState t) {
+        List<CompletableFuture<AnnounceResult>> out = new ArrayList<>();
+        for (String url : List.copyOf(t.announcedTo())) {
+            TrackerSet.Tracker tr = t.trackers().tracker(url);
+            boolean learned = tr == null || tr.origin() == TrackerSet.Origin.LEARNED;
+            AnnounceClient client = TrackerUrl.scheme(url).equals("udp") ? udp : http;
+            out.add(client.announce(url, new AnnounceRequest(t.infoHash().bytes(), peerId, listenPort(), 1,
+                    AnnounceEvent.STOPPED, 0, announceKey, learned)));
+        }
+        return out;
     }
 
     private void tickSafely() {
@@ -518,6 +562,24 @@ public final class Bridge implements AutoCloseable {
         closed = true;
         if (ticker != null) {
             ticker.cancel(false);
+        }
+        // Leave every swarm: stopped to every tracker announced to, waited for STOP_GRACE_MILLIS in all.
+        try {
+            List<CompletableFuture<AnnounceResult>> stops = network.loop().isShuttingDown() ? List.of() : onLoop(() -> {
+                List<CompletableFuture<AnnounceResult>> all = new ArrayList<>();
+                for (TorrentState t : torrents.values()) {
+                    all.addAll(sendStopped(t));
+                }
+                return all;
+            });
+            CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new))
+                    .get(STOP_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            LOG.info("some trackers did not take our stopped within {} ms", STOP_GRACE_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | RuntimeException e) {
+            LOG.debug("sending stopped failed", e);
         }
         network.close();
         http.close();
