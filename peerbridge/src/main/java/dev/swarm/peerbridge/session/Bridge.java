@@ -3,6 +3,7 @@ package dev.swarm.peerbridge.session;
 import dev.swarm.peerbridge.config.BridgeConfig;
 import dev.swarm.peerbridge.net.ChannelEvents;
 import dev.swarm.peerbridge.net.PeerNetwork;
+import dev.swarm.peerbridge.peers.PeerOrigin;
 import dev.swarm.peerbridge.tex.TrackerSet;
 import dev.swarm.peerbridge.tex.TrackerUrl;
 import dev.swarm.peerbridge.torrent.TorrentSpec;
@@ -25,6 +26,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -39,7 +41,7 @@ import java.util.function.LongSupplier;
 /**
  * The bridge process core: the torrents it is in, their trackers (announced, verified, ranked,
  * exchanged over {@code lt_tex}) and the peer connections. Every piece of state is owned by the
- * network's single event loop thread; other threads talk to it through {@link #addTorrent},
+ * network's single event loop thread; other threads talk to it through {@link #addTorrent}, {@link #offerPeers},
  * {@link #status()}, {@link #ranking()} and {@link #close()}, which hop onto that thread.
  */
 public final class Bridge implements AutoCloseable {
@@ -160,11 +162,53 @@ public final class Bridge implements AutoCloseable {
                 random);
         TorrentState t = new TorrentState(spec, set, schedule, ranking, config.texEnabled(),
                 config.connections().maxKnownPeers());
-        peers.forEach(t::addPeer);
+        peers.forEach(p -> t.addPeer(p, PeerOrigin.X_PE));
         torrents.put(spec.infoHash(), t);
         LOG.info("torrent {} added from {}: {} trackers, private={}", t.key(), spec.source(), set.trackers().size(),
                 spec.isPrivate());
         return null;
+    }
+
+    /**
+     * Offers peer addresses for a torrent from any source (DHT, PEX, a tracker, ...), from any
+     * thread: hops onto the loop, remembers each new peer with {@code origin} as where it was learned
+     * first and adds {@code origin} to the sources of a known one; DHT and PEX peers also count for
+     * the source ranking. Unresolved addresses and port 0 are dropped; an unknown torrent is ignored.
+     *
+     * @return how many of the offered peers were not known before (-1 when the torrent is unknown)
+     */
+    public int offerPeers(InfoHash infoHash, Collection<InetSocketAddress> peers, PeerOrigin origin) {
+        List<InetSocketAddress> usable = new ArrayList<>(peers.size());
+        for (InetSocketAddress p : peers) {
+            if (p != null && !p.isUnresolved() && p.getPort() > 0) {
+                usable.add(p);
+            }
+        }
+        if (network.loop().inEventLoop()) {
+            return offer(infoHash, usable, origin);
+        }
+        return onLoop(() -> offer(infoHash, usable, origin));
+    }
+
+    private int offer(InfoHash infoHash, List<InetSocketAddress> peers, PeerOrigin origin) {
+        TorrentState t = torrents.get(infoHash);
+        if (t == null) {
+            return -1;
+        }
+        int before = t.known().size();
+        int fresh = 0;
+        for (InetSocketAddress p : peers) {
+            boolean wasKnown = t.known().containsKey(p);
+            t.addPeer(p, origin);
+            if (!wasKnown && t.known().containsKey(p)) {
+                fresh++;
+            }
+        }
+        if (origin.kind() == PeerOrigin.Kind.DHT || origin.kind() == PeerOrigin.Kind.PEX) {
+            ranking.recordPeers(t.key(), origin.source(), peers);
+        }
+        LOG.debug("{} offered {} peers for {} ({} new, {} known before)", origin, peers.size(), t.key(), fresh, before);
+        return fresh;
     }
 
     TorrentState torrent(InfoHash ih) {
@@ -213,8 +257,11 @@ public final class Bridge implements AutoCloseable {
                 t.schedule().succeeded(url, now, s.interval(), s.minInterval());
                 ranking.recordSuccess(t.key(), url, s.latency(), s.peers());
                 t.recordError(url, null);
+                TrackerSet.Tracker tr = set.tracker(url);
+                PeerOrigin origin = tr != null && tr.origin() == TrackerSet.Origin.LEARNED ? PeerOrigin.ltTex(url)
+                        : PeerOrigin.tracker(url);
                 for (InetSocketAddress p : s.peers()) {
-                    t.addPeer(p);
+                    t.addPeer(p, origin);
                 }
                 if (before != TrackerSet.Status.VERIFIED) {
                     LOG.info("tracker {} verified for {} ({} peers)", url, t.key(), s.peers().size());
@@ -433,12 +480,32 @@ public final class Bridge implements AutoCloseable {
         m.put("droppedLearned", t.trackers().recentlyDropped());
         m.put("ranking", ranking.rank(t.key()));
         m.put("knownPeers", t.known().size());
+        m.put("peerOrigins", peerOrigins(t));
         List<Object> peers = new ArrayList<>();
         for (PeerConnection c : t.connections()) {
             peers.add(c.view(now));
         }
         m.put("peers", peers);
         return m;
+    }
+
+    /** Per known peer: where it was learned first and every source that returned it. */
+    private static List<Object> peerOrigins(TorrentState t) {
+        List<Object> out = new ArrayList<>(t.known().size());
+        for (Map.Entry<InetSocketAddress, TorrentState.KnownPeer> e : t.known().entrySet()) {
+            Map<String, Object> v = new LinkedHashMap<>();
+            v.put("address", hostPort(e.getKey()));
+            v.put("origin", e.getValue().origin.toString());
+            v.put("sources", List.copyOf(e.getValue().sources));
+            v.put("connected", e.getValue().connected);
+            out.add(v);
+        }
+        return out;
+    }
+
+    static String hostPort(InetSocketAddress a) {
+        String host = a.getAddress() == null ? a.getHostString() : a.getAddress().getHostAddress();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
     }
 
     /** The ranking overall and per torrent. */

@@ -244,7 +244,7 @@ public final class PeerConnection {
     public record View(String address, boolean incoming, String state, String peerId, String client,
             boolean extensions, boolean ltTex, int pieces, int pieceCount, boolean seed, boolean peerChoking,
             boolean peerInterested, long messages, long ignored, long texReceived, long texSent, Integer dhtPort,
-            long connectedMillis, String closeReason) {
+            long connectedMillis, String closeReason, String origin) {
     }
 
     View view(long now) {
@@ -253,7 +253,16 @@ public final class PeerConnection {
                 peerExtensions != null && peerExtensions.idOf(ExtensionHandshake.LT_TEX) != 0,
                 pieces == null ? 0 : pieces.count(), pieces == null ? -1 : pieces.pieceCount(),
                 pieces != null && pieces.isComplete(), peerChoking, peerInterested, messages, ignored, texReceived,
-                texSent, dhtPort, now - openedAt, closeReason);
+                texSent, dhtPort, now - openedAt, closeReason, origin());
+    }
+
+    /** Where the peer was learned first: {@code incoming} for a peer that connected to us. */
+    private String origin() {
+        if (incoming) {
+            return dev.swarm.peerbridge.peers.PeerOrigin.INCOMING.toString();
+        }
+        TorrentState.KnownPeer k = torrent.known().get(transport.remote());
+        return k == null ? null : k.origin.toString();
     }
 
     private static String hostPort(java.net.InetSocketAddress a) {

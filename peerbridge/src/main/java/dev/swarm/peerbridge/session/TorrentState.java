@@ -1,5 +1,6 @@
 package dev.swarm.peerbridge.session;
 
+import dev.swarm.peerbridge.peers.PeerOrigin;
 import dev.swarm.peerbridge.tex.TrackerSet;
 import dev.swarm.peerbridge.torrent.TorrentSpec;
 import dev.swarm.peerbridge.trackers.AnnounceSchedule;
@@ -22,11 +23,29 @@ import java.util.Set;
  * and the connections it has. Owned by the bridge's event loop thread.
  */
 final class TorrentState {
+    /** Bound on the distinct sources remembered per peer (trackers, dht, pex, ...). */
+    static final int MAX_SOURCES_PER_PEER = 16;
+
     static final class KnownPeer {
+        /** Where the peer was learned first. */
+        final PeerOrigin origin;
+        /** Every source that returned it (by {@link PeerOrigin#source()}), first one first; bounded. */
+        final Set<String> sources = new LinkedHashSet<>();
         long nextDialAt;
         int failures;
         boolean self;
         boolean connected;
+
+        KnownPeer(PeerOrigin origin) {
+            this.origin = origin;
+            sources.add(origin.source());
+        }
+
+        void seenFrom(PeerOrigin o) {
+            if (sources.size() < MAX_SOURCES_PER_PEER) {
+                sources.add(o.source());
+            }
+        }
     }
 
     private final TorrentSpec spec;
@@ -118,9 +137,14 @@ final class TorrentState {
         return lastError.get(url);
     }
 
-    /** Remembers a peer address (bounded: the oldest unconnected one is forgotten first). */
-    void addPeer(InetSocketAddress a) {
-        if (known.containsKey(a)) {
+    /**
+     * Remembers a peer address and the source that offered it (bounded: the oldest unconnected one
+     * is forgotten first). A peer already known only gains the source.
+     */
+    void addPeer(InetSocketAddress a, PeerOrigin origin) {
+        KnownPeer k = known.get(a);
+        if (k != null) {
+            k.seenFrom(origin);
             return;
         }
         if (known.size() >= maxKnown) {
@@ -135,7 +159,7 @@ final class TorrentState {
                 return;
             }
         }
-        known.put(a, new KnownPeer());
+        known.put(a, new KnownPeer(origin));
     }
 
     Map<InetSocketAddress, KnownPeer> known() {
