@@ -2,7 +2,12 @@ package dev.swarm.peerbridge.session;
 
 import dev.swarm.peerbridge.config.BridgeConfig;
 import dev.swarm.peerbridge.net.ChannelEvents;
+import dev.swarm.peerbridge.metadata.InfoDict;
+import dev.swarm.peerbridge.metadata.MetadataFetcher;
+import dev.swarm.peerbridge.metadata.MetadataMessage;
+import dev.swarm.peerbridge.metadata.MetadataStore;
 import dev.swarm.peerbridge.net.PeerNetwork;
+import dev.swarm.peerbridge.pex.PexMessage;
 import dev.swarm.peerbridge.peers.PeerOrigin;
 import dev.swarm.peerbridge.tex.TrackerSet;
 import dev.swarm.peerbridge.tex.TrackerUrl;
@@ -161,7 +166,17 @@ public final class Bridge implements AutoCloseable {
         AnnounceSchedule schedule = new AnnounceSchedule(tiers, tc.announceToAll(), tc.minInterval(), tc.maxInterval(),
                 random);
         TorrentState t = new TorrentState(spec, set, schedule, ranking, config.texEnabled(),
-                config.connections().maxKnownPeers());
+                config.connections().maxKnownPeers(), config.exchange().pexEnabled());
+        if (spec.pieceCount() < 0) {
+            var x = config.exchange();
+            MetadataFetcher<PeerConnection> f = new MetadataFetcher<>(spec.infoHash().bytes(), spec.v2Hash(),
+                    x.metadataMaxSize(), x.metadataMaxOutstanding(), x.metadataRequestTimeout().toMillis());
+            t.fetcher(f);
+            byte[] stored = MetadataStore.load(x.metadataDir(), spec.infoHash(), x.metadataMaxSize());
+            if (stored != null && f.verifies(stored)) {
+                metadataVerified(t, stored, "stored copy");
+            }
+        }
         peers.forEach(p -> t.addPeer(p, PeerOrigin.X_PE));
         torrents.put(spec.infoHash(), t);
         LOG.info("torrent {} added from {}: {} trackers, private={}", t.key(), spec.source(), set.trackers().size(),
@@ -211,6 +226,69 @@ public final class Bridge implements AutoCloseable {
         return fresh;
     }
 
+    /** A peer advertised {@code metadata_size} with a {@code ut_metadata} id (loop thread). */
+    void metadataOffered(PeerConnection conn, long size, long now) {
+        TorrentState t = conn.torrent();
+        if (t.fetcher() != null) {
+            carryOut(t, t.fetcher().offer(conn, size, now));
+        }
+    }
+
+    /** A {@code ut_metadata} data or reject (loop thread). */
+    void metadataMessage(PeerConnection conn, MetadataMessage m, long now) {
+        TorrentState t = conn.torrent();
+        if (t.fetcher() != null) {
+            carryOut(t, t.fetcher().onMessage(conn, m, now));
+        }
+    }
+
+    private void carryOut(TorrentState t, MetadataFetcher.Actions<PeerConnection> a) {
+        for (MetadataFetcher.Send<PeerConnection> s : a.sends()) {
+            s.peer().sendExtended(s.peer().peerMetadataId(), MetadataMessage.encode(s.message()), clock.getAsLong());
+        }
+        for (MetadataFetcher.Drop<PeerConnection> d : a.drops()) {
+            LOG.info("peer {} dropped for {}: {}", d.peer().transport().remote(), t.key(), d.reason());
+            d.peer().close(d.reason());
+        }
+        MetadataFetcher<PeerConnection> f = t.fetcher();
+        if (f != null && f.done()) {
+            metadataVerified(t, f.result(), "peers");
+            MetadataStore.save(config.exchange().metadataDir(), t.infoHash(), f.result());
+        }
+    }
+
+    private void metadataVerified(TorrentState t, byte[] info, String from) {
+        InfoDict parsed;
+        try {
+            parsed = InfoDict.parse(info);
+        } catch (dev.swarm.protocol.ProtocolException e) {
+            LOG.warn("metadata of {} matches its info-hash but is not usable: {}", t.key(), e.getMessage());
+            t.fetcher(null);
+            return;
+        }
+        t.metadata(info, parsed);
+        LOG.info("metadata of {} from {}: '{}', {} pieces, {} files, private={}", t.key(), from, parsed.name(),
+                parsed.pieceCount(), parsed.files().size(), parsed.isPrivate());
+        for (PeerConnection c : List.copyOf(t.connections())) {
+            c.pieceCountKnown(parsed.pieceCount());
+        }
+    }
+
+    /** A {@code ut_pex} message (loop thread): added peers are offered with origin pex, seeds noted. */
+    void pexReceived(TorrentState t, PexMessage pex) {
+        List<InetSocketAddress> added = new ArrayList<>(pex.added().size());
+        for (PexMessage.Peer p : pex.added()) {
+            added.add(p.address());
+        }
+        offer(t.infoHash(), added, PeerOrigin.PEX);
+        for (PexMessage.Peer p : pex.added()) {
+            TorrentState.KnownPeer k = t.known().get(p.address());
+            if (k != null && p.seed()) {
+                k.pexSeed = true;
+            }
+        }
+    }
+
     TorrentState torrent(InfoHash ih) {
         return torrents.get(ih);
     }
@@ -230,6 +308,9 @@ public final class Bridge implements AutoCloseable {
         for (TorrentState t : torrents.values()) {
             announce(t, now);
             dial(t, now);
+            if (t.fetcher() != null) {
+                carryOut(t, t.fetcher().tick(now));
+            }
         }
     }
 
@@ -400,6 +481,9 @@ public final class Bridge implements AutoCloseable {
             return;
         }
         t.connections().remove(conn);
+        if (t.fetcher() != null) {
+            carryOut(t, t.fetcher().gone(conn, clock.getAsLong()));
+        }
         if (!conn.isIncoming()) {
             TorrentState.KnownPeer k = t.known().get(conn.transport().remote());
             if (k != null) {
@@ -455,9 +539,11 @@ public final class Bridge implements AutoCloseable {
     private Map<String, Object> torrentView(TorrentState t, long now) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("infoHash", t.key());
-        m.put("name", t.spec().name());
+        m.put("name", t.spec().name().isEmpty() && t.infoDict() != null ? t.infoDict().name() : t.spec().name());
         m.put("source", t.spec().source());
-        m.put("private", t.spec().isPrivate());
+        m.put("private", t.isPrivate());
+        m.put("pieceCount", t.pieceCount());
+        m.put("metadata", metadataView(t));
         List<String> advertisable = t.advertisable();
         m.put("advertising", advertisable);
         m.put("advertisedEver", List.copyOf(t.advertisedEver()));
@@ -489,6 +575,24 @@ public final class Bridge implements AutoCloseable {
         return m;
     }
 
+    private static Map<String, Object> metadataView(TorrentState t) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (t.infoDict() != null) {
+            m.put("state", "verified");
+            m.put("name", t.infoDict().name());
+            m.put("size", t.info().length);
+            m.put("files", t.infoDict().files().stream().limit(100)
+                    .map(f -> Map.of("path", f.path(), "length", f.length())).toList());
+            m.put("fileCount", t.infoDict().files().size());
+        } else if (t.fetcher() != null) {
+            m.put("state", t.fetcher().active() == null ? "waiting for a peer" : "fetching");
+            m.put("candidates", t.fetcher().candidates());
+        } else {
+            m.put("state", t.spec().pieceCount() >= 0 ? "from .torrent" : "unusable");
+        }
+        return m;
+    }
+
     /** Per known peer: where it was learned first and every source that returned it. */
     private static List<Object> peerOrigins(TorrentState t) {
         List<Object> out = new ArrayList<>(t.known().size());
@@ -498,6 +602,7 @@ public final class Bridge implements AutoCloseable {
             v.put("origin", e.getValue().origin.toString());
             v.put("sources", List.copyOf(e.getValue().sources));
             v.put("connected", e.getValue().connected);
+            v.put("pexSeed", e.getValue().pexSeed);
             out.add(v);
         }
         return out;

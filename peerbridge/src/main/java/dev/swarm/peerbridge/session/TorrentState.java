@@ -1,5 +1,7 @@
 package dev.swarm.peerbridge.session;
 
+import dev.swarm.peerbridge.metadata.InfoDict;
+import dev.swarm.peerbridge.metadata.MetadataFetcher;
 import dev.swarm.peerbridge.peers.PeerOrigin;
 import dev.swarm.peerbridge.tex.TrackerSet;
 import dev.swarm.peerbridge.torrent.TorrentSpec;
@@ -35,6 +37,8 @@ final class TorrentState {
         int failures;
         boolean self;
         boolean connected;
+        /** A PEX message flagged it a seed (BEP 11), known before its bitfield. */
+        boolean pexSeed;
 
         KnownPeer(PeerOrigin origin) {
             this.origin = origin;
@@ -59,9 +63,21 @@ final class TorrentState {
     private final Set<String> started = new HashSet<>();
     private final Set<String> advertisedEver = new LinkedHashSet<>();
     private final Map<String, String> lastError = new HashMap<>();
+    private final boolean pexEnabled;
+    /** Fetches the info dictionary of a magnet; null when the metadata came with the torrent or is fetched. */
+    private MetadataFetcher<PeerConnection> fetcher;
+    /** The verified info dictionary when fetched or loaded (not for .torrent inputs), else null. */
+    private byte[] info;
+    private InfoDict infoDict;
 
     TorrentState(TorrentSpec spec, TrackerSet trackers, AnnounceSchedule schedule, TrackerRanking ranking,
             boolean texEnabled, int maxKnown) {
+        this(spec, trackers, schedule, ranking, texEnabled, maxKnown, false);
+    }
+
+    TorrentState(TorrentSpec spec, TrackerSet trackers, AnnounceSchedule schedule, TrackerRanking ranking,
+            boolean texEnabled, int maxKnown, boolean pexEnabled) {
+        this.pexEnabled = pexEnabled;
         this.spec = spec;
         this.trackers = trackers;
         this.schedule = schedule;
@@ -92,7 +108,49 @@ final class TorrentState {
 
     /** BEP 28 is used for this torrent: enabled and not private (BEP 27). */
     boolean texAllowed() {
-        return texEnabled && !spec.isPrivate();
+        return texEnabled && !isPrivate();
+    }
+
+    /** BEP 11 is used for this torrent: enabled and not private (BEP 27). */
+    boolean pexAllowed() {
+        return pexEnabled && !isPrivate();
+    }
+
+    /** Private by the .torrent or by the fetched info dictionary. */
+    boolean isPrivate() {
+        return spec.isPrivate() || (infoDict != null && infoDict.isPrivate());
+    }
+
+    /** The piece count: from the .torrent, from fetched metadata, or -1 while unknown. */
+    int pieceCount() {
+        if (spec.pieceCount() >= 0) {
+            return spec.pieceCount();
+        }
+        return infoDict == null ? -1 : infoDict.pieceCount();
+    }
+
+    MetadataFetcher<PeerConnection> fetcher() {
+        return fetcher;
+    }
+
+    void fetcher(MetadataFetcher<PeerConnection> f) {
+        this.fetcher = f;
+    }
+
+    /** The verified info dictionary (to answer ut_metadata requests), or null. */
+    byte[] info() {
+        return info;
+    }
+
+    InfoDict infoDict() {
+        return infoDict;
+    }
+
+    /** The info dictionary is verified: the torrent now has its piece count, name and files. */
+    void metadata(byte[] verified, InfoDict parsed) {
+        this.info = verified;
+        this.infoDict = parsed;
+        this.fetcher = null;
     }
 
     /** Verified trackers, best ranked first (unranked ones after, in tracker order). */
