@@ -1,6 +1,7 @@
 package dev.swarm.peerbridge.session;
 
 import dev.swarm.peerbridge.config.BridgeConfig;
+import dev.swarm.peerbridge.dht.DhtNode;
 import dev.swarm.peerbridge.net.ChannelEvents;
 import dev.swarm.peerbridge.net.PeerNetwork;
 import dev.swarm.peerbridge.tex.TrackerSet;
@@ -60,6 +61,7 @@ public final class Bridge implements AutoCloseable {
     private final java.util.Random random = new SecureRandom();
     private InetSocketAddress listenAddress;
     private ScheduledFuture<?> ticker;
+    private DhtNode dht;
     private volatile boolean closed;
 
     private Bridge(BridgeConfig config, LongSupplier clock) throws IOException {
@@ -85,6 +87,9 @@ public final class Bridge implements AutoCloseable {
         try {
             b.listenAddress = b.network.listen(config.listen(), b::incoming);
             b.ticker = b.network.loop().scheduleAtFixedRate(b::tickSafely, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+            if (config.dht().enabled()) {
+                b.dht = DhtNode.start(config.dht(), clock, b::offerDhtPeers);
+            }
         } catch (Throwable e) {
             b.close();
             throw e;
@@ -162,9 +167,30 @@ public final class Bridge implements AutoCloseable {
                 config.connections().maxKnownPeers());
         peers.forEach(t::addPeer);
         torrents.put(spec.infoHash(), t);
+        if (dht != null && !spec.isPrivate()) {
+            dht.addTorrent(spec.infoHash().bytes(), listenPort()); // BEP 27: never the DHT for a private torrent
+        }
         LOG.info("torrent {} added from {}: {} trackers, private={}", t.key(), spec.source(), set.trackers().size(),
                 spec.isPrivate());
         return null;
+    }
+
+    /** Peers a DHT lookup found (called on the DHT thread): they join the torrent's known peers. */
+    private void offerDhtPeers(byte[] infoHash, List<InetSocketAddress> peers) {
+        if (closed) {
+            return;
+        }
+        network.loop().execute(() -> {
+            TorrentState t = torrents.get(InfoHash.of(infoHash));
+            if (t != null && !t.spec().isPrivate()) {
+                peers.forEach(t::addPeer);
+            }
+        });
+    }
+
+    /** The DHT node, or null when the DHT is off. */
+    public DhtNode dht() {
+        return dht;
     }
 
     TorrentState torrent(InfoHash ih) {
@@ -388,8 +414,16 @@ public final class Bridge implements AutoCloseable {
         });
     }
 
-    /** Everything the API shows, taken on the loop thread. */
+    /** Everything the API shows, taken on the loop thread (the DHT's figures on its own thread). */
     public Map<String, Object> status() {
+        Map<String, Object> out = loopStatus();
+        if (dht != null) {
+            out.put("dht", dht.status());
+        }
+        return out;
+    }
+
+    private Map<String, Object> loopStatus() {
         return onLoop(() -> {
             long now = clock.getAsLong();
             Map<String, Object> out = new LinkedHashMap<>();
@@ -481,6 +515,9 @@ public final class Bridge implements AutoCloseable {
         closed = true;
         if (ticker != null) {
             ticker.cancel(false);
+        }
+        if (dht != null) {
+            dht.close();
         }
         network.close();
         http.close();
