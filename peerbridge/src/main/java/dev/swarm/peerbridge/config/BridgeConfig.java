@@ -23,11 +23,12 @@ import java.util.List;
  * @param torrents      torrent inputs: magnet links, .torrent paths, or {@code <info-hash> <url>...} lines
  * @param watchDir      directory watched for .torrent / .magnet / .txt files, or null
  * @param watchInterval how often the directory is listed
+ * @param exchange      BEP 9 metadata and BEP 11 PEX settings (keys {@code metadata.*}, {@code pex.*})
  * @param dht           Mainline DHT node settings (off when no bootstrap node is configured)
  */
 public record BridgeConfig(InetSocketAddress listen, InetSocketAddress api, String clientName, String peerIdPrefix,
         int maxTorrents, Connections connections, Trackers trackers, TexPolicy tex, boolean texEnabled,
-        List<String> torrents, Path watchDir, Duration watchInterval, Dht dht) {
+        List<String> torrents, Path watchDir, Duration watchInterval, Exchange exchange, Dht dht) {
 
     public BridgeConfig {
         torrents = List.copyOf(torrents);
@@ -63,6 +64,20 @@ public record BridgeConfig(InetSocketAddress listen, InetSocketAddress api, Stri
     public record Trackers(Duration announceTimeout, int maxConcurrent, int numwant, boolean announceToAll,
             Duration minInterval, Duration maxInterval, Duration rankingWindow, int maxPeersPerTracker,
             InetSocketAddress udpBind) {
+    }
+
+    /**
+     * BEP 9 ({@code ut_metadata}) and BEP 11 ({@code ut_pex}) settings.
+     *
+     * @param metadataMaxSize        largest info dictionary fetched ({@code metadata.max-size}; libtorrent: 30 MiB)
+     * @param metadataMaxOutstanding requests in flight to the peer the metadata is fetched from
+     * @param metadataRequestTimeout a request unanswered this long passes that peer over
+     * @param metadataDir            where fetched info dictionaries are kept ({@code <info-hash>.info}), or null
+     * @param pexEnabled             false: no {@code ut_pex} at all (not in {@code m}, nothing read or sent)
+     * @param pexInterval            time between our PEX messages to one peer (BEP 11: at least a minute)
+     */
+    public record Exchange(long metadataMaxSize, int metadataMaxOutstanding, Duration metadataRequestTimeout,
+            Path metadataDir, boolean pexEnabled, Duration pexInterval) {
     }
 
     /**

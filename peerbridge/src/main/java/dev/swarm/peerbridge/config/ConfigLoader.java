@@ -147,6 +147,8 @@ public final class ConfigLoader {
         @JsonProperty("torrents") List<String> torrents = new ArrayList<>();
         @JsonProperty("watch-dir") String watchDir = "";
         @JsonProperty("watch-interval") String watchInterval = "5s";
+        @JsonProperty("metadata") RawMetadata metadata = new RawMetadata();
+        @JsonProperty("pex") RawPex pex = new RawPex();
         @JsonProperty("dht") RawDht dht = new RawDht();
 
         BridgeConfig validate(Path base) throws ConfigException {
@@ -177,7 +179,8 @@ public final class ConfigLoader {
             return new BridgeConfig(address("listen", listen),
                     api == null || api.isBlank() ? null : address("api", api), clientName, peerIdPrefix,
                     range("max-torrents", maxTorrents, 1, 100_000), connections.validate(), trackers.validate(),
-                    tex.validate(), tex.enabled, inputs, dir, positive("watch-interval", watchInterval), dht.validate(base));
+                    tex.validate(), tex.enabled, inputs, dir, positive("watch-interval", watchInterval),
+                    RawMetadata.exchange(metadata, pex, base), dht.validate(base));
         }
     }
 
@@ -307,5 +310,54 @@ public final class ConfigLoader {
                     duration("tex.initial-delay", initialDelay), positive("tex.interval", interval),
                     range("tex.max-urls-per-message", maxUrlsPerMessage, 1, 100_000));
         }
+    }
+
+    static final class RawMetadata {
+        @JsonProperty("max-size") String maxSize = "30MiB";
+        @JsonProperty("max-outstanding") int maxOutstanding = 8;
+        @JsonProperty("request-timeout") String requestTimeout = "20s";
+        @JsonProperty("dir") String dir = "";
+
+        /** The {@code metadata} and {@code pex} sections together. */
+        static BridgeConfig.Exchange exchange(RawMetadata m, RawPex p, Path base) throws ConfigException {
+            if (m == null || p == null) {
+                throw new ConfigException("'metadata' and 'pex' must be mappings (omit them for defaults)");
+            }
+            Path d = m.dir == null || m.dir.isBlank() ? null : Path.of(m.dir);
+            if (d != null && base != null && !d.isAbsolute()) {
+                d = base.resolve(d);
+            }
+            Duration interval = positive("pex.interval", p.interval);
+            if (interval.compareTo(Duration.ofMinutes(1)) < 0) {
+                throw new ConfigException("bad value for 'pex.interval': BEP 11 allows at most one message a minute (60s or more)");
+            }
+            return new BridgeConfig.Exchange(size("metadata.max-size", m.maxSize, 16 * 1024, 512L << 20),
+                    range("metadata.max-outstanding", m.maxOutstanding, 1, 1000),
+                    positive("metadata.request-timeout", m.requestTimeout), d, p.enabled, interval);
+        }
+
+        private static long size(String key, String value, long min, long max) throws ConfigException {
+            Matcher x = Pattern.compile("(\\d{1,12})(B|KiB|MiB|GiB)?").matcher(value == null ? "" : value.strip());
+            if (!x.matches()) {
+                throw new ConfigException("bad value for '" + key + "': '" + value + "' is not a size like 30MiB, 512KiB, 4096");
+            }
+            long n = Long.parseLong(x.group(1));
+            String unit = x.group(2) == null ? "B" : x.group(2);
+            long bytes = switch (unit) {
+                case "KiB" -> n << 10;
+                case "MiB" -> n << 20;
+                case "GiB" -> n << 30;
+                default -> n;
+            };
+            if (n > (1L << 33) || bytes < min || bytes > max) {
+                throw new ConfigException("bad value for '" + key + "': " + value + " is outside " + min + ".." + max + " bytes");
+            }
+            return bytes;
+        }
+    }
+
+    static final class RawPex {
+        @JsonProperty("enabled") boolean enabled = true;
+        @JsonProperty("interval") String interval = "60s";
     }
 }

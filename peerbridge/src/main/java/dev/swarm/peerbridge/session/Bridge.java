@@ -3,7 +3,13 @@ package dev.swarm.peerbridge.session;
 import dev.swarm.peerbridge.config.BridgeConfig;
 import dev.swarm.peerbridge.dht.DhtNode;
 import dev.swarm.peerbridge.net.ChannelEvents;
+import dev.swarm.peerbridge.metadata.InfoDict;
+import dev.swarm.peerbridge.metadata.MetadataFetcher;
+import dev.swarm.peerbridge.metadata.MetadataMessage;
+import dev.swarm.peerbridge.metadata.MetadataStore;
 import dev.swarm.peerbridge.net.PeerNetwork;
+import dev.swarm.peerbridge.pex.PexMessage;
+import dev.swarm.peerbridge.peers.PeerOrigin;
 import dev.swarm.peerbridge.tex.TrackerSet;
 import dev.swarm.peerbridge.tex.TrackerUrl;
 import dev.swarm.peerbridge.torrent.TorrentSpec;
@@ -26,6 +32,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -40,7 +47,7 @@ import java.util.function.LongSupplier;
 /**
  * The bridge process core: the torrents it is in, their trackers (announced, verified, ranked,
  * exchanged over {@code lt_tex}) and the peer connections. Every piece of state is owned by the
- * network's single event loop thread; other threads talk to it through {@link #addTorrent},
+ * network's single event loop thread; other threads talk to it through {@link #addTorrent}, {@link #offerPeers},
  * {@link #status()}, {@link #ranking()} and {@link #close()}, which hop onto that thread.
  */
 public final class Bridge implements AutoCloseable {
@@ -164,8 +171,18 @@ public final class Bridge implements AutoCloseable {
         AnnounceSchedule schedule = new AnnounceSchedule(tiers, tc.announceToAll(), tc.minInterval(), tc.maxInterval(),
                 random);
         TorrentState t = new TorrentState(spec, set, schedule, ranking, config.texEnabled(),
-                config.connections().maxKnownPeers());
-        peers.forEach(t::addPeer);
+                config.connections().maxKnownPeers(), config.exchange().pexEnabled());
+        if (spec.pieceCount() < 0) {
+            var x = config.exchange();
+            MetadataFetcher<PeerConnection> f = new MetadataFetcher<>(spec.infoHash().bytes(), spec.v2Hash(),
+                    x.metadataMaxSize(), x.metadataMaxOutstanding(), x.metadataRequestTimeout().toMillis());
+            t.fetcher(f);
+            byte[] stored = MetadataStore.load(x.metadataDir(), spec.infoHash(), x.metadataMaxSize());
+            if (stored != null && f.verifies(stored)) {
+                metadataVerified(t, stored, "stored copy");
+            }
+        }
+        peers.forEach(p -> t.addPeer(p, PeerOrigin.X_PE));
         torrents.put(spec.infoHash(), t);
         if (dht != null && !spec.isPrivate()) {
             dht.addTorrent(spec.infoHash().bytes(), listenPort()); // BEP 27: never the DHT for a private torrent
@@ -175,7 +192,7 @@ public final class Bridge implements AutoCloseable {
         return null;
     }
 
-    /** Peers a DHT lookup found (called on the DHT thread): they join the torrent's known peers. */
+    /** Peers a DHT lookup found (called on the DHT thread): offered with origin dht. */
     private void offerDhtPeers(byte[] infoHash, List<InetSocketAddress> peers) {
         if (closed) {
             return;
@@ -183,7 +200,7 @@ public final class Bridge implements AutoCloseable {
         network.loop().execute(() -> {
             TorrentState t = torrents.get(InfoHash.of(infoHash));
             if (t != null && !t.spec().isPrivate()) {
-                peers.forEach(t::addPeer);
+                offer(t.infoHash(), peers, PeerOrigin.DHT);
             }
         });
     }
@@ -191,6 +208,111 @@ public final class Bridge implements AutoCloseable {
     /** The DHT node, or null when the DHT is off. */
     public DhtNode dht() {
         return dht;
+    }
+
+    /**
+     * Offers peer addresses for a torrent from any source (DHT, PEX, a tracker, ...), from any
+     * thread: hops onto the loop, remembers each new peer with {@code origin} as where it was learned
+     * first and adds {@code origin} to the sources of a known one; DHT and PEX peers also count for
+     * the source ranking. Unresolved addresses and port 0 are dropped; an unknown torrent is ignored.
+     *
+     * @return how many of the offered peers were not known before (-1 when the torrent is unknown)
+     */
+    public int offerPeers(InfoHash infoHash, Collection<InetSocketAddress> peers, PeerOrigin origin) {
+        List<InetSocketAddress> usable = new ArrayList<>(peers.size());
+        for (InetSocketAddress p : peers) {
+            if (p != null && !p.isUnresolved() && p.getPort() > 0) {
+                usable.add(p);
+            }
+        }
+        if (network.loop().inEventLoop()) {
+            return offer(infoHash, usable, origin);
+        }
+        return onLoop(() -> offer(infoHash, usable, origin));
+    }
+
+    private int offer(InfoHash infoHash, List<InetSocketAddress> peers, PeerOrigin origin) {
+        TorrentState t = torrents.get(infoHash);
+        if (t == null) {
+            return -1;
+        }
+        int before = t.known().size();
+        int fresh = 0;
+        for (InetSocketAddress p : peers) {
+            boolean wasKnown = t.known().containsKey(p);
+            t.addPeer(p, origin);
+            if (!wasKnown && t.known().containsKey(p)) {
+                fresh++;
+            }
+        }
+        if (origin.kind() == PeerOrigin.Kind.DHT || origin.kind() == PeerOrigin.Kind.PEX) {
+            ranking.recordPeers(t.key(), origin.source(), peers);
+        }
+        LOG.debug("{} offered {} peers for {} ({} new, {} known before)", origin, peers.size(), t.key(), fresh, before);
+        return fresh;
+    }
+
+    /** A peer advertised {@code metadata_size} with a {@code ut_metadata} id (loop thread). */
+    void metadataOffered(PeerConnection conn, long size, long now) {
+        TorrentState t = conn.torrent();
+        if (t.fetcher() != null) {
+            carryOut(t, t.fetcher().offer(conn, size, now));
+        }
+    }
+
+    /** A {@code ut_metadata} data or reject (loop thread). */
+    void metadataMessage(PeerConnection conn, MetadataMessage m, long now) {
+        TorrentState t = conn.torrent();
+        if (t.fetcher() != null) {
+            carryOut(t, t.fetcher().onMessage(conn, m, now));
+        }
+    }
+
+    private void carryOut(TorrentState t, MetadataFetcher.Actions<PeerConnection> a) {
+        for (MetadataFetcher.Send<PeerConnection> s : a.sends()) {
+            s.peer().sendExtended(s.peer().peerMetadataId(), MetadataMessage.encode(s.message()), clock.getAsLong());
+        }
+        for (MetadataFetcher.Drop<PeerConnection> d : a.drops()) {
+            LOG.info("peer {} dropped for {}: {}", d.peer().transport().remote(), t.key(), d.reason());
+            d.peer().close(d.reason());
+        }
+        MetadataFetcher<PeerConnection> f = t.fetcher();
+        if (f != null && f.done()) {
+            metadataVerified(t, f.result(), "peers");
+            MetadataStore.save(config.exchange().metadataDir(), t.infoHash(), f.result());
+        }
+    }
+
+    private void metadataVerified(TorrentState t, byte[] info, String from) {
+        InfoDict parsed;
+        try {
+            parsed = InfoDict.parse(info);
+        } catch (dev.swarm.protocol.ProtocolException e) {
+            LOG.warn("metadata of {} matches its info-hash but is not usable: {}", t.key(), e.getMessage());
+            t.fetcher(null);
+            return;
+        }
+        t.metadata(info, parsed);
+        LOG.info("metadata of {} from {}: '{}', {} pieces, {} files, private={}", t.key(), from, parsed.name(),
+                parsed.pieceCount(), parsed.files().size(), parsed.isPrivate());
+        for (PeerConnection c : List.copyOf(t.connections())) {
+            c.pieceCountKnown(parsed.pieceCount());
+        }
+    }
+
+    /** A {@code ut_pex} message (loop thread): added peers are offered with origin pex, seeds noted. */
+    void pexReceived(TorrentState t, PexMessage pex) {
+        List<InetSocketAddress> added = new ArrayList<>(pex.added().size());
+        for (PexMessage.Peer p : pex.added()) {
+            added.add(p.address());
+        }
+        offer(t.infoHash(), added, PeerOrigin.PEX);
+        for (PexMessage.Peer p : pex.added()) {
+            TorrentState.KnownPeer k = t.known().get(p.address());
+            if (k != null && p.seed()) {
+                k.pexSeed = true;
+            }
+        }
     }
 
     TorrentState torrent(InfoHash ih) {
@@ -212,6 +334,9 @@ public final class Bridge implements AutoCloseable {
         for (TorrentState t : torrents.values()) {
             announce(t, now);
             dial(t, now);
+            if (t.fetcher() != null) {
+                carryOut(t, t.fetcher().tick(now));
+            }
         }
     }
 
@@ -239,8 +364,11 @@ public final class Bridge implements AutoCloseable {
                 t.schedule().succeeded(url, now, s.interval(), s.minInterval());
                 ranking.recordSuccess(t.key(), url, s.latency(), s.peers());
                 t.recordError(url, null);
+                TrackerSet.Tracker tr = set.tracker(url);
+                PeerOrigin origin = tr != null && tr.origin() == TrackerSet.Origin.LEARNED ? PeerOrigin.ltTex(url)
+                        : PeerOrigin.tracker(url);
                 for (InetSocketAddress p : s.peers()) {
-                    t.addPeer(p);
+                    t.addPeer(p, origin);
                 }
                 if (before != TrackerSet.Status.VERIFIED) {
                     LOG.info("tracker {} verified for {} ({} peers)", url, t.key(), s.peers().size());
@@ -379,6 +507,9 @@ public final class Bridge implements AutoCloseable {
             return;
         }
         t.connections().remove(conn);
+        if (t.fetcher() != null) {
+            carryOut(t, t.fetcher().gone(conn, clock.getAsLong()));
+        }
         if (!conn.isIncoming()) {
             TorrentState.KnownPeer k = t.known().get(conn.transport().remote());
             if (k != null) {
@@ -442,9 +573,11 @@ public final class Bridge implements AutoCloseable {
     private Map<String, Object> torrentView(TorrentState t, long now) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("infoHash", t.key());
-        m.put("name", t.spec().name());
+        m.put("name", t.spec().name().isEmpty() && t.infoDict() != null ? t.infoDict().name() : t.spec().name());
         m.put("source", t.spec().source());
-        m.put("private", t.spec().isPrivate());
+        m.put("private", t.isPrivate());
+        m.put("pieceCount", t.pieceCount());
+        m.put("metadata", metadataView(t));
         List<String> advertisable = t.advertisable();
         m.put("advertising", advertisable);
         m.put("advertisedEver", List.copyOf(t.advertisedEver()));
@@ -467,12 +600,51 @@ public final class Bridge implements AutoCloseable {
         m.put("droppedLearned", t.trackers().recentlyDropped());
         m.put("ranking", ranking.rank(t.key()));
         m.put("knownPeers", t.known().size());
+        m.put("peerOrigins", peerOrigins(t));
         List<Object> peers = new ArrayList<>();
         for (PeerConnection c : t.connections()) {
             peers.add(c.view(now));
         }
         m.put("peers", peers);
         return m;
+    }
+
+    private static Map<String, Object> metadataView(TorrentState t) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (t.infoDict() != null) {
+            m.put("state", "verified");
+            m.put("name", t.infoDict().name());
+            m.put("size", t.info().length);
+            m.put("files", t.infoDict().files().stream().limit(100)
+                    .map(f -> Map.of("path", f.path(), "length", f.length())).toList());
+            m.put("fileCount", t.infoDict().files().size());
+        } else if (t.fetcher() != null) {
+            m.put("state", t.fetcher().active() == null ? "waiting for a peer" : "fetching");
+            m.put("candidates", t.fetcher().candidates());
+        } else {
+            m.put("state", t.spec().pieceCount() >= 0 ? "from .torrent" : "unusable");
+        }
+        return m;
+    }
+
+    /** Per known peer: where it was learned first and every source that returned it. */
+    private static List<Object> peerOrigins(TorrentState t) {
+        List<Object> out = new ArrayList<>(t.known().size());
+        for (Map.Entry<InetSocketAddress, TorrentState.KnownPeer> e : t.known().entrySet()) {
+            Map<String, Object> v = new LinkedHashMap<>();
+            v.put("address", hostPort(e.getKey()));
+            v.put("origin", e.getValue().origin.toString());
+            v.put("sources", List.copyOf(e.getValue().sources));
+            v.put("connected", e.getValue().connected);
+            v.put("pexSeed", e.getValue().pexSeed);
+            out.add(v);
+        }
+        return out;
+    }
+
+    static String hostPort(InetSocketAddress a) {
+        String host = a.getAddress() == null ? a.getHostString() : a.getAddress().getHostAddress();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
     }
 
     /** The ranking overall and per torrent. */

@@ -57,6 +57,17 @@ class DhtLibtorrentTest {
         return out;
     }
 
+    private static List<String> seeds(Bridge b, String ih) {
+        List<String> out = new ArrayList<>();
+        for (Object o : Bridges.peers(b, ih)) {
+            PeerConnection.View v = (PeerConnection.View) o;
+            if (v.seed()) {
+                out.add(v.address());
+            }
+        }
+        return out;
+    }
+
     @Test
     void bareMagnetFindsTheSeederOverTheDhtAndTheTableSurvivesARestart() throws Exception {
         Path state = dir.resolve("dht-state.txt");
@@ -66,6 +77,9 @@ class DhtLibtorrentTest {
                 assertNull(b.addTorrent(TorrentInputs.line("magnet:?xt=urn:btih:" + lt.infoHash, "test")));
                 await("the bridge connects to the seeder " + lt.seeder + " found over the DHT", 30_000,
                         () -> connectedAddresses(b, lt.infoHash).contains(lt.seeder));
+                // with the metadata fetched over ut_metadata (BEP 9) the piece count is known: a seed by its bitfield
+                await("the seeder, found from a bare magnet, is counted as a seed", 30_000,
+                        () -> seeds(b, lt.infoHash).contains(lt.seeder));
                 DhtNode.Status s = b.dht().status();
                 assertTrue(s.readOnly());
                 assertTrue(s.nodes() >= 3, "libtorrent nodes in the bridge's table: " + s);
