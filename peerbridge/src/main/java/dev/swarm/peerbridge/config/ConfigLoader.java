@@ -149,10 +149,11 @@ public final class ConfigLoader {
         @JsonProperty("watch-interval") String watchInterval = "5s";
         @JsonProperty("metadata") RawMetadata metadata = new RawMetadata();
         @JsonProperty("pex") RawPex pex = new RawPex();
+        @JsonProperty("dht") RawDht dht = new RawDht();
 
         BridgeConfig validate(Path base) throws ConfigException {
-            if (connections == null || trackers == null || tex == null) {
-                throw new ConfigException("'connections', 'trackers' and 'tex' must be mappings (omit them for defaults)");
+            if (connections == null || trackers == null || tex == null || dht == null) {
+                throw new ConfigException("'connections', 'trackers', 'tex' and 'dht' must be mappings (omit them for defaults)");
             }
             if (peerIdPrefix == null || peerIdPrefix.getBytes(StandardCharsets.UTF_8).length > 12) {
                 throw new ConfigException("bad value for 'peer-id-prefix': at most 12 bytes");
@@ -179,7 +180,7 @@ public final class ConfigLoader {
                     api == null || api.isBlank() ? null : address("api", api), clientName, peerIdPrefix,
                     range("max-torrents", maxTorrents, 1, 100_000), connections.validate(), trackers.validate(),
                     tex.validate(), tex.enabled, inputs, dir, positive("watch-interval", watchInterval),
-                    RawMetadata.exchange(metadata, pex, base));
+                    RawMetadata.exchange(metadata, pex, base), dht.validate(base));
         }
     }
 
@@ -236,6 +237,62 @@ public final class ConfigLoader {
                     range("trackers.max-peers-per-tracker", maxPeersPerTracker, 1, 1_000_000),
                     address("trackers.udp-bind", udpBind));
         }
+    }
+
+    static final class RawDht {
+        @JsonProperty("bootstrap") List<String> bootstrap = new ArrayList<>();
+        @JsonProperty("listen") String listen = "0.0.0.0:6881";
+        @JsonProperty("read-only") boolean readOnly = true;
+        @JsonProperty("state-file") String stateFile = "dht-state.txt";
+        @JsonProperty("lookup-interval") String lookupInterval = "5m";
+        @JsonProperty("query-timeout") String queryTimeout = "5s";
+        @JsonProperty("max-nodes") int maxNodes = 1000;
+        @JsonProperty("max-outstanding") int maxOutstanding = 256;
+        @JsonProperty("source-rate") int sourceRate = 5;
+        @JsonProperty("source-burst") int sourceBurst = 20;
+        @JsonProperty("total-rate") int totalRate = 500;
+        @JsonProperty("max-stored-peers") int maxStoredPeers = 10_000;
+        @JsonProperty("peer-ttl") String peerTtl = "30m";
+
+        BridgeConfig.Dht validate(Path base) throws ConfigException {
+            List<InetSocketAddress> nodes = new ArrayList<>();
+            for (String b : bootstrap == null ? List.<String>of() : bootstrap) {
+                nodes.add(unresolved("dht.bootstrap", b));
+            }
+            Path state = stateFile == null || stateFile.isBlank() ? null : Path.of(stateFile);
+            if (state != null && base != null && !state.isAbsolute()) {
+                state = base.resolve(state);
+            }
+            return new BridgeConfig.Dht(nodes, address("dht.listen", listen), readOnly, state,
+                    positive("dht.lookup-interval", lookupInterval), positive("dht.query-timeout", queryTimeout),
+                    range("dht.max-nodes", maxNodes, 8, 100_000), range("dht.max-outstanding", maxOutstanding, 3, 10_000),
+                    range("dht.source-rate", sourceRate, 1, 10_000), range("dht.source-burst", sourceBurst, 1, 10_000),
+                    range("dht.total-rate", totalRate, 1, 1_000_000),
+                    range("dht.max-stored-peers", maxStoredPeers, 0, 1_000_000), positive("dht.peer-ttl", peerTtl));
+        }
+    }
+
+    /**
+     * Parses {@code host:port} without resolving the name (DHT bootstrap nodes are resolved when the node
+     * starts, off the config thread); the message names {@code key}.
+     */
+    public static InetSocketAddress unresolved(String key, String value) throws ConfigException {
+        String v = value == null ? "" : value.strip();
+        int colon = v.lastIndexOf(':');
+        String host = colon < 0 ? "" : v.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        int port;
+        try {
+            port = colon < 0 ? -1 : Integer.parseInt(v.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            port = -1;
+        }
+        if (host.isEmpty() || port < 1 || port > 65535) {
+            throw new ConfigException("bad value for '" + key + "': '" + value + "' is not host:port with a port 1..65535");
+        }
+        return InetSocketAddress.createUnresolved(host, port);
     }
 
     static final class RawTex {

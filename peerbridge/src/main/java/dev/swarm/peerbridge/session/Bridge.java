@@ -1,6 +1,7 @@
 package dev.swarm.peerbridge.session;
 
 import dev.swarm.peerbridge.config.BridgeConfig;
+import dev.swarm.peerbridge.dht.DhtNode;
 import dev.swarm.peerbridge.net.AddressFilter;
 import dev.swarm.peerbridge.net.ChannelEvents;
 import dev.swarm.peerbridge.metadata.InfoDict;
@@ -75,6 +76,7 @@ public final class Bridge implements AutoCloseable {
     private final java.util.Random random = new SecureRandom();
     private InetSocketAddress listenAddress;
     private ScheduledFuture<?> ticker;
+    private DhtNode dht;
     private volatile boolean closed;
 
     private Bridge(BridgeConfig config, LongSupplier clock) throws IOException {
@@ -103,6 +105,9 @@ public final class Bridge implements AutoCloseable {
         try {
             b.listenAddress = b.network.listen(config.listen(), b::incoming);
             b.ticker = b.network.loop().scheduleAtFixedRate(b::tickSafely, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+            if (config.dht().enabled()) {
+                b.dht = DhtNode.start(config.dht(), clock, b::offerDhtPeers);
+            }
         } catch (Throwable e) {
             b.close();
             throw e;
@@ -190,9 +195,30 @@ public final class Bridge implements AutoCloseable {
         }
         peers.forEach(p -> t.addPeer(p, PeerOrigin.X_PE));
         torrents.put(spec.infoHash(), t);
+        if (dht != null && !spec.isPrivate()) {
+            dht.addTorrent(spec.infoHash().bytes(), listenPort()); // BEP 27: never the DHT for a private torrent
+        }
         LOG.info("torrent {} added from {}: {} trackers, private={}", t.key(), spec.source(), set.trackers().size(),
                 spec.isPrivate());
         return null;
+    }
+
+    /** Peers a DHT lookup found (called on the DHT thread): offered with origin dht. */
+    private void offerDhtPeers(byte[] infoHash, List<InetSocketAddress> peers) {
+        if (closed) {
+            return;
+        }
+        network.loop().execute(() -> {
+            TorrentState t = torrents.get(InfoHash.of(infoHash));
+            if (t != null && !t.spec().isPrivate()) {
+                offer(t.infoHash(), peers, PeerOrigin.DHT);
+            }
+        });
+    }
+
+    /** The DHT node, or null when the DHT is off. */
+    public DhtNode dht() {
+        return dht;
     }
 
     /**
@@ -600,8 +626,16 @@ public final class Bridge implements AutoCloseable {
         });
     }
 
-    /** Everything the API shows, taken on the loop thread. */
+    /** Everything the API shows, taken on the loop thread (the DHT's figures on its own thread). */
     public Map<String, Object> status() {
+        Map<String, Object> out = loopStatus();
+        if (dht != null) {
+            out.put("dht", dht.status());
+        }
+        return out;
+    }
+
+    private Map<String, Object> loopStatus() {
         return onLoop(() -> {
             long now = clock.getAsLong();
             Map<String, Object> out = new LinkedHashMap<>();
@@ -752,6 +786,9 @@ public final class Bridge implements AutoCloseable {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | RuntimeException e) {
             LOG.debug("sending stopped failed", e);
+        }
+        if (dht != null) {
+            dht.close();
         }
         network.close();
         http.close();
