@@ -1,0 +1,62 @@
+package dev.swarm.peerbridge.e2e;
+
+import dev.swarm.tracker.Tracker;
+import dev.swarm.tracker.config.ConfigLoader;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * This project's tracker ({@link Tracker}) in the test's JVM, HTTP and UDP on loopback: first on
+ * port 0, then {@link #restart()} on the same ports (its swarm store kept in {@code dataDir}).
+ */
+public final class InProcessTracker implements TestTracker {
+    private final String host;
+    private final Path dataDir;
+    private Tracker tracker;
+    private int httpPort;
+    private int udpPort;
+
+    /** @param host {@code 127.0.0.1} or {@code [::1]} */
+    public InProcessTracker(String host, Path dataDir) throws Exception {
+        this.host = host;
+        this.dataDir = dataDir;
+        start(0, 0);
+    }
+
+    private void start(int http, int udp) throws Exception {
+        tracker = Tracker.start(ConfigLoader.load(null, Map.of("http.listen", host + ":" + http, "udp.listen",
+                host + ":" + udp, "store.type", "heap", "store.data-dir", dataDir.toString())));
+        httpPort = tracker.httpAddress().getPort();
+        udpPort = tracker.udpAddress().getPort();
+    }
+
+    /** Closes it: both ports stop answering. */
+    public synchronized void stop() {
+        if (tracker != null) {
+            tracker.close();
+            tracker = null;
+        }
+    }
+
+    /** Starts it again on the same ports. */
+    public synchronized void restart() throws Exception {
+        stop();
+        start(httpPort, udpPort);
+    }
+
+    @Override
+    public String httpUrl() {
+        return "http://" + host + ":" + httpPort + "/announce";
+    }
+
+    @Override
+    public String udpUrl() {
+        return "udp://" + host + ":" + udpPort + "/announce";
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+}
