@@ -1,7 +1,6 @@
 package dev.swarm.peerbridge;
 
 import dev.swarm.peerbridge.api.ApiClient;
-import dev.swarm.peerbridge.api.ApiServer;
 import dev.swarm.peerbridge.config.BridgeConfig;
 import dev.swarm.peerbridge.config.ConfigException;
 import dev.swarm.peerbridge.config.ConfigLoader;
@@ -10,6 +9,7 @@ import dev.swarm.peerbridge.session.DirectoryWatcher;
 import dev.swarm.peerbridge.torrent.TorrentInputException;
 import dev.swarm.peerbridge.torrent.TorrentInputs;
 import dev.swarm.peerbridge.torrent.TorrentSpec;
+import dev.swarm.peerbridge.web.WebServer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -82,7 +82,7 @@ public final class Main implements Callable<Integer> {
             }
             CountDownLatch stop = new CountDownLatch(1);
             try (Bridge bridge = Bridge.start(cfg);
-                    ApiServer apiServer = cfg.api() == null ? null : new ApiServer(bridge, cfg.api());
+                    WebServer apiServer = cfg.api() == null ? null : new WebServer(bridge, cfg.api());
                     DirectoryWatcher watcher = cfg.watchDir() == null ? null
                             : new DirectoryWatcher(cfg.watchDir(), cfg.watchInterval(), cfg.maxTorrents(), bridge)) {
                 for (TorrentSpec s : specs) {
