@@ -27,4 +27,14 @@ final class HealthCheck {
         String status = !reasons.isEmpty() ? "down" : torrents.isEmpty() ? "idle" : "ok";
         return new Views.Health(status, listening, torrents.size(), working, List.copyOf(reasons));
     }
+
+    /** The bridge's loop did not answer (closed or stuck): down, whatever else holds. */
+    static Views.Health unresponsive(boolean listening, String why) {
+        List<String> reasons = new ArrayList<>();
+        if (!listening) {
+            reasons.add("the peer listener is not open");
+        }
+        reasons.add("the bridge does not answer: " + why);
+        return new Views.Health("down", listening, 0, 0, List.copyOf(reasons));
+    }
 }

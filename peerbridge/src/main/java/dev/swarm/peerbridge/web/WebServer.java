@@ -150,7 +150,13 @@ public final class WebServer implements AutoCloseable {
     }
 
     private void health(HttpServerExchange ex) throws IOException {
-        Views.Health h = HealthCheck.of(bridge.listening(), bridge.snapshot());
+        boolean listening = bridge.listening();
+        Views.Health h;
+        try {
+            h = HealthCheck.of(listening, bridge.snapshot());
+        } catch (RuntimeException e) {
+            h = HealthCheck.unresponsive(listening, e.getMessage());
+        }
         json(ex, h.up() ? 200 : 503, h);
     }
 
