@@ -27,7 +27,7 @@
     return new Date(ms).toLocaleTimeString();
   }
 
-  function chart(id, parent, title, series, data, axes) {
+  function chart(id, parent, title, series, data, axes, scales) {
     let box = document.getElementById(id);
     if (!box) {
       box = el('div', { id: id, class: 'chart' });
@@ -41,7 +41,7 @@
     }
     if (u) u.destroy();
     u = new uPlot({ title: title, width: width, height: 180, series: [{}].concat(series), axes: axes,
-      scales: { x: { time: true } } }, data, box);
+      scales: Object.assign({ x: { time: true } }, scales || {}) }, data, box);
     charts.set(id, u);
   }
 
@@ -107,7 +107,8 @@
         chart(id + '-history', plot, 'latency and uptime', [
           { label: 'latency ms', stroke: '#3467c2', scale: 'ms', spanGaps: false, points: { show: true } },
           { label: 'uptime % (last 10)', stroke: '#2e8b57', scale: '%' }],
-          r.history, [{}, { scale: 'ms', label: 'ms' }, { scale: '%', side: 1, label: '%' }]);
+          r.history, [{}, { scale: 'ms', label: 'ms' }, { scale: '%', side: 1, label: '%', grid: { show: false } }],
+          { '%': { auto: false, range: [0, 100] } });
         let log = c.querySelector('details');
         if (!log) {
           log = el('details', {}, el('summary', {}, 'response log'), el('table', { class: 'log' }));
