@@ -1,8 +1,10 @@
 package dev.swarm.peerbridge.session;
 
 import dev.swarm.peerbridge.config.BridgeConfig;
+import dev.swarm.peerbridge.net.AddressFilter;
 import dev.swarm.peerbridge.net.ChannelEvents;
 import dev.swarm.peerbridge.net.PeerNetwork;
+import dev.swarm.peerbridge.net.Resolver;
 import dev.swarm.peerbridge.tex.TrackerSet;
 import dev.swarm.peerbridge.tex.TrackerUrl;
 import dev.swarm.peerbridge.torrent.TorrentSpec;
@@ -11,6 +13,7 @@ import dev.swarm.peerbridge.trackers.AnnounceRequest;
 import dev.swarm.peerbridge.trackers.AnnounceResult;
 import dev.swarm.peerbridge.trackers.AnnounceSchedule;
 import dev.swarm.peerbridge.trackers.HttpAnnouncer;
+import dev.swarm.peerbridge.trackers.RequestBudget;
 import dev.swarm.peerbridge.trackers.TrackerRanking;
 import dev.swarm.peerbridge.trackers.UdpAnnouncer;
 import dev.swarm.protocol.AnnounceEvent;
@@ -31,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -46,6 +50,8 @@ public final class Bridge implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Bridge.class);
     /** How often timers (announces, dials, keep-alives, lt_tex) are looked at. */
     static final long TICK_MILLIS = 250;
+    /** How long {@link #close()} waits, in all, for the trackers to take our {@code stopped}. */
+    static final long STOP_GRACE_MILLIS = 2000;
 
     private final BridgeConfig config;
     private final LongSupplier clock;
@@ -55,6 +61,8 @@ public final class Bridge implements AutoCloseable {
     private final HttpAnnouncer http;
     private final UdpAnnouncer udp;
     private final TrackerRanking ranking;
+    private final Resolver resolver;
+    private final RequestBudget requestBudget;
     private final Map<InfoHash, TorrentState> torrents = new LinkedHashMap<>();
     private final Set<PeerConnection> open = new LinkedHashSet<>();
     private final java.util.Random random = new SecureRandom();
@@ -81,8 +89,11 @@ public final class Bridge implements AutoCloseable {
         this.announceKey = random.nextInt();
         this.network = new PeerNetwork(config.connections().maxMessageSize(), config.connections().connectTimeout());
         var t = config.trackers();
-        this.http = new HttpAnnouncer(t.announceTimeout(), t.maxConcurrent());
-        this.udp = new UdpAnnouncer(t.udpBind(), t.announceTimeout(), t.maxConcurrent());
+        this.resolver = Resolver.standard();
+        AddressFilter filter = AddressFilter.of(config.tex().allowPrivateAddresses());
+        this.http = new HttpAnnouncer(t.announceTimeout(), t.maxConcurrent(), resolver, filter);
+        this.udp = new UdpAnnouncer(t.udpBind(), t.announceTimeout(), t.maxConcurrent(), resolver, filter);
+        this.requestBudget = new RequestBudget(t.minInterval().toMillis() == 0 ? 1 : t.minInterval().toMillis(), 4096);
         this.ranking = new TrackerRanking(clock, t.rankingWindow(), t.maxPeersPerTracker());
     }
 
@@ -183,6 +194,47 @@ public final class Bridge implements AutoCloseable {
         return torrents.get(ih);
     }
 
+    /**
+     * Removes a torrent at run time (from any thread): closes its peer connections, forgets its trackers'
+     * ranking and sends {@code event=stopped} to every tracker it announced to (not waited for), so the
+     * trackers drop the bridge from the swarm at once instead of after their peer timeout.
+     *
+     * @return true if the torrent was there
+     */
+    public boolean removeTorrent(InfoHash infoHash) {
+        return onLoop(() -> {
+            TorrentState t = torrents.remove(infoHash);
+            if (t == null) {
+                return false;
+            }
+            for (PeerConnection c : List.copyOf(open)) {
+                if (c.torrent() == t) {
+                    c.close("torrent removed");
+                }
+            }
+            for (TrackerSet.Tracker tr : t.trackers().trackers()) {
+                ranking.forget(t.key(), tr.url());
+            }
+            List<CompletableFuture<AnnounceResult>> stops = sendStopped(t);
+            LOG.info("torrent {} removed: {} peers closed, stopped sent to {} trackers", t.key(), t.connections().size(),
+                    stops.size());
+            return true;
+        });
+    }
+
+    /** Sends {@code stopped} to every tracker of {@code t} that was announced to. On the loop. */
+    private List<CompletableFuture<AnnounceResult>> sendStopped(TorrentState t) {
+        List<CompletableFuture<AnnounceResult>> out = new ArrayList<>();
+        for (String url : List.copyOf(t.announcedTo())) {
+            TrackerSet.Tracker tr = t.trackers().tracker(url);
+            boolean learned = tr == null || tr.origin() == TrackerSet.Origin.LEARNED;
+            AnnounceClient client = TrackerUrl.scheme(url).equals("udp") ? udp : http;
+            out.add(client.announce(url, new AnnounceRequest(t.infoHash().bytes(), peerId, listenPort(), 1,
+                    AnnounceEvent.STOPPED, 0, announceKey, learned)));
+        }
+        return out;
+    }
+
     private void tickSafely() {
         try {
             tick(clock.getAsLong());
@@ -201,13 +253,26 @@ public final class Bridge implements AutoCloseable {
         }
     }
 
+    /**
+     * The per-host budget of requests to learned trackers that have not answered yet (one per interval);
+     * probes of such trackers take from the same instance. Use on the loop thread.
+     */
+    public RequestBudget requestBudget() {
+        return requestBudget;
+    }
+
     private void announce(TorrentState t, long now) {
         for (String url : t.schedule().due(now)) {
+            TrackerSet.Tracker tr = t.trackers().tracker(url);
+            boolean learned = tr != null && tr.origin() == TrackerSet.Origin.LEARNED;
+            if (learned && tr.status() == TrackerSet.Status.CANDIDATE && !requestBudget.tryAcquire(url, now)) {
+                continue; // stays due; asked again on a later tick once its host's budget allows
+            }
             t.schedule().started(url);
             AnnounceClient client = TrackerUrl.scheme(url).equals("udp") ? udp : http;
             AnnounceEvent event = t.firstAnnounce(url) ? AnnounceEvent.STARTED : AnnounceEvent.NONE;
             AnnounceRequest req = new AnnounceRequest(t.infoHash().bytes(), peerId, listenPort(), 1, event,
-                    config.trackers().numwant(), announceKey);
+                    config.trackers().numwant(), announceKey, learned);
             client.announce(url, req).thenAccept(r -> network.loop().execute(() -> onAnnounced(t, url, r)));
         }
     }
@@ -289,14 +354,18 @@ public final class Bridge implements AutoCloseable {
 
     private ChannelEvents incoming(dev.swarm.peerbridge.session.PeerTransport transport) {
         PeerConnection conn = new PeerConnection(this, transport, null, clock.getAsLong());
-        boolean full = open.size() >= config.connections().maxTotal();
+        String refusal = open.size() >= config.connections().maxTotal()
+                ? "connection limit of " + config.connections().maxTotal() + " reached"
+                : fromSameAddress(transport.remote()) >= config.connections().maxPerAddress()
+                        ? "per-address connection limit of " + config.connections().maxPerAddress() + " reached"
+                        : null;
         open.add(conn);
         ChannelEvents ev = events(conn);
-        if (full) {
+        if (refusal != null) {
             return new ChannelEvents() {
                 @Override
                 public void onOpen() {
-                    conn.close("connection limit of " + config.connections().maxTotal() + " reached");
+                    conn.close(refusal);
                 }
 
                 @Override
@@ -311,6 +380,18 @@ public final class Bridge implements AutoCloseable {
             };
         }
         return ev;
+    }
+
+    /** Incoming connections open now from the IP address of {@code remote}. */
+    private int fromSameAddress(InetSocketAddress remote) {
+        int n = 0;
+        for (PeerConnection c : open) {
+            InetSocketAddress r = c.isIncoming() ? c.transport().remote() : null;
+            if (r != null && r.getAddress() != null && r.getAddress().equals(remote.getAddress())) {
+                n++;
+            }
+        }
+        return n;
     }
 
     private ChannelEvents events(PeerConnection conn) {
@@ -551,8 +632,27 @@ public final class Bridge implements AutoCloseable {
         if (ticker != null) {
             ticker.cancel(false);
         }
+        // Leave every swarm: stopped to every tracker announced to, waited for STOP_GRACE_MILLIS in all.
+        try {
+            List<CompletableFuture<AnnounceResult>> stops = network.loop().isShuttingDown() ? List.of() : onLoop(() -> {
+                List<CompletableFuture<AnnounceResult>> all = new ArrayList<>();
+                for (TorrentState t : torrents.values()) {
+                    all.addAll(sendStopped(t));
+                }
+                return all;
+            });
+            CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new))
+                    .get(STOP_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            LOG.info("some trackers did not take our stopped within {} ms", STOP_GRACE_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | RuntimeException e) {
+            LOG.debug("sending stopped failed", e);
+        }
         network.close();
         http.close();
         udp.close();
+        resolver.close();
     }
 }

@@ -31,8 +31,8 @@ public final class Views {
     public record Added(String infoHash, String name, int trackers) {
     }
 
-    /** {@code DELETE /api/torrents/{hash}} answered 200. */
-    public record Removed(String infoHash) {
+    /** {@code DELETE /api/torrents/{hash}} answered 200: the torrent is gone, {@code stopped} sent to its trackers. */
+    public record Removed(String infoHash, boolean removed) {
     }
 
     /** {@code GET /api/dashboard}: everything the page shows, fetched every few seconds. */

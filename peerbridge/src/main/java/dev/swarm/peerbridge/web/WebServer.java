@@ -41,7 +41,7 @@ import java.util.function.LongSupplier;
 /**
  * The bridge's web address (the one {@code --api} sets), on Undertow: the JSON API ({@code /api/status},
  * {@code /api/ranking}, {@code /api/health}, {@code /api/trackers}, {@code /api/dashboard}, {@code POST
- * /api/torrents}), the dashboard ({@code /} and {@code /assets/...}, uPlot from its WebJar), the published lists
+ * /api/torrents}, {@code DELETE /api/torrents/{hash}}), the dashboard ({@code /} and {@code /assets/...}, uPlot from its WebJar), the published lists
  * ({@code /trackers.txt}, {@code /torrents/{hash}/magnet}, {@code /torrents/{hash}.torrent}) and {@code /metrics}
  * (Prometheus text). Requests are answered on a few worker threads; bad requests get a 4xx with a JSON error (a
  * one-line text reason for the text lists).
@@ -99,6 +99,7 @@ public final class WebServer implements AutoCloseable {
                 .get("/api/trackers", ex -> json(ex, 200, published()))
                 .get("/api/dashboard", this::dashboard)
                 .post("/api/torrents", this::addTorrent)
+                .delete("/api/torrents/{hash}", this::removeTorrent)
                 .get("/trackers.txt", this::trackersTxt)
                 .get("/torrents/{hash}/magnet", this::magnet)
                 .get("/torrents/{file}", this::torrentFile)
@@ -274,6 +275,22 @@ public final class WebServer implements AutoCloseable {
         }
         json(ex, 201, new Views.Added(spec.infoHash().toHex(), spec.name(),
                 spec.tiers().stream().mapToInt(List::size).sum()));
+    }
+
+    private void removeTorrent(HttpServerExchange ex) throws IOException {
+        String hash = param(ex, "hash");
+        InfoHash ih;
+        try {
+            ih = MagnetLink.btih(hash);
+        } catch (TorrentInputException e) {
+            error(ex, 400, "not an info-hash (40 hex or 32 base32 characters): '" + clip(hash) + "'");
+            return;
+        }
+        if (!bridge.removeTorrent(ih)) {
+            error(ex, 404, "no torrent " + ih.toHex() + " in this bridge");
+            return;
+        }
+        json(ex, 200, new Views.Removed(ih.toHex(), true));
     }
 
     private void metrics(HttpServerExchange ex) throws IOException {

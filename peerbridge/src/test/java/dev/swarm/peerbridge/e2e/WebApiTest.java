@@ -229,6 +229,12 @@ class WebApiTest {
                 assertJsonError(get(web, "/torrents/" + ih2 + ".torrent"), 404, "without its metadata");
                 assertEquals(200, get(web, "/torrents/" + ih2 + "/magnet").statusCode());
                 assertJsonError(get(web, "/torrents/ffffffffffffffffffffffffffffffffffffffff.torrent"), 404, "no torrent");
+                HttpResponse<String> removed = send(web, "DELETE", "/api/torrents/" + ih2, null);
+                assertEquals(200, removed.statusCode(), removed.body());
+                assertTrue(JSON.readTree(removed.body()).path("removed").asBoolean());
+                assertJsonError(get(web, "/torrents/" + ih2 + "/magnet"), 404, "no torrent " + ih2);
+                assertJsonError(send(web, "DELETE", "/api/torrents/" + ih2, null), 404, "no torrent " + ih2);
+                assertJsonError(send(web, "DELETE", "/api/torrents/nothex", null), 400, "not an info-hash");
                 assertJsonError(get(web, "/torrents/xyz/magnet"), 400, "not an info-hash");
                 assertJsonError(get(web, "/torrents/" + ih), 404, "not found");
                 assertJsonError(get(web, "/nowhere"), 404, "not found");
