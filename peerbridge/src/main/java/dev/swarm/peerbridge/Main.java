@@ -97,7 +97,14 @@ public final class Main implements Callable<Integer> {
             }
             CountDownLatch stop = new CountDownLatch(1);
             CountDownLatch closed = new CountDownLatch(1);
-            try (Bridge bridge = Bridge.start(cfg);
+            Bridge started;
+            try {
+                started = Bridge.start(cfg);
+            } catch (dev.swarm.peerbridge.health.HistoryStoreException e) {
+                System.err.println("error: " + e.getMessage());
+                return 2;
+            }
+            try (Bridge bridge = started;
                     WebServer apiServer = cfg.api() == null ? null : new WebServer(bridge, cfg.api());
                     DirectoryWatcher watcher = cfg.watchDir() == null ? null
                             : new DirectoryWatcher(cfg.watchDir(), cfg.watchInterval(), cfg.maxTorrents(), bridge)) {

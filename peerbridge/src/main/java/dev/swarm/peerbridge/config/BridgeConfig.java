@@ -23,10 +23,11 @@ import java.util.List;
  * @param torrents      torrent inputs: magnet links, .torrent paths, or {@code <info-hash> <url>...} lines
  * @param watchDir      directory watched for .torrent / .magnet / .txt files, or null
  * @param watchInterval how often the directory is listed
+ * @param health        probes, history and alerts (the {@code health} package), with the data directory
  */
 public record BridgeConfig(InetSocketAddress listen, InetSocketAddress api, String clientName, String peerIdPrefix,
         int maxTorrents, Connections connections, Trackers trackers, TexPolicy tex, boolean texEnabled,
-        List<String> torrents, Path watchDir, Duration watchInterval) {
+        List<String> torrents, Path watchDir, Duration watchInterval, Health health) {
 
     public BridgeConfig {
         torrents = List.copyOf(torrents);
@@ -64,6 +65,24 @@ public record BridgeConfig(InetSocketAddress listen, InetSocketAddress api, Stri
     public record Trackers(Duration announceTimeout, int maxConcurrent, int numwant, boolean announceToAll,
             Duration minInterval, Duration maxInterval, Duration rankingWindow, int maxPeersPerTracker,
             InetSocketAddress udpBind) {
+    }
+
+    /**
+     * @param dataDir          directory of the bridge's files (key {@code data-dir}); the history is
+     *                         {@code health.sqlite} in it
+     * @param probeInterval    how often each tracker is probed (separately from announces)
+     * @param probeTimeout     one probe attempt fails after this long (one retry follows before it counts)
+     * @param lastN            the "last N probes" uptime and the latency percentiles cover this many results
+     * @param rawRetention     every probe and announce result is kept this long at full resolution
+     * @param rollupRetention  per-minute and per-hour rollups are kept this long
+     * @param flushInterval    history writes are batched and committed this often
+     * @param webhook          alerts are POSTed as JSON here, null: logged only
+     * @param webhookTimeout   one webhook POST fails after this long (no retry)
+     * @param webhookQueue     alerts waiting to be sent; more are dropped (and counted)
+     */
+    public record Health(Path dataDir, Duration probeInterval, Duration probeTimeout, int lastN, Duration rawRetention,
+            Duration rollupRetention, Duration flushInterval, java.net.URI webhook, Duration webhookTimeout,
+            int webhookQueue) {
     }
 
     /** The defaults (those of an empty configuration file). */

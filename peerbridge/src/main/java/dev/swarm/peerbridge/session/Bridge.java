@@ -1,6 +1,15 @@
 package dev.swarm.peerbridge.session;
 
 import dev.swarm.peerbridge.config.BridgeConfig;
+import dev.swarm.peerbridge.health.Alerts;
+import dev.swarm.peerbridge.health.Availability;
+import dev.swarm.peerbridge.health.HealthMonitor;
+import dev.swarm.peerbridge.health.HealthView;
+import dev.swarm.peerbridge.health.HistoryStore;
+import dev.swarm.peerbridge.health.NetProbeClient;
+import dev.swarm.peerbridge.health.SqliteHistoryStore;
+import dev.swarm.peerbridge.health.TorrentHealth;
+import dev.swarm.peerbridge.health.TrackerHealth;
 import dev.swarm.peerbridge.net.AddressFilter;
 import dev.swarm.peerbridge.net.ChannelEvents;
 import dev.swarm.peerbridge.net.PeerNetwork;
@@ -63,6 +72,8 @@ public final class Bridge implements AutoCloseable {
     private final TrackerRanking ranking;
     private final Resolver resolver;
     private final RequestBudget requestBudget;
+    private final HealthMonitor health;
+    private long lastHealthSample = Long.MIN_VALUE;
     private final Map<InfoHash, TorrentState> torrents = new LinkedHashMap<>();
     private final Set<PeerConnection> open = new LinkedHashSet<>();
     private final java.util.Random random = new SecureRandom();
@@ -87,14 +98,25 @@ public final class Bridge implements AutoCloseable {
         this.clock = clock;
         this.peerId = newPeerId(config.peerIdPrefix(), random);
         this.announceKey = random.nextInt();
-        this.network = new PeerNetwork(config.connections().maxMessageSize(), config.connections().connectTimeout());
         var t = config.trackers();
+        this.ranking = new TrackerRanking(clock, t.rankingWindow(), t.maxPeersPerTracker());
+        // the history is opened first: a refused file stops the start before any thread or socket exists
+        var h = config.health();
+        HistoryStore store = SqliteHistoryStore.open(h.dataDir(), clock, h.rawRetention(), h.rollupRetention(),
+                h.flushInterval());
+        this.health = new HealthMonitor(h, clock, new NetProbeClient(h.probeTimeout(), clock), store,
+                new Alerts(h.webhook(), h.webhookTimeout(), h.webhookQueue()), ranking::overall);
+        this.network = new PeerNetwork(config.connections().maxMessageSize(), config.connections().connectTimeout());
         this.resolver = Resolver.standard();
         AddressFilter filter = AddressFilter.of(config.tex().allowPrivateAddresses());
         this.http = new HttpAnnouncer(t.announceTimeout(), t.maxConcurrent(), resolver, filter);
         this.udp = new UdpAnnouncer(t.udpBind(), t.announceTimeout(), t.maxConcurrent(), resolver, filter);
         this.requestBudget = new RequestBudget(t.minInterval().toMillis() == 0 ? 1 : t.minInterval().toMillis(), 4096);
-        this.ranking = new TrackerRanking(clock, t.rankingWindow(), t.maxPeersPerTracker());
+    }
+
+    /** The health monitor's read model: trackers, torrents, history, response logs, alerts. */
+    public HealthView health() {
+        return health;
     }
 
     /** Starts listening and ticking. */
@@ -182,7 +204,7 @@ public final class Bridge implements AutoCloseable {
         AnnounceSchedule schedule = new AnnounceSchedule(tiers, tc.announceToAll(), tc.minInterval(), tc.maxInterval(),
                 random);
         TorrentState t = new TorrentState(spec, set, schedule, ranking, config.texEnabled(),
-                config.connections().maxKnownPeers());
+                config.connections().maxKnownPeers(), health::advertisable);
         peers.forEach(t::addPeer);
         torrents.put(spec.infoHash(), t);
         LOG.info("torrent {} added from {}: {} trackers, private={}", t.key(), spec.source(), set.trackers().size(),
@@ -251,6 +273,46 @@ public final class Bridge implements AutoCloseable {
             announce(t, now);
             dial(t, now);
         }
+        healthTick(now);
+    }
+
+    /** Starts due probes; about once a second hands the torrents' figures to the health monitor. */
+    private void healthTick(long now) {
+        Map<String, List<byte[]>> urls = new LinkedHashMap<>();
+        for (TorrentState t : torrents.values()) {
+            for (TrackerSet.Tracker tr : t.trackers().trackers()) {
+                urls.computeIfAbsent(tr.url(), k -> new ArrayList<>()).add(t.infoHash().bytes());
+            }
+        }
+        health.tick(now, urls);
+        if (now - lastHealthSample < 1000) {
+            return;
+        }
+        lastHealthSample = now;
+        List<String> keys = new ArrayList<>();
+        for (TorrentState t : torrents.values()) {
+            keys.add(t.key());
+            health.torrentSample(torrentHealth(t, now));
+        }
+        health.retainTorrents(keys);
+    }
+
+    /** Peers connected, seeds/leechers by bitfield, availability, completion histogram; unknown piece count: null. */
+    private static TorrentHealth torrentHealth(TorrentState t, long now) {
+        int pieceCount = t.spec().pieceCount();
+        List<java.util.BitSet> bits = new ArrayList<>();
+        for (PeerConnection c : t.connections()) {
+            if (c.pieces() != null) {
+                bits.add(c.pieces().bits());
+                if (pieceCount < 0 && c.pieces().pieceCount() >= 0) {
+                    pieceCount = c.pieces().pieceCount();
+                }
+            }
+        }
+        Integer seeds = Availability.seeds(pieceCount, bits);
+        return new TorrentHealth(t.key(), t.spec().name(), now, bits.size(), seeds,
+                seeds == null ? null : bits.size() - seeds, pieceCount > 0 ? pieceCount : null,
+                Availability.distributedCopies(pieceCount, bits), Availability.completionHistogram(pieceCount, bits));
     }
 
     /**
@@ -289,6 +351,7 @@ public final class Bridge implements AutoCloseable {
                 LOG.warn("announce listener failed", e);
             }
         }
+        health.recordAnnounce(t.key(), url, r);
         TrackerSet set = t.trackers();
         TrackerSet.Status before = set.tracker(url) == null ? null : set.tracker(url).status();
         switch (r) {
@@ -538,8 +601,33 @@ public final class Bridge implements AutoCloseable {
         return ranking.overall();
     }
 
-    /** Everything the API shows, taken on the loop thread. */
+    /**
+     * Everything the API shows, taken on the loop thread; the health figures (field {@code health} of each
+     * torrent and each of its trackers) are added after, off the loop.
+     */
+    @SuppressWarnings("unchecked")
     public Map<String, Object> status() {
+        Map<String, Object> status = loopStatus();
+        Map<String, TrackerHealth> byUrl = new LinkedHashMap<>();
+        for (TrackerHealth h : health.trackers()) {
+            byUrl.put(h.url(), h);
+        }
+        Map<String, TorrentHealth> byHash = new LinkedHashMap<>();
+        for (TorrentHealth h : health.torrents()) {
+            byHash.put(h.infoHash(), h);
+        }
+        for (Object o : (List<Object>) status.get("torrents")) {
+            Map<String, Object> m = (Map<String, Object>) o;
+            m.put("health", byHash.get((String) m.get("infoHash")));
+            for (Object tr : (List<Object>) m.get("trackers")) {
+                Map<String, Object> v = (Map<String, Object>) tr;
+                v.put("health", byUrl.get((String) v.get("url")));
+            }
+        }
+        return status;
+    }
+
+    private Map<String, Object> loopStatus() {
         return onLoop(() -> {
             long now = clock.getAsLong();
             Map<String, Object> out = new LinkedHashMap<>();
@@ -591,8 +679,14 @@ public final class Bridge implements AutoCloseable {
         return m;
     }
 
-    /** The ranking overall and per torrent. */
+    /** The ranking overall and per torrent, and (field {@code health}) every tracker's health, best first. */
     public Map<String, Object> ranking() {
+        Map<String, Object> out = loopRanking();
+        out.put("health", health.trackers());
+        return out;
+    }
+
+    private Map<String, Object> loopRanking() {
         return onLoop(() -> {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("overall", ranking.overall());
@@ -654,5 +748,6 @@ public final class Bridge implements AutoCloseable {
         http.close();
         udp.close();
         resolver.close();
+        health.close();
     }
 }

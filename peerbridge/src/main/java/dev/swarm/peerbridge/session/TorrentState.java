@@ -40,9 +40,11 @@ final class TorrentState {
     private final Set<String> started = new HashSet<>();
     private final Set<String> advertisedEver = new LinkedHashSet<>();
     private final Map<String, String> lastError = new HashMap<>();
+    private final java.util.function.Predicate<String> answering;
 
     TorrentState(TorrentSpec spec, TrackerSet trackers, AnnounceSchedule schedule, TrackerRanking ranking,
-            boolean texEnabled, int maxKnown) {
+            boolean texEnabled, int maxKnown, java.util.function.Predicate<String> answering) {
+        this.answering = answering;
         this.spec = spec;
         this.trackers = trackers;
         this.schedule = schedule;
@@ -76,12 +78,16 @@ final class TorrentState {
         return texEnabled && !spec.isPrivate();
     }
 
-    /** Verified trackers, best ranked first (unranked ones after, in tracker order). */
+    /**
+     * Verified trackers that the health monitor does not see down, best ranked first (unranked ones
+     * after, in tracker order).
+     */
     List<String> advertisable() {
         if (!texAllowed()) {
             return List.of();
         }
-        List<String> urls = trackers.advertisable();
+        List<String> urls = new ArrayList<>(trackers.advertisable());
+        urls.removeIf(answering.negate());
         Map<String, Integer> position = new HashMap<>();
         List<TrackerRanking.Rank> rank = ranking.rank(key());
         for (int i = 0; i < rank.size(); i++) {

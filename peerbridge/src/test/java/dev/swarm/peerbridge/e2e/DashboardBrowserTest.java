@@ -84,7 +84,7 @@ class DashboardBrowserTest {
         System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
         System.setProperty("SE_OFFLINE", "true");
 
-        try (InProcessTracker tracker = new InProcessTracker(dir.resolve("tracker"))) {
+        try (InProcessTracker tracker = InProcessTracker.fastAnnounces(dir.resolve("tracker"))) {
             byte[] file = WebApiTest.torrentFile(List.of(List.of(tracker.httpUrl())), "dashboard-test");
             TorrentSpec spec = Metainfo.parse(file, "dashboard.torrent");
             String ih = spec.infoHash().toHex();

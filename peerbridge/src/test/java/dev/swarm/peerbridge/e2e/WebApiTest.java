@@ -53,7 +53,7 @@ class WebApiTest {
     Path dir;
 
     static BridgeConfig fastConfig() throws Exception {
-        return ConfigLoader.parse("""
+        return ConfigLoader.parse("data-dir: \"" + Bridges.dataDir() + "\"\n" + """
                 listen: 127.0.0.1:0
                 api: ""
                 connections:
@@ -123,8 +123,8 @@ class WebApiTest {
 
     @Test
     void listsApiAndDashboardFilesFromARealRun() throws Exception {
-        try (InProcessTracker t1 = new InProcessTracker(dir.resolve("t1"));
-                InProcessTracker t2 = new InProcessTracker(dir.resolve("t2"))) {
+        try (InProcessTracker t1 = InProcessTracker.fastAnnounces(dir.resolve("t1"));
+                InProcessTracker t2 = InProcessTracker.fastAnnounces(dir.resolve("t2"))) {
             String u1 = t1.httpUrl();
             String u2 = t2.httpUrl();
             // the torrent lists T2 first; T1 gets five more peers, so the ranking puts it first
