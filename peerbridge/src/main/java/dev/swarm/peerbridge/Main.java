@@ -1,6 +1,5 @@
 package dev.swarm.peerbridge;
 
-import dev.swarm.peerbridge.api.ApiServer;
 import dev.swarm.peerbridge.config.BridgeConfig;
 import dev.swarm.peerbridge.config.ConfigException;
 import dev.swarm.peerbridge.config.ConfigLoader;
@@ -9,6 +8,7 @@ import dev.swarm.peerbridge.session.DirectoryWatcher;
 import dev.swarm.peerbridge.torrent.TorrentInputException;
 import dev.swarm.peerbridge.torrent.TorrentInputs;
 import dev.swarm.peerbridge.torrent.TorrentSpec;
+import dev.swarm.peerbridge.web.WebServer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -109,7 +109,7 @@ public final class Main implements Callable<Integer> {
                 return 2;
             }
             try (Bridge bridge = started;
-                    ApiServer apiServer = cfg.api() == null ? null : new ApiServer(bridge, cfg.api());
+                    WebServer apiServer = cfg.api() == null ? null : new WebServer(bridge, cfg.api());
                     DirectoryWatcher watcher = cfg.watchDir() == null ? null
                             : new DirectoryWatcher(cfg.watchDir(), cfg.watchInterval(), cfg.maxTorrents(), bridge)) {
                 for (TorrentSpec s : specs) {

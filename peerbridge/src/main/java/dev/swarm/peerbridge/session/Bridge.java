@@ -89,6 +89,18 @@ public final class Bridge implements AutoCloseable {
     private ScheduledFuture<?> ticker;
     private DhtNode dht;
     private volatile boolean closed;
+    private final List<AnnounceListener> announceListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Told every announce result of every torrent, on the bridge's loop thread (so it must not block). */
+    @FunctionalInterface
+    public interface AnnounceListener {
+        void announced(InfoHash torrent, String url, AnnounceResult result, long nowMillis);
+    }
+
+    /** Adds a listener for announce results (the web dashboard's response log uses it). */
+    public void addAnnounceListener(AnnounceListener l) {
+        announceListeners.add(l);
+    }
 
     private Bridge(BridgeConfig config, LongSupplier clock) throws IOException {
         this.config = config;
@@ -484,6 +496,13 @@ public final class Bridge implements AutoCloseable {
             return;
         }
         long now = clock.getAsLong();
+        for (AnnounceListener l : announceListeners) {
+            try {
+                l.announced(t.infoHash(), url, r, now);
+            } catch (RuntimeException e) {
+                LOG.warn("announce listener failed", e);
+            }
+        }
         health.recordAnnounce(t.key(), url, r);
         TrackerSet set = t.trackers();
         TrackerSet.Status before = set.tracker(url) == null ? null : set.tracker(url).status();
@@ -688,6 +707,56 @@ public final class Bridge implements AutoCloseable {
             }
             return new Counts(torrents.size(), open.size(), known, Map.copyOf(byStatus), advertised);
         });
+    }
+
+    /** True while the peer listener is bound and open. */
+    public boolean listening() {
+        return !closed && network.listening();
+    }
+
+    /**
+     * One torrent as the web package reads it, taken on the loop thread.
+     *
+     * @param spec        what it was added from (with the .torrent bytes when there was a file)
+     * @param trackers    its trackers, by tier
+     * @param advertising the verified trackers, best ranked first
+     * @param ranking     its ranking, best first
+     * @param peers       the open peer connections
+     * @param knownPeers  peer addresses remembered
+     * @param lastErrors  the last error per tracker that is failing now
+     */
+    public record TorrentSnapshot(TorrentSpec spec, List<TrackerSet.Tracker> trackers, List<String> advertising,
+            List<TrackerRanking.Rank> ranking, List<PeerConnection.View> peers, int knownPeers,
+            Map<String, String> lastErrors) {
+    }
+
+    /** Every torrent, typed (the web package's read model until the health package's is merged). */
+    public List<TorrentSnapshot> snapshot() {
+        return onLoop(() -> {
+            long now = clock.getAsLong();
+            List<TorrentSnapshot> out = new ArrayList<>();
+            for (TorrentState t : torrents.values()) {
+                List<PeerConnection.View> peers = new ArrayList<>();
+                for (PeerConnection c : t.connections()) {
+                    peers.add(c.view(now));
+                }
+                Map<String, String> errors = new LinkedHashMap<>();
+                for (TrackerSet.Tracker tr : t.trackers().trackers()) {
+                    String e = t.lastError(tr.url());
+                    if (e != null) {
+                        errors.put(tr.url(), e);
+                    }
+                }
+                out.add(new TorrentSnapshot(t.spec(), t.trackers().trackers(), t.advertisable(),
+                        ranking.rank(t.key()), List.copyOf(peers), t.known().size(), errors));
+            }
+            return out;
+        });
+    }
+
+    /** The overall ranking, best first. */
+    public List<TrackerRanking.Rank> overallRanking() {
+        return ranking.overall();
     }
 
     /**

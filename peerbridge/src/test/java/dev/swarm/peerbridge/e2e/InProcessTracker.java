@@ -4,6 +4,7 @@ import dev.swarm.tracker.Tracker;
 import dev.swarm.tracker.config.ConfigLoader;
 
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -13,20 +14,35 @@ import java.util.Map;
 public final class InProcessTracker implements TestTracker {
     private final String host;
     private final Path dataDir;
+    private final Map<String, String> extra;
     private Tracker tracker;
     private int httpPort;
     private int udpPort;
 
     /** @param host {@code 127.0.0.1} or {@code [::1]} */
     public InProcessTracker(String host, Path dataDir) throws Exception {
+        this(host, dataDir, Map.of());
+    }
+
+    /** @param extra further configuration keys (e.g. {@code announce.min-interval}) */
+    public InProcessTracker(String host, Path dataDir, Map<String, String> extra) throws Exception {
         this.host = host;
         this.dataDir = dataDir;
+        this.extra = Map.copyOf(extra);
         start(0, 0);
     }
 
+    /** On 127.0.0.1, asking for an announce every 60 s but allowing one every second (the bridge's max-interval decides). */
+    static InProcessTracker fastAnnounces(Path dataDir) throws Exception {
+        return new InProcessTracker("127.0.0.1", dataDir,
+                Map.of("announce.interval", "60s", "announce.min-interval", "1s", "announce.peer-timeout", "120s"));
+    }
+
     private void start(int http, int udp) throws Exception {
-        tracker = Tracker.start(ConfigLoader.load(null, Map.of("http.listen", host + ":" + http, "udp.listen",
-                host + ":" + udp, "store.type", "heap", "store.data-dir", dataDir.toString())));
+        Map<String, String> o = new HashMap<>(Map.of("http.listen", host + ":" + http, "udp.listen",
+                host + ":" + udp, "store.type", "heap", "store.data-dir", dataDir.toString()));
+        o.putAll(extra);
+        tracker = Tracker.start(ConfigLoader.load(null, o));
         httpPort = tracker.httpAddress().getPort();
         udpPort = tracker.udpAddress().getPort();
     }
