@@ -13,7 +13,9 @@ import dev.swarm.tracker.registry.SharedRegistry;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.ValueScanCursor;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.api.StatefulConnection;
@@ -223,8 +225,8 @@ public final class RegistrySync implements SharedRegistry, AutoCloseable {
             r = s((byte[]) eval(sync.get(), RegistryScripts.COMMIT, ScriptOutputType.VALUE, regKeys,
                     b(type), b(id), b(change.toString()), b(create ? "1" : "0"), b(Long.toString(cfg.streamMaxLength()))));
         } catch (RuntimeException e) {
-            throw new RegistryException(RegistryException.Kind.IO, "the cluster's registry (Redis) cannot be reached, "
-                    + "nothing changed: " + reason(e));
+            throw new RegistryException(RegistryException.Kind.UNAVAILABLE, "the cluster's registry (Redis) cannot be"
+                    + " reached, nothing changed; try again when it is back: " + reason(e));
         }
         switch (r == null ? "" : r) {
             case "ok" -> {
@@ -324,9 +326,9 @@ public final class RegistrySync implements SharedRegistry, AutoCloseable {
         acctId = last.isEmpty() ? "0-0" : last.get(0).getId();
         int accounts = 0;
         RedisClusterAsyncCommands<byte[], byte[]> a = async.get();
-        List<byte[]> ids = new ArrayList<>(c.smembers(accountsKey));
-        for (int from = 0; from < ids.size(); from += SEND_BATCH) {
-            List<byte[]> part = ids.subList(from, Math.min(ids.size(), from + SEND_BATCH));
+        ValueScanCursor<byte[]> cursor = c.sscan(accountsKey, ScanArgs.Builder.limit(SEND_BATCH));
+        while (true) {
+            List<byte[]> part = cursor.getValues();
             List<RedisFuture<Map<byte[], byte[]>>> fs = new ArrayList<>();
             for (byte[] id : part) {
                 fs.add(a.hgetall(accountKey(s(id))));
@@ -337,6 +339,10 @@ public final class RegistrySync implements SharedRegistry, AutoCloseable {
                     accounts++;
                 }
             }
+            if (cursor.isFinished()) {
+                break;
+            }
+            cursor = c.sscan(accountsKey, cursor, ScanArgs.Builder.limit(SEND_BATCH));
         }
         LOG.info("cluster: private-mode registry caught up ({} user/torrent changes, {} accounts adopted)", changed,
                 accounts);
