@@ -460,7 +460,32 @@ public final class RegistrySync implements SharedRegistry, AutoCloseable {
             }
             applyLagMillis.set(Math.max(0, now - idMillis(m.getId())));
         }
+        if (msgs.size() >= READ_BATCH && (trimmedPast(regKeys[2], changesId) || trimmedPast(acctStream, acctId))) {
+            // This node fell further behind than the streams keep (stream-max-length): entries it never read are
+            // gone, so it catches up from the state instead.
+            LOG.warn("cluster: private-mode registry fell behind the streams' length; catching up from the state");
+            synced = false;
+        }
         return msgs.size();
+    }
+
+    /** Whether the oldest entry left in {@code stream} is newer than {@code id}, the last one this node read. */
+    private boolean trimmedPast(byte[] stream, String id) {
+        if ("0-0".equals(id)) {
+            return false;
+        }
+        List<StreamMessage<byte[], byte[]>> first = sync.get().xrange(stream, Range.unbounded(),
+                io.lettuce.core.Limit.create(0, 1));
+        return !first.isEmpty() && compareIds(first.get(0).getId(), id) > 0;
+    }
+
+    /** Orders stream ids ({@code <ms>-<seq>}). */
+    static int compareIds(String x, String y) {
+        int dx = x.indexOf('-');
+        int dy = y.indexOf('-');
+        int c = Long.compareUnsigned(Long.parseUnsignedLong(x.substring(0, dx)), Long.parseUnsignedLong(y.substring(0, dy)));
+        return c != 0 ? c : Long.compareUnsigned(Long.parseUnsignedLong(x.substring(dx + 1)),
+                Long.parseUnsignedLong(y.substring(dy + 1)));
     }
 
     private static Map<byte[], byte[]> toBytes(Map<String, String> body) {
