@@ -8,6 +8,7 @@ import dev.swarm.tracker.cluster.RegistrySync;
 import dev.swarm.tracker.config.HostPort;
 import dev.swarm.tracker.config.TrackerConfig;
 import dev.swarm.tracker.frontend.http.HttpFrontend;
+import dev.swarm.tracker.frontend.http.NodeStatus;
 import dev.swarm.tracker.frontend.udp.ConnectionIdKeys;
 import dev.swarm.tracker.frontend.udp.UdpFrontend;
 import dev.swarm.tracker.logic.AnnounceObserver;
@@ -143,7 +144,19 @@ public final class Tracker implements AutoCloseable {
                     logic, clock, metrics, idKeys));
         }
         if (cfg.http().listen() != null) {
-            t.http = t.listen("http", cfg.http().listen(), () -> HttpFrontend.start(cfg, logic, metrics));
+            ClusterNode node = t.cluster;
+            NodeStatus status = node == null ? NodeStatus.ALONE : new NodeStatus() {
+                @Override
+                public Object stats() {
+                    return node.status();
+                }
+
+                @Override
+                public boolean healthy() {
+                    return node.healthy();
+                }
+            };
+            t.http = t.listen("http", cfg.http().listen(), () -> HttpFrontend.start(cfg, logic, metrics, status));
         }
         if (cfg.admin().listen() != null) {
             t.admin = t.listen("admin", cfg.admin().listen(),

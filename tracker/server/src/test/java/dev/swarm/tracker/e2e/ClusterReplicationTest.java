@@ -10,11 +10,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.swarm.protocol.AnnounceEvent;
 import dev.swarm.protocol.udp.AnnounceResponse;
 import dev.swarm.protocol.udp.UdpResponse;
 import dev.swarm.tracker.Tracker;
 import dev.swarm.tracker.cluster.ClusterStatus;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
@@ -32,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ClusterReplicationTest {
     /** Replication is bounded by the poll interval (5 ms here) plus a few commands; 5 s leaves room on a busy CI. */
     private static final long CONVERGE_MS = 5_000;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path dir;
@@ -84,6 +88,18 @@ class ClusterReplicationTest {
             assertTrue(within(CONVERGE_MS, () -> a.cluster().status().members().size() == 3),
                     "members: " + a.cluster().status().members());
             assertEquals(0, st.outboxDropped());
+            // operations: /stats names the node and its members, /health is 200, /metrics has the cluster gauges
+            String http = "http://127.0.0.1:" + a.httpAddress().getPort();
+            JsonNode stats = JSON.readTree(TestNet.get(http + "/stats")).get("cluster");
+            assertEquals("a", stats.get("node").asText(), stats.toString());
+            assertEquals(3, stats.get("members").size(), stats.toString());
+            assertTrue(stats.get("lagP99Millis").asLong() >= 0, "no lag measured: " + stats);
+            JsonNode health = JSON.readTree(TestNet.get(http + "/health"));
+            assertEquals("ok", health.get("status").asText());
+            String prom = new String(TestNet.get(http + "/metrics"), StandardCharsets.UTF_8);
+            assertTrue(prom.contains("tracker_cluster_node_info{node=\"a\"} 1"), prom);
+            assertTrue(prom.contains("tracker_cluster_members 3"), prom);
+            assertTrue(prom.contains("tracker_cluster_outbox_depth "), prom);
         }
     }
 
