@@ -87,6 +87,8 @@ public final class RegistrySync implements SharedRegistry, AutoCloseable {
     private final byte[] acctStream;
     private final String changesName;
     private final ArrayDeque<Observation> outbox = new ArrayDeque<>();
+    /** Size of the batch being sent (guarded by {@link #outbox}). */
+    private int inFlight;
     private final Map<String, String> digests = new HashMap<>();
     private final Metrics.Counter dropped;
     private final Metrics.Counter accounted;
@@ -192,9 +194,10 @@ public final class RegistrySync implements SharedRegistry, AutoCloseable {
         return rounds.get();
     }
 
+    /** Announces not yet acknowledged by Redis: queued, and the batch being sent. */
     public int outboxDepth() {
         synchronized (outbox) {
-            return outbox.size();
+            return outbox.size() + inFlight;
         }
     }
 
@@ -398,6 +401,7 @@ public final class RegistrySync implements SharedRegistry, AutoCloseable {
             while (batch.size() < SEND_BATCH && !outbox.isEmpty()) {
                 batch.add(outbox.pollFirst());
             }
+            inFlight = batch.size();
         }
         if (batch.isEmpty()) {
             return 0;
@@ -416,12 +420,16 @@ public final class RegistrySync implements SharedRegistry, AutoCloseable {
             for (RedisFuture<Long> f : fs) {
                 await(f);
             }
+            synchronized (outbox) {
+                inFlight = 0;
+            }
             accounted.inc(batch.size());
             return batch.size();
         } catch (RuntimeException e) {
             // Some may have been applied: sending them again is harmless (an announce not newer than its session's
             // last is ignored), so the whole batch goes back, in order, ahead of newer ones.
             synchronized (outbox) {
+                inFlight = 0;
                 for (int i = batch.size() - 1; i >= 0; i--) {
                     outbox.addFirst(batch.get(i));
                 }
