@@ -63,6 +63,8 @@ public final class Bridge implements AutoCloseable {
     private final TrackerRanking ranking;
     private final Resolver resolver;
     private final RequestBudget requestBudget;
+    /** HTTP trackers (normal form) that refused {@code event=paused}; bounded. Loop thread only. */
+    private final Set<String> noPaused = new java.util.HashSet<>();
     private final Map<InfoHash, TorrentState> torrents = new LinkedHashMap<>();
     private final Set<PeerConnection> open = new LinkedHashSet<>();
     private final java.util.Random random = new SecureRandom();
@@ -257,19 +259,40 @@ public final class Bridge implements AutoCloseable {
                 continue; // stays due; asked again on a later tick once its host's budget allows
             }
             t.schedule().started(url);
-            AnnounceClient client = TrackerUrl.scheme(url).equals("udp") ? udp : http;
-            AnnounceEvent event = t.firstAnnounce(url) ? AnnounceEvent.STARTED : AnnounceEvent.NONE;
+            boolean isUdp = TrackerUrl.scheme(url).equals("udp");
+            AnnounceClient client = isUdp ? udp : http;
+            boolean first = t.firstAnnounce(url);
+            // BEP 21 event=paused over HTTP: trackers that support it (this project's) hand us peers without
+            // counting us; BEP 15 has no paused, and a tracker that refused it is asked the BEP 3 way.
+            AnnounceEvent event = !isUdp && !noPaused.contains(pausedKey(url)) ? AnnounceEvent.PAUSED
+                    : first ? AnnounceEvent.STARTED : AnnounceEvent.NONE;
             AnnounceRequest req = new AnnounceRequest(t.infoHash().bytes(), peerId, listenPort(), 1, event,
                     config.trackers().numwant(), announceKey, learned);
-            client.announce(url, req).thenAccept(r -> network.loop().execute(() -> onAnnounced(t, url, r)));
+            client.announce(url, req).thenAccept(r -> network.loop().execute(() -> onAnnounced(t, url, r, event)));
         }
     }
 
-    private void onAnnounced(TorrentState t, String url, AnnounceResult r) {
+    /** The key of a URL in {@link #noPaused}: its normal form. */
+    private static String pausedKey(String url) {
+        TrackerUrl.Check c = TrackerUrl.check(url);
+        return c.accepted() ? c.url() : url;
+    }
+
+    private void onAnnounced(TorrentState t, String url, AnnounceResult r, AnnounceEvent sent) {
         if (torrents.get(t.infoHash()) != t) {
             return;
         }
         long now = clock.getAsLong();
+        if (sent == AnnounceEvent.PAUSED && r instanceof AnnounceResult.Failure f
+                && f.reason().startsWith("failure reason:") && f.reason().toLowerCase(java.util.Locale.ROOT).contains("event")) {
+            // A tracker that does not know BEP 21's paused (e.g. "unknown event"): not a failure of the tracker;
+            // it is asked again at once without it.
+            if (noPaused.size() < 10_000 && noPaused.add(pausedKey(url))) {
+                LOG.info("tracker {} refused event=paused ({}); announcing to it without it", url, f.reason());
+            }
+            t.schedule().retryNow(url, now);
+            return;
+        }
         TrackerSet set = t.trackers();
         TrackerSet.Status before = set.tracker(url) == null ? null : set.tracker(url).status();
         switch (r) {
