@@ -1,6 +1,5 @@
 package dev.swarm.peerbridge;
 
-import dev.swarm.peerbridge.api.ApiServer;
 import dev.swarm.peerbridge.config.BridgeConfig;
 import dev.swarm.peerbridge.config.ConfigException;
 import dev.swarm.peerbridge.config.ConfigLoader;
@@ -9,6 +8,7 @@ import dev.swarm.peerbridge.session.DirectoryWatcher;
 import dev.swarm.peerbridge.torrent.TorrentInputException;
 import dev.swarm.peerbridge.torrent.TorrentInputs;
 import dev.swarm.peerbridge.torrent.TorrentSpec;
+import dev.swarm.peerbridge.web.WebServer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -74,13 +74,17 @@ public final class Main implements Callable<Integer> {
         @Option(names = "--torrent", description = "a .torrent path, magnet link, or '<info-hash> <tracker-url>...'")
         List<String> torrents = new ArrayList<>();
 
+        @Option(names = "--dht-bootstrap", paramLabel = "HOST:PORT",
+                description = "a DHT node to join through (repeatable; adds to dht.bootstrap; the DHT runs only with one)")
+        List<String> dhtBootstrap = new ArrayList<>();
+
         @Override
         @SuppressWarnings("try") // the watcher only needs closing
         public Integer call() throws Exception {
             BridgeConfig cfg;
             try {
                 cfg = config == null ? BridgeConfig.defaults() : ConfigLoader.load(config);
-                cfg = Overrides.apply(cfg, listen, api == null ? null : ClientCommands.hostPort(api), torrents);
+                cfg = Overrides.apply(cfg, listen, api == null ? null : ClientCommands.hostPort(api), torrents, dhtBootstrap);
             } catch (ConfigException e) {
                 System.err.println("error: " + e.getMessage());
                 return 2;
@@ -97,8 +101,15 @@ public final class Main implements Callable<Integer> {
             }
             CountDownLatch stop = new CountDownLatch(1);
             CountDownLatch closed = new CountDownLatch(1);
-            try (Bridge bridge = Bridge.start(cfg);
-                    ApiServer apiServer = cfg.api() == null ? null : new ApiServer(bridge, cfg.api());
+            Bridge started;
+            try {
+                started = Bridge.start(cfg);
+            } catch (dev.swarm.peerbridge.health.HistoryStoreException e) {
+                System.err.println("error: " + e.getMessage());
+                return 2;
+            }
+            try (Bridge bridge = started;
+                    WebServer apiServer = cfg.api() == null ? null : new WebServer(bridge, cfg.api());
                     DirectoryWatcher watcher = cfg.watchDir() == null ? null
                             : new DirectoryWatcher(cfg.watchDir(), cfg.watchInterval(), cfg.maxTorrents(), bridge)) {
                 for (TorrentSpec s : specs) {

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
-import dev.swarm.peerbridge.api.ApiServer;
+import dev.swarm.peerbridge.web.WebServer;
 import dev.swarm.peerbridge.config.ConfigLoader;
 import dev.swarm.peerbridge.session.Bridge;
 import dev.swarm.peerbridge.torrent.TorrentInputs;
@@ -49,7 +49,7 @@ class MainCliTest {
 
     @Test
     void statusPrintsTablesAndJsonWithHostPortOrUrl() throws Exception {
-        try (Bridge b = bridge(); ApiServer api = new ApiServer(b, new InetSocketAddress("127.0.0.1", 0))) {
+        try (Bridge b = bridge(); WebServer api = new WebServer(b, new InetSocketAddress("127.0.0.1", 0))) {
             String hostPort = "127.0.0.1:" + api.address().getPort();
             Run table = cli("status", "--api", hostPort);
             assertEquals(0, table.code(), table.err());
