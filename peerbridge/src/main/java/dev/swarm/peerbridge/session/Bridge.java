@@ -80,7 +80,11 @@ public final class Bridge implements AutoCloseable {
     private final TrackerRanking ranking;
     private final Resolver resolver;
     private final RequestBudget requestBudget;
+    /** HTTP trackers (normal form) that refused {@code event=paused}; bounded. Loop thread only. */
+    private final Set<String> noPaused = new java.util.HashSet<>();
     private final HealthMonitor health;
+    /** Learned tracker URLs the prober checks against the address filter (written on the loop, read by probes). */
+    private volatile Set<String> probeRestricted = Set.of();
     private long lastHealthSample = Long.MIN_VALUE;
     private final Map<InfoHash, TorrentState> torrents = new LinkedHashMap<>();
     private final Set<PeerConnection> open = new LinkedHashSet<>();
@@ -113,7 +117,10 @@ public final class Bridge implements AutoCloseable {
         var h = config.health();
         HistoryStore store = SqliteHistoryStore.open(h.dataDir(), clock, h.rawRetention(), h.rollupRetention(),
                 h.flushInterval());
-        this.health = new HealthMonitor(h, clock, new NetProbeClient(h.probeTimeout(), clock), store,
+        // Learned trackers are probed only on addresses the filter allows (see healthTick for which are probed).
+        NetProbeClient prober = new NetProbeClient(h.probeTimeout(), clock,
+                AddressFilter.of(config.tex().allowPrivateAddresses()), url -> probeRestricted.contains(url));
+        this.health = new HealthMonitor(h, clock, prober, store,
                 new Alerts(h.webhook(), h.webhookTimeout(), h.webhookQueue()), ranking::overall);
         this.network = new PeerNetwork(config.connections().maxMessageSize(), config.connections().connectTimeout());
         this.resolver = Resolver.standard();
@@ -386,6 +393,9 @@ public final class Bridge implements AutoCloseable {
             for (TrackerSet.Tracker tr : t.trackers().trackers()) {
                 ranking.forget(t.key(), tr.url());
             }
+            if (dht != null) {
+                dht.removeTorrent(t.infoHash().bytes());
+            }
             List<CompletableFuture<AnnounceResult>> stops = sendStopped(t);
             LOG.info("torrent {} removed: {} peers closed, stopped sent to {} trackers", t.key(), t.connections().size(),
                     stops.size());
@@ -431,10 +441,20 @@ public final class Bridge implements AutoCloseable {
     /** Starts due probes; about once a second hands the torrents' figures to the health monitor. */
     private void healthTick(long now) {
         Map<String, List<byte[]>> urls = new LinkedHashMap<>();
+        Set<String> restricted = new java.util.HashSet<>();
         for (TorrentState t : torrents.values()) {
             for (TrackerSet.Tracker tr : t.trackers().trackers()) {
+                if (tr.origin() == TrackerSet.Origin.LEARNED) {
+                    if (tr.status() == TrackerSet.Status.CANDIDATE) {
+                        continue; // a peer's URL is first asked by announces, under the request budget
+                    }
+                    restricted.add(tr.url());
+                }
                 urls.computeIfAbsent(tr.url(), k -> new ArrayList<>()).add(t.infoHash().bytes());
             }
+        }
+        if (!restricted.equals(probeRestricted)) {
+            probeRestricted = Set.copyOf(restricted);
         }
         health.tick(now, urls);
         if (now - lastHealthSample < 1000) {
@@ -483,19 +503,40 @@ public final class Bridge implements AutoCloseable {
                 continue; // stays due; asked again on a later tick once its host's budget allows
             }
             t.schedule().started(url);
-            AnnounceClient client = TrackerUrl.scheme(url).equals("udp") ? udp : http;
-            AnnounceEvent event = t.firstAnnounce(url) ? AnnounceEvent.STARTED : AnnounceEvent.NONE;
+            boolean isUdp = TrackerUrl.scheme(url).equals("udp");
+            AnnounceClient client = isUdp ? udp : http;
+            boolean first = t.firstAnnounce(url);
+            // BEP 21 event=paused over HTTP: trackers that support it (this project's) hand us peers without
+            // counting us; BEP 15 has no paused, and a tracker that refused it is asked the BEP 3 way.
+            AnnounceEvent event = !isUdp && !noPaused.contains(pausedKey(url)) ? AnnounceEvent.PAUSED
+                    : first ? AnnounceEvent.STARTED : AnnounceEvent.NONE;
             AnnounceRequest req = new AnnounceRequest(t.infoHash().bytes(), peerId, listenPort(), 1, event,
                     config.trackers().numwant(), announceKey, learned);
-            client.announce(url, req).thenAccept(r -> network.loop().execute(() -> onAnnounced(t, url, r)));
+            client.announce(url, req).thenAccept(r -> network.loop().execute(() -> onAnnounced(t, url, r, event)));
         }
     }
 
-    private void onAnnounced(TorrentState t, String url, AnnounceResult r) {
+    /** The key of a URL in {@link #noPaused}: its normal form. */
+    private static String pausedKey(String url) {
+        TrackerUrl.Check c = TrackerUrl.check(url);
+        return c.accepted() ? c.url() : url;
+    }
+
+    private void onAnnounced(TorrentState t, String url, AnnounceResult r, AnnounceEvent sent) {
         if (torrents.get(t.infoHash()) != t) {
             return;
         }
         long now = clock.getAsLong();
+        if (sent == AnnounceEvent.PAUSED && r instanceof AnnounceResult.Failure f
+                && f.reason().startsWith("failure reason:") && f.reason().toLowerCase(java.util.Locale.ROOT).contains("event")) {
+            // A tracker that does not know BEP 21's paused (e.g. "unknown event"): not a failure of the tracker;
+            // it is asked again at once without it.
+            if (noPaused.size() < 10_000 && noPaused.add(pausedKey(url))) {
+                LOG.info("tracker {} refused event=paused ({}); announcing to it without it", url, f.reason());
+            }
+            t.schedule().retryNow(url, now);
+            return;
+        }
         for (AnnounceListener l : announceListeners) {
             try {
                 l.announced(t.infoHash(), url, r, now);
