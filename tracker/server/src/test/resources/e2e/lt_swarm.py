@@ -61,7 +61,7 @@ def add(ses, tpath, save, tracker=None):
     p.ti = lt.torrent_info(tpath)
     p.save_path = save
     if tracker is not None:
-        p.trackers = [tracker]
+        p.trackers = tracker if isinstance(tracker, list) else [tracker]  # a list: one tier, announced to all
     return ses.add_torrent(p)
 
 

@@ -24,10 +24,12 @@ import java.util.List;
  * @param watchDir      directory watched for .torrent / .magnet / .txt files, or null
  * @param watchInterval how often the directory is listed
  * @param exchange      BEP 9 metadata and BEP 11 PEX settings (keys {@code metadata.*}, {@code pex.*})
+ * @param dht           Mainline DHT node settings (off when no bootstrap node is configured)
+ * @param health        probes, history and alerts (the {@code health} package), with the data directory
  */
 public record BridgeConfig(InetSocketAddress listen, InetSocketAddress api, String clientName, String peerIdPrefix,
         int maxTorrents, Connections connections, Trackers trackers, TexPolicy tex, boolean texEnabled,
-        List<String> torrents, Path watchDir, Duration watchInterval, Exchange exchange) {
+        List<String> torrents, Path watchDir, Duration watchInterval, Exchange exchange, Dht dht, Health health) {
 
     public BridgeConfig {
         torrents = List.copyOf(torrents);
@@ -43,10 +45,12 @@ public record BridgeConfig(InetSocketAddress listen, InetSocketAddress api, Stri
      * @param maxMessageSize    largest declared message length accepted (libtorrent: 1 MiB)
      * @param redialDelay       wait before dialing a peer again after a failure or disconnect (doubles per failure)
      * @param maxKnownPeers     bound on peer addresses remembered per torrent
+     * @param maxPerAddress     incoming connections open at once from one IP address (one host cannot take
+     *                          every slot: the rest stay free for other peers)
      */
     public record Connections(int maxTotal, int maxPerTorrent, Duration connectTimeout, Duration handshakeTimeout,
             Duration idleTimeout, Duration keepaliveInterval, int maxMessageSize, Duration redialDelay,
-            int maxKnownPeers) {
+            int maxKnownPeers, int maxPerAddress) {
     }
 
     /**
@@ -77,6 +81,66 @@ public record BridgeConfig(InetSocketAddress listen, InetSocketAddress api, Stri
      */
     public record Exchange(long metadataMaxSize, int metadataMaxOutstanding, Duration metadataRequestTimeout,
             Path metadataDir, boolean pexEnabled, Duration pexInterval) {
+    }
+
+    /**
+     * The Mainline DHT node (BEP 5), see {@code dev.swarm.peerbridge.dht.DhtNode}.
+     *
+     * @param bootstrap        nodes to join through, {@code host:port}, names resolved when the node starts;
+     *                         empty: the DHT is off
+     * @param listen           UDP address of the node
+     * @param readOnly         BEP 43: send {@code ro = 1}, answer no query, announce nothing
+     * @param stateFile        where the node id and routing table are kept across restarts, or null
+     * @param lookupInterval   how often get_peers is run again for each torrent
+     * @param queryTimeout     a query not answered within this long counts as failed
+     * @param maxNodes         bound on the routing table
+     * @param maxOutstanding   bound on our queries waiting for an answer
+     * @param sourceRate       queries per second answered per source IP
+     * @param sourceBurst      queries a source IP may send at once
+     * @param totalRate        queries per second answered over all sources
+     * @param maxStoredPeers   bound on peers stored from other nodes' announce_peer
+     * @param peerTtl          an announced peer is forgotten this long after its last announce
+     */
+    public record Dht(List<InetSocketAddress> bootstrap, InetSocketAddress listen, boolean readOnly, Path stateFile,
+            Duration lookupInterval, Duration queryTimeout, int maxNodes, int maxOutstanding, int sourceRate,
+            int sourceBurst, int totalRate, int maxStoredPeers, Duration peerTtl) {
+
+        public Dht {
+            bootstrap = List.copyOf(bootstrap);
+        }
+
+        /** Whether the node runs at all. */
+        public boolean enabled() {
+            return !bootstrap.isEmpty();
+        }
+
+        /** The same settings with more bootstrap nodes (from the command line). */
+        public Dht withBootstrap(List<InetSocketAddress> more) {
+            List<InetSocketAddress> all = new java.util.ArrayList<>(bootstrap);
+            all.addAll(more);
+            return new Dht(all, listen, readOnly, stateFile, lookupInterval, queryTimeout, maxNodes, maxOutstanding,
+                    sourceRate, sourceBurst, totalRate, maxStoredPeers, peerTtl);
+        }
+    }
+
+    /**
+     * Probes, figures, history and alerts of the health monitor.
+     *
+     * @param dataDir          directory of the bridge's files (key {@code data-dir}); the history is
+     *                         {@code health.sqlite} in it
+     * @param probeInterval    how often each tracker is probed (separately from announces)
+     * @param probeTimeout     one probe attempt fails after this long (one retry follows before it counts)
+     * @param lastN            the "last N probes" uptime and the latency percentiles cover this many results
+     * @param rawRetention     every probe and announce result is kept this long at full resolution
+     * @param rollupRetention  per-minute and per-hour rollups are kept this long
+     * @param flushInterval    history writes are batched and committed this often
+     * @param webhook          alerts are POSTed as JSON here, null: logged only
+     * @param webhookTimeout   one webhook POST fails after this long (no retry)
+     * @param webhookQueue     alerts waiting to be sent; more are dropped (and counted)
+     */
+    public record Health(Path dataDir, Duration probeInterval, Duration probeTimeout, int lastN, Duration rawRetention,
+            Duration rollupRetention, Duration flushInterval, java.net.URI webhook, Duration webhookTimeout,
+            int webhookQueue) {
     }
 
     /** The defaults (those of an empty configuration file). */

@@ -1,12 +1,24 @@
 package dev.swarm.peerbridge.session;
 
 import dev.swarm.peerbridge.config.BridgeConfig;
+import dev.swarm.peerbridge.dht.DhtNode;
+import dev.swarm.peerbridge.net.AddressFilter;
+import dev.swarm.peerbridge.health.Alerts;
+import dev.swarm.peerbridge.health.Availability;
+import dev.swarm.peerbridge.health.HealthMonitor;
+import dev.swarm.peerbridge.health.HealthView;
+import dev.swarm.peerbridge.health.HistoryStore;
+import dev.swarm.peerbridge.health.NetProbeClient;
+import dev.swarm.peerbridge.health.SqliteHistoryStore;
+import dev.swarm.peerbridge.health.TorrentHealth;
+import dev.swarm.peerbridge.health.TrackerHealth;
 import dev.swarm.peerbridge.net.ChannelEvents;
 import dev.swarm.peerbridge.metadata.InfoDict;
 import dev.swarm.peerbridge.metadata.MetadataFetcher;
 import dev.swarm.peerbridge.metadata.MetadataMessage;
 import dev.swarm.peerbridge.metadata.MetadataStore;
 import dev.swarm.peerbridge.net.PeerNetwork;
+import dev.swarm.peerbridge.net.Resolver;
 import dev.swarm.peerbridge.pex.PexMessage;
 import dev.swarm.peerbridge.peers.PeerOrigin;
 import dev.swarm.peerbridge.tex.TrackerSet;
@@ -17,6 +29,7 @@ import dev.swarm.peerbridge.trackers.AnnounceRequest;
 import dev.swarm.peerbridge.trackers.AnnounceResult;
 import dev.swarm.peerbridge.trackers.AnnounceSchedule;
 import dev.swarm.peerbridge.trackers.HttpAnnouncer;
+import dev.swarm.peerbridge.trackers.RequestBudget;
 import dev.swarm.peerbridge.trackers.TrackerRanking;
 import dev.swarm.peerbridge.trackers.UdpAnnouncer;
 import dev.swarm.protocol.AnnounceEvent;
@@ -38,6 +51,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -53,6 +67,8 @@ public final class Bridge implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Bridge.class);
     /** How often timers (announces, dials, keep-alives, lt_tex) are looked at. */
     static final long TICK_MILLIS = 250;
+    /** How long {@link #close()} waits, in all, for the trackers to take our {@code stopped}. */
+    static final long STOP_GRACE_MILLIS = 2000;
 
     private final BridgeConfig config;
     private final LongSupplier clock;
@@ -62,23 +78,54 @@ public final class Bridge implements AutoCloseable {
     private final HttpAnnouncer http;
     private final UdpAnnouncer udp;
     private final TrackerRanking ranking;
+    private final Resolver resolver;
+    private final RequestBudget requestBudget;
+    private final HealthMonitor health;
+    private long lastHealthSample = Long.MIN_VALUE;
     private final Map<InfoHash, TorrentState> torrents = new LinkedHashMap<>();
     private final Set<PeerConnection> open = new LinkedHashSet<>();
     private final java.util.Random random = new SecureRandom();
     private InetSocketAddress listenAddress;
     private ScheduledFuture<?> ticker;
+    private DhtNode dht;
     private volatile boolean closed;
+    private final List<AnnounceListener> announceListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Told every announce result of every torrent, on the bridge's loop thread (so it must not block). */
+    @FunctionalInterface
+    public interface AnnounceListener {
+        void announced(InfoHash torrent, String url, AnnounceResult result, long nowMillis);
+    }
+
+    /** Adds a listener for announce results (the web dashboard's response log uses it). */
+    public void addAnnounceListener(AnnounceListener l) {
+        announceListeners.add(l);
+    }
 
     private Bridge(BridgeConfig config, LongSupplier clock) throws IOException {
         this.config = config;
         this.clock = clock;
         this.peerId = newPeerId(config.peerIdPrefix(), random);
         this.announceKey = random.nextInt();
-        this.network = new PeerNetwork(config.connections().maxMessageSize(), config.connections().connectTimeout());
         var t = config.trackers();
-        this.http = new HttpAnnouncer(t.announceTimeout(), t.maxConcurrent());
-        this.udp = new UdpAnnouncer(t.udpBind(), t.announceTimeout(), t.maxConcurrent());
         this.ranking = new TrackerRanking(clock, t.rankingWindow(), t.maxPeersPerTracker());
+        // the history is opened first: a refused file stops the start before any thread or socket exists
+        var h = config.health();
+        HistoryStore store = SqliteHistoryStore.open(h.dataDir(), clock, h.rawRetention(), h.rollupRetention(),
+                h.flushInterval());
+        this.health = new HealthMonitor(h, clock, new NetProbeClient(h.probeTimeout(), clock), store,
+                new Alerts(h.webhook(), h.webhookTimeout(), h.webhookQueue()), ranking::overall);
+        this.network = new PeerNetwork(config.connections().maxMessageSize(), config.connections().connectTimeout());
+        this.resolver = Resolver.standard();
+        AddressFilter filter = AddressFilter.of(config.tex().allowPrivateAddresses());
+        this.http = new HttpAnnouncer(t.announceTimeout(), t.maxConcurrent(), resolver, filter);
+        this.udp = new UdpAnnouncer(t.udpBind(), t.announceTimeout(), t.maxConcurrent(), resolver, filter);
+        this.requestBudget = new RequestBudget(t.minInterval().toMillis() == 0 ? 1 : t.minInterval().toMillis(), 4096);
+    }
+
+    /** The health monitor's read model: trackers, torrents, history, response logs, alerts. */
+    public HealthView health() {
+        return health;
     }
 
     /** Starts listening and ticking. */
@@ -92,6 +139,9 @@ public final class Bridge implements AutoCloseable {
         try {
             b.listenAddress = b.network.listen(config.listen(), b::incoming);
             b.ticker = b.network.loop().scheduleAtFixedRate(b::tickSafely, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+            if (config.dht().enabled()) {
+                b.dht = DhtNode.start(config.dht(), clock, b::offerDhtPeers);
+            }
         } catch (Throwable e) {
             b.close();
             throw e;
@@ -166,7 +216,8 @@ public final class Bridge implements AutoCloseable {
         AnnounceSchedule schedule = new AnnounceSchedule(tiers, tc.announceToAll(), tc.minInterval(), tc.maxInterval(),
                 random);
         TorrentState t = new TorrentState(spec, set, schedule, ranking, config.texEnabled(),
-                config.connections().maxKnownPeers(), config.exchange().pexEnabled());
+                config.connections().maxKnownPeers(), config.exchange().pexEnabled(),
+                health::advertisable);
         if (spec.pieceCount() < 0) {
             var x = config.exchange();
             MetadataFetcher<PeerConnection> f = new MetadataFetcher<>(spec.infoHash().bytes(), spec.v2Hash(),
@@ -179,9 +230,30 @@ public final class Bridge implements AutoCloseable {
         }
         peers.forEach(p -> t.addPeer(p, PeerOrigin.X_PE));
         torrents.put(spec.infoHash(), t);
+        if (dht != null && !spec.isPrivate()) {
+            dht.addTorrent(spec.infoHash().bytes(), listenPort()); // BEP 27: never the DHT for a private torrent
+        }
         LOG.info("torrent {} added from {}: {} trackers, private={}", t.key(), spec.source(), set.trackers().size(),
                 spec.isPrivate());
         return null;
+    }
+
+    /** Peers a DHT lookup found (called on the DHT thread): offered with origin dht. */
+    private void offerDhtPeers(byte[] infoHash, List<InetSocketAddress> peers) {
+        if (closed) {
+            return;
+        }
+        network.loop().execute(() -> {
+            TorrentState t = torrents.get(InfoHash.of(infoHash));
+            if (t != null && !t.spec().isPrivate()) {
+                offer(t.infoHash(), peers, PeerOrigin.DHT);
+            }
+        });
+    }
+
+    /** The DHT node, or null when the DHT is off. */
+    public DhtNode dht() {
+        return dht;
     }
 
     /**
@@ -300,6 +372,47 @@ public final class Bridge implements AutoCloseable {
         return torrents.get(ih);
     }
 
+    /**
+     * Removes a torrent at run time (from any thread): closes its peer connections, forgets its trackers'
+     * ranking and sends {@code event=stopped} to every tracker it announced to (not waited for), so the
+     * trackers drop the bridge from the swarm at once instead of after their peer timeout.
+     *
+     * @return true if the torrent was there
+     */
+    public boolean removeTorrent(InfoHash infoHash) {
+        return onLoop(() -> {
+            TorrentState t = torrents.remove(infoHash);
+            if (t == null) {
+                return false;
+            }
+            for (PeerConnection c : List.copyOf(open)) {
+                if (c.torrent() == t) {
+                    c.close("torrent removed");
+                }
+            }
+            for (TrackerSet.Tracker tr : t.trackers().trackers()) {
+                ranking.forget(t.key(), tr.url());
+            }
+            List<CompletableFuture<AnnounceResult>> stops = sendStopped(t);
+            LOG.info("torrent {} removed: {} peers closed, stopped sent to {} trackers", t.key(), t.connections().size(),
+                    stops.size());
+            return true;
+        });
+    }
+
+    /** Sends {@code stopped} to every tracker of {@code t} that was announced to. On the loop. */
+    private List<CompletableFuture<AnnounceResult>> sendStopped(TorrentState t) {
+        List<CompletableFuture<AnnounceResult>> out = new ArrayList<>();
+        for (String url : List.copyOf(t.announcedTo())) {
+            TrackerSet.Tracker tr = t.trackers().tracker(url);
+            boolean learned = tr == null || tr.origin() == TrackerSet.Origin.LEARNED;
+            AnnounceClient client = TrackerUrl.scheme(url).equals("udp") ? udp : http;
+            out.add(client.announce(url, new AnnounceRequest(t.infoHash().bytes(), peerId, listenPort(), 1,
+                    AnnounceEvent.STOPPED, 0, announceKey, learned)));
+        }
+        return out;
+    }
+
     private void tickSafely() {
         try {
             tick(clock.getAsLong());
@@ -319,15 +432,68 @@ public final class Bridge implements AutoCloseable {
                 carryOut(t, t.fetcher().tick(now));
             }
         }
+        healthTick(now);
+    }
+
+    /** Starts due probes; about once a second hands the torrents' figures to the health monitor. */
+    private void healthTick(long now) {
+        Map<String, List<byte[]>> urls = new LinkedHashMap<>();
+        for (TorrentState t : torrents.values()) {
+            for (TrackerSet.Tracker tr : t.trackers().trackers()) {
+                urls.computeIfAbsent(tr.url(), k -> new ArrayList<>()).add(t.infoHash().bytes());
+            }
+        }
+        health.tick(now, urls);
+        if (now - lastHealthSample < 1000) {
+            return;
+        }
+        lastHealthSample = now;
+        List<String> keys = new ArrayList<>();
+        for (TorrentState t : torrents.values()) {
+            keys.add(t.key());
+            health.torrentSample(torrentHealth(t, now));
+        }
+        health.retainTorrents(keys);
+    }
+
+    /** Peers connected, seeds/leechers by bitfield, availability, completion histogram; unknown piece count: null. */
+    private static TorrentHealth torrentHealth(TorrentState t, long now) {
+        int pieceCount = t.spec().pieceCount();
+        List<java.util.BitSet> bits = new ArrayList<>();
+        for (PeerConnection c : t.connections()) {
+            if (c.pieces() != null) {
+                bits.add(c.pieces().bits());
+                if (pieceCount < 0 && c.pieces().pieceCount() >= 0) {
+                    pieceCount = c.pieces().pieceCount();
+                }
+            }
+        }
+        Integer seeds = Availability.seeds(pieceCount, bits);
+        return new TorrentHealth(t.key(), t.spec().name(), now, bits.size(), seeds,
+                seeds == null ? null : bits.size() - seeds, pieceCount > 0 ? pieceCount : null,
+                Availability.distributedCopies(pieceCount, bits), Availability.completionHistogram(pieceCount, bits));
+    }
+
+    /**
+     * The per-host budget of requests to learned trackers that have not answered yet (one per interval);
+     * probes of such trackers take from the same instance. Use on the loop thread.
+     */
+    public RequestBudget requestBudget() {
+        return requestBudget;
     }
 
     private void announce(TorrentState t, long now) {
         for (String url : t.schedule().due(now)) {
+            TrackerSet.Tracker tr = t.trackers().tracker(url);
+            boolean learned = tr != null && tr.origin() == TrackerSet.Origin.LEARNED;
+            if (learned && tr.status() == TrackerSet.Status.CANDIDATE && !requestBudget.tryAcquire(url, now)) {
+                continue; // stays due; asked again on a later tick once its host's budget allows
+            }
             t.schedule().started(url);
             AnnounceClient client = TrackerUrl.scheme(url).equals("udp") ? udp : http;
             AnnounceEvent event = t.firstAnnounce(url) ? AnnounceEvent.STARTED : AnnounceEvent.NONE;
             AnnounceRequest req = new AnnounceRequest(t.infoHash().bytes(), peerId, listenPort(), 1, event,
-                    config.trackers().numwant(), announceKey);
+                    config.trackers().numwant(), announceKey, learned);
             client.announce(url, req).thenAccept(r -> network.loop().execute(() -> onAnnounced(t, url, r)));
         }
     }
@@ -337,6 +503,14 @@ public final class Bridge implements AutoCloseable {
             return;
         }
         long now = clock.getAsLong();
+        for (AnnounceListener l : announceListeners) {
+            try {
+                l.announced(t.infoHash(), url, r, now);
+            } catch (RuntimeException e) {
+                LOG.warn("announce listener failed", e);
+            }
+        }
+        health.recordAnnounce(t.key(), url, r);
         TrackerSet set = t.trackers();
         TrackerSet.Status before = set.tracker(url) == null ? null : set.tracker(url).status();
         switch (r) {
@@ -418,14 +592,18 @@ public final class Bridge implements AutoCloseable {
 
     private ChannelEvents incoming(dev.swarm.peerbridge.session.PeerTransport transport) {
         PeerConnection conn = new PeerConnection(this, transport, null, clock.getAsLong());
-        boolean full = open.size() >= config.connections().maxTotal();
+        String refusal = open.size() >= config.connections().maxTotal()
+                ? "connection limit of " + config.connections().maxTotal() + " reached"
+                : fromSameAddress(transport.remote()) >= config.connections().maxPerAddress()
+                        ? "per-address connection limit of " + config.connections().maxPerAddress() + " reached"
+                        : null;
         open.add(conn);
         ChannelEvents ev = events(conn);
-        if (full) {
+        if (refusal != null) {
             return new ChannelEvents() {
                 @Override
                 public void onOpen() {
-                    conn.close("connection limit of " + config.connections().maxTotal() + " reached");
+                    conn.close(refusal);
                 }
 
                 @Override
@@ -440,6 +618,18 @@ public final class Bridge implements AutoCloseable {
             };
         }
         return ev;
+    }
+
+    /** Incoming connections open now from the IP address of {@code remote}. */
+    private int fromSameAddress(InetSocketAddress remote) {
+        int n = 0;
+        for (PeerConnection c : open) {
+            InetSocketAddress r = c.isIncoming() ? c.transport().remote() : null;
+            if (r != null && r.getAddress() != null && r.getAddress().equals(remote.getAddress())) {
+                n++;
+            }
+        }
+        return n;
     }
 
     private ChannelEvents events(PeerConnection conn) {
@@ -539,8 +729,86 @@ public final class Bridge implements AutoCloseable {
         });
     }
 
-    /** Everything the API shows, taken on the loop thread. */
+    /** True while the peer listener is bound and open. */
+    public boolean listening() {
+        return !closed && network.listening();
+    }
+
+    /**
+     * One torrent as the web package reads it, taken on the loop thread.
+     *
+     * @param spec        what it was added from (with the .torrent bytes when there was a file)
+     * @param trackers    its trackers, by tier
+     * @param advertising the verified trackers, best ranked first
+     * @param ranking     its ranking, best first
+     * @param peers       the open peer connections
+     * @param knownPeers  peer addresses remembered
+     * @param lastErrors  the last error per tracker that is failing now
+     */
+    public record TorrentSnapshot(TorrentSpec spec, List<TrackerSet.Tracker> trackers, List<String> advertising,
+            List<TrackerRanking.Rank> ranking, List<PeerConnection.View> peers, int knownPeers,
+            Map<String, String> lastErrors) {
+    }
+
+    /** Every torrent, typed (the web package's read model until the health package's is merged). */
+    public List<TorrentSnapshot> snapshot() {
+        return onLoop(() -> {
+            long now = clock.getAsLong();
+            List<TorrentSnapshot> out = new ArrayList<>();
+            for (TorrentState t : torrents.values()) {
+                List<PeerConnection.View> peers = new ArrayList<>();
+                for (PeerConnection c : t.connections()) {
+                    peers.add(c.view(now));
+                }
+                Map<String, String> errors = new LinkedHashMap<>();
+                for (TrackerSet.Tracker tr : t.trackers().trackers()) {
+                    String e = t.lastError(tr.url());
+                    if (e != null) {
+                        errors.put(tr.url(), e);
+                    }
+                }
+                out.add(new TorrentSnapshot(t.spec(), t.trackers().trackers(), t.advertisable(),
+                        ranking.rank(t.key()), List.copyOf(peers), t.known().size(), errors));
+            }
+            return out;
+        });
+    }
+
+    /** The overall ranking, best first. */
+    public List<TrackerRanking.Rank> overallRanking() {
+        return ranking.overall();
+    }
+
+    /**
+     * Everything the API shows, taken on the loop thread (the DHT's figures on its own thread); the health figures (field {@code health} of each
+     * torrent and each of its trackers) are added after, off the loop.
+     */
+    @SuppressWarnings("unchecked")
     public Map<String, Object> status() {
+        Map<String, Object> status = loopStatus();
+        Map<String, TrackerHealth> byUrl = new LinkedHashMap<>();
+        for (TrackerHealth h : health.trackers()) {
+            byUrl.put(h.url(), h);
+        }
+        Map<String, TorrentHealth> byHash = new LinkedHashMap<>();
+        for (TorrentHealth h : health.torrents()) {
+            byHash.put(h.infoHash(), h);
+        }
+        for (Object o : (List<Object>) status.get("torrents")) {
+            Map<String, Object> m = (Map<String, Object>) o;
+            m.put("health", byHash.get((String) m.get("infoHash")));
+            for (Object tr : (List<Object>) m.get("trackers")) {
+                Map<String, Object> v = (Map<String, Object>) tr;
+                v.put("health", byUrl.get((String) v.get("url")));
+            }
+        }
+        if (dht != null) {
+            status.put("dht", dht.status());
+        }
+        return status;
+    }
+
+    private Map<String, Object> loopStatus() {
         return onLoop(() -> {
             long now = clock.getAsLong();
             Map<String, Object> out = new LinkedHashMap<>();
@@ -633,8 +901,14 @@ public final class Bridge implements AutoCloseable {
         return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
     }
 
-    /** The ranking overall and per torrent. */
+    /** The ranking overall and per torrent, and (field {@code health}) every tracker's health, best first. */
     public Map<String, Object> ranking() {
+        Map<String, Object> out = loopRanking();
+        out.put("health", health.trackers());
+        return out;
+    }
+
+    private Map<String, Object> loopRanking() {
         return onLoop(() -> {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("overall", ranking.overall());
@@ -674,8 +948,31 @@ public final class Bridge implements AutoCloseable {
         if (ticker != null) {
             ticker.cancel(false);
         }
+        // Leave every swarm: stopped to every tracker announced to, waited for STOP_GRACE_MILLIS in all.
+        try {
+            List<CompletableFuture<AnnounceResult>> stops = network.loop().isShuttingDown() ? List.of() : onLoop(() -> {
+                List<CompletableFuture<AnnounceResult>> all = new ArrayList<>();
+                for (TorrentState t : torrents.values()) {
+                    all.addAll(sendStopped(t));
+                }
+                return all;
+            });
+            CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new))
+                    .get(STOP_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            LOG.info("some trackers did not take our stopped within {} ms", STOP_GRACE_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | RuntimeException e) {
+            LOG.debug("sending stopped failed", e);
+        }
+        if (dht != null) {
+            dht.close();
+        }
         network.close();
         http.close();
         udp.close();
+        health.close();
+        resolver.close();
     }
 }

@@ -439,6 +439,11 @@ public final class PeerConnection {
         return sb.toString();
     }
 
+    /** The peer's pieces, null before the handshake. */
+    PieceSet pieces() {
+        return pieces;
+    }
+
     boolean isActive() {
         return state == State.ACTIVE;
     }

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.swarm.peerbridge.api.ApiClient;
-import dev.swarm.peerbridge.api.ApiServer;
+import dev.swarm.peerbridge.web.WebServer;
 import dev.swarm.peerbridge.session.Bridge;
 import dev.swarm.peerbridge.trackers.AnnounceRequest;
 import dev.swarm.peerbridge.trackers.AnnounceResult;
@@ -152,7 +152,7 @@ abstract class TexScenarios {
             }
         }
         Bridge a = bridge(ih + " " + t2 + " " + t1);
-        try (ApiServer api = new ApiServer(a, new InetSocketAddress("127.0.0.1", 0))) {
+        try (WebServer api = new WebServer(a, new InetSocketAddress("127.0.0.1", 0))) {
             ApiClient client = new ApiClient("http://127.0.0.1:" + api.address().getPort());
             // A first announce lost to a loaded machine is retried after libtorrent's backoff (17.5 s): allow two tries.
             await("both trackers ranked", 45_000, () -> {
