@@ -353,6 +353,13 @@ public final class Bridge implements AutoCloseable {
         }
     }
 
+    /** An incoming peer told its listen port: it is a known peer, learned first as incoming unless known before. */
+    void incomingListens(TorrentState t, InetSocketAddress listen) {
+        if (!listen.equals(listenAddress)) {
+            t.addPeer(listen, PeerOrigin.INCOMING);
+        }
+    }
+
     /** A {@code ut_pex} message (loop thread): added peers are offered with origin pex, seeds noted. */
     void pexReceived(TorrentState t, PexMessage pex) {
         List<InetSocketAddress> added = new ArrayList<>(pex.added().size());
@@ -588,6 +595,7 @@ public final class Bridge implements AutoCloseable {
 
     private void dial(TorrentState t, long now) {
         var c = config.connections();
+        Set<InetSocketAddress> connectedTo = null;
         for (Map.Entry<InetSocketAddress, TorrentState.KnownPeer> e : t.known().entrySet()) {
             if (open.size() >= c.maxTotal() || t.connections().size() >= c.maxPerTorrent()) {
                 return;
@@ -595,6 +603,18 @@ public final class Bridge implements AutoCloseable {
             TorrentState.KnownPeer k = e.getValue();
             if (k.connected || k.self || k.nextDialAt > now || e.getKey().equals(listenAddress)) {
                 continue;
+            }
+            if (connectedTo == null) {
+                connectedTo = new java.util.HashSet<>();
+                for (PeerConnection pc : t.connections()) {
+                    InetSocketAddress a = pc.listenAddress();
+                    if (a != null) {
+                        connectedTo.add(a);
+                    }
+                }
+            }
+            if (connectedTo.contains(e.getKey())) {
+                continue; // it connected to us (its listen port from its extension handshake): no second connection
             }
             k.connected = true;
             InetSocketAddress address = e.getKey();
