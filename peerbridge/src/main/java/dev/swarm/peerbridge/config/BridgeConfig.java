@@ -43,10 +43,12 @@ public record BridgeConfig(InetSocketAddress listen, InetSocketAddress api, Stri
      * @param maxMessageSize    largest declared message length accepted (libtorrent: 1 MiB)
      * @param redialDelay       wait before dialing a peer again after a failure or disconnect (doubles per failure)
      * @param maxKnownPeers     bound on peer addresses remembered per torrent
+     * @param maxPerAddress     incoming connections open at once from one IP address (one host cannot take
+     *                          every slot: the rest stay free for other peers)
      */
     public record Connections(int maxTotal, int maxPerTorrent, Duration connectTimeout, Duration handshakeTimeout,
             Duration idleTimeout, Duration keepaliveInterval, int maxMessageSize, Duration redialDelay,
-            int maxKnownPeers) {
+            int maxKnownPeers, int maxPerAddress) {
     }
 
     /**

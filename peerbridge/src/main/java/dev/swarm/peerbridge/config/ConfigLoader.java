@@ -197,6 +197,7 @@ public final class ConfigLoader {
         @JsonProperty("max-message-size") int maxMessageSize = 1 << 20;
         @JsonProperty("redial-delay") String redialDelay = "60s";
         @JsonProperty("max-known-peers") int maxKnownPeers = 500;
+        @JsonProperty("max-per-address") int maxPerAddress = 4;
 
         BridgeConfig.Connections validate() throws ConfigException {
             Duration idle = positive("connections.idle-timeout", idleTimeout);
@@ -210,7 +211,8 @@ public final class ConfigLoader {
                     positive("connections.handshake-timeout", handshakeTimeout), idle, keepalive,
                     range("connections.max-message-size", maxMessageSize, 16 * 1024 + 13, 16 << 20),
                     positive("connections.redial-delay", redialDelay),
-                    range("connections.max-known-peers", maxKnownPeers, 1, 1_000_000));
+                    range("connections.max-known-peers", maxKnownPeers, 1, 1_000_000),
+                    range("connections.max-per-address", maxPerAddress, 1, 100_000));
         }
     }
 
@@ -249,13 +251,14 @@ public final class ConfigLoader {
         @JsonProperty("initial-delay") String initialDelay = "6s";
         @JsonProperty("interval") String interval = "120s";
         @JsonProperty("max-urls-per-message") int maxUrlsPerMessage = 200;
+        @JsonProperty("allow-private-addresses") boolean allowPrivateAddresses = false;
 
         TexPolicy validate() throws ConfigException {
             return new TexPolicy(trustTorrentTrackers, range("tex.max-learned", maxLearned, 0, 10_000),
                     range("tex.learned-failure-limit", learnedFailureLimit, 1, 1000),
                     range("tex.failures-before-withdraw", failuresBeforeWithdraw, 1, 1000),
                     duration("tex.initial-delay", initialDelay), positive("tex.interval", interval),
-                    range("tex.max-urls-per-message", maxUrlsPerMessage, 1, 100_000));
+                    range("tex.max-urls-per-message", maxUrlsPerMessage, 1, 100_000), allowPrivateAddresses);
         }
     }
 

@@ -148,7 +148,19 @@ public final class HealthMonitor implements HealthView, AutoCloseable {
      * @param urls every tracker URL in use, with the info-hashes of the torrents that use it
      * @return the probes started (for tests: completing each means its results were taken in)
      */
-    public synchronized List<CompletableFuture<Void>> tick(long now, Map<String, List<byte[]>> urls) {
+    public List<CompletableFuture<Void>> tick(long now, Map<String, List<byte[]>> urls) {
+        return tick(now, urls, u -> false, (u, t) -> true);
+    }
+
+    /**
+     * As {@link #tick(long, Map)}, for a bridge that learns trackers from peers.
+     *
+     * @param learned    URLs learned from peers (their addresses are filtered before a probe sends anything)
+     * @param mayRequest asked once a probe is due; false keeps it due (the per-host budget of unverified
+     *                   learned trackers: a peer cannot make the bridge send more than one request per interval)
+     */
+    public synchronized List<CompletableFuture<Void>> tick(long now, Map<String, List<byte[]>> urls,
+            java.util.function.Predicate<String> learned, java.util.function.BiPredicate<String, Long> mayRequest) {
         List<CompletableFuture<Void>> started = new ArrayList<>();
         for (Iterator<Map.Entry<String, TrackerState>> it = trackers.entrySet().iterator(); it.hasNext();) {
             Map.Entry<String, TrackerState> e = it.next();
@@ -159,12 +171,12 @@ public final class HealthMonitor implements HealthView, AutoCloseable {
         }
         for (Map.Entry<String, List<byte[]>> e : urls.entrySet()) {
             TrackerState t = trackers.computeIfAbsent(e.getKey(), this::restore);
-            if (t.probing || t.nextProbeAt > now) {
+            if (t.probing || t.nextProbeAt > now || !mayRequest.test(t.url, now)) {
                 continue;
             }
             t.probing = true;
             t.nextProbeAt = now + intervalMillis;
-            started.add(probes.probe(t.url, e.getValue()).thenAccept(rs -> onProbe(t, rs)));
+            started.add(probes.probe(t.url, e.getValue(), learned.test(t.url)).thenAccept(rs -> onProbe(t, rs)));
         }
         return started;
     }

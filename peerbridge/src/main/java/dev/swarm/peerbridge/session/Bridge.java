@@ -10,8 +10,10 @@ import dev.swarm.peerbridge.health.NetProbeClient;
 import dev.swarm.peerbridge.health.SqliteHistoryStore;
 import dev.swarm.peerbridge.health.TorrentHealth;
 import dev.swarm.peerbridge.health.TrackerHealth;
+import dev.swarm.peerbridge.net.AddressFilter;
 import dev.swarm.peerbridge.net.ChannelEvents;
 import dev.swarm.peerbridge.net.PeerNetwork;
+import dev.swarm.peerbridge.net.Resolver;
 import dev.swarm.peerbridge.tex.TrackerSet;
 import dev.swarm.peerbridge.tex.TrackerUrl;
 import dev.swarm.peerbridge.torrent.TorrentSpec;
@@ -20,6 +22,7 @@ import dev.swarm.peerbridge.trackers.AnnounceRequest;
 import dev.swarm.peerbridge.trackers.AnnounceResult;
 import dev.swarm.peerbridge.trackers.AnnounceSchedule;
 import dev.swarm.peerbridge.trackers.HttpAnnouncer;
+import dev.swarm.peerbridge.trackers.RequestBudget;
 import dev.swarm.peerbridge.trackers.TrackerRanking;
 import dev.swarm.peerbridge.trackers.UdpAnnouncer;
 import dev.swarm.protocol.AnnounceEvent;
@@ -40,6 +43,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -55,6 +59,8 @@ public final class Bridge implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Bridge.class);
     /** How often timers (announces, dials, keep-alives, lt_tex) are looked at. */
     static final long TICK_MILLIS = 250;
+    /** How long {@link #close()} waits, in all, for the trackers to take our {@code stopped}. */
+    static final long STOP_GRACE_MILLIS = 2000;
 
     private final BridgeConfig config;
     private final LongSupplier clock;
@@ -67,6 +73,10 @@ public final class Bridge implements AutoCloseable {
     private final HealthMonitor health;
     private boolean sampled;
     private long lastHealthSample;
+    private final Resolver resolver;
+    private final RequestBudget requestBudget;
+    /** HTTP trackers (normal form) that refused {@code event=paused}; bounded. Loop thread only. */
+    private final Set<String> noPaused = new java.util.HashSet<>();
     private final Map<InfoHash, TorrentState> torrents = new LinkedHashMap<>();
     private final Set<PeerConnection> open = new LinkedHashSet<>();
     private final java.util.Random random = new SecureRandom();
@@ -81,15 +91,24 @@ public final class Bridge implements AutoCloseable {
         this.announceKey = random.nextInt();
         var t = config.trackers();
         this.ranking = new TrackerRanking(clock, t.rankingWindow(), t.maxPeersPerTracker());
-        // the history is opened first: a refused file stops the start before any thread or socket exists
+        this.resolver = Resolver.standard();
+        AddressFilter filter = AddressFilter.of(config.tex().allowPrivateAddresses());
+        // the history is opened first: a refused file stops the start before any socket exists
         var h = config.health();
-        HistoryStore store = SqliteHistoryStore.open(h.dataDir(), clock, h.rawRetention(), h.rollupRetention(),
-                h.flushInterval());
-        this.health = new HealthMonitor(h, clock, new NetProbeClient(h.probeTimeout(), clock), store,
+        HistoryStore store;
+        try {
+            store = SqliteHistoryStore.open(h.dataDir(), clock, h.rawRetention(), h.rollupRetention(),
+                    h.flushInterval());
+        } catch (RuntimeException e) {
+            resolver.close();
+            throw e;
+        }
+        this.health = new HealthMonitor(h, clock, new NetProbeClient(h.probeTimeout(), clock, resolver, filter), store,
                 new Alerts(h.webhook(), h.webhookTimeout(), h.webhookQueue()), ranking::overall);
         this.network = new PeerNetwork(config.connections().maxMessageSize(), config.connections().connectTimeout());
-        this.http = new HttpAnnouncer(t.announceTimeout(), t.maxConcurrent());
-        this.udp = new UdpAnnouncer(t.udpBind(), t.announceTimeout(), t.maxConcurrent());
+        this.http = new HttpAnnouncer(t.announceTimeout(), t.maxConcurrent(), resolver, filter);
+        this.udp = new UdpAnnouncer(t.udpBind(), t.announceTimeout(), t.maxConcurrent(), resolver, filter);
+        this.requestBudget = new RequestBudget(t.minInterval().toMillis() == 0 ? 1 : t.minInterval().toMillis(), 4096);
     }
 
     /** The health monitor's read model: trackers, torrents, history, response logs, alerts. */
@@ -194,6 +213,47 @@ public final class Bridge implements AutoCloseable {
         return torrents.get(ih);
     }
 
+    /**
+     * Removes a torrent at run time (from any thread): closes its peer connections, forgets its trackers'
+     * ranking and sends {@code event=stopped} to every tracker it announced to (not waited for), so the
+     * trackers drop the bridge from the swarm at once instead of after their peer timeout.
+     *
+     * @return true if the torrent was there
+     */
+    public boolean removeTorrent(InfoHash infoHash) {
+        return onLoop(() -> {
+            TorrentState t = torrents.remove(infoHash);
+            if (t == null) {
+                return false;
+            }
+            for (PeerConnection c : List.copyOf(open)) {
+                if (c.torrent() == t) {
+                    c.close("torrent removed");
+                }
+            }
+            for (TrackerSet.Tracker tr : t.trackers().trackers()) {
+                ranking.forget(t.key(), tr.url());
+            }
+            List<CompletableFuture<AnnounceResult>> stops = sendStopped(t);
+            LOG.info("torrent {} removed: {} peers closed, stopped sent to {} trackers", t.key(), t.connections().size(),
+                    stops.size());
+            return true;
+        });
+    }
+
+    /** Sends {@code stopped} to every tracker of {@code t} that was announced to. On the loop. */
+    private List<CompletableFuture<AnnounceResult>> sendStopped(TorrentState t) {
+        List<CompletableFuture<AnnounceResult>> out = new ArrayList<>();
+        for (String url : List.copyOf(t.announcedTo())) {
+            TrackerSet.Tracker tr = t.trackers().tracker(url);
+            boolean learned = tr == null || tr.origin() == TrackerSet.Origin.LEARNED;
+            AnnounceClient client = TrackerUrl.scheme(url).equals("udp") ? udp : http;
+            out.add(client.announce(url, new AnnounceRequest(t.infoHash().bytes(), peerId, listenPort(), 1,
+                    AnnounceEvent.STOPPED, 0, announceKey, learned)));
+        }
+        return out;
+    }
+
     private void tickSafely() {
         try {
             tick(clock.getAsLong());
@@ -216,12 +276,22 @@ public final class Bridge implements AutoCloseable {
     /** Starts due probes; about once a second hands the torrents' figures to the health monitor. */
     private void healthTick(long now) {
         Map<String, List<byte[]>> urls = new LinkedHashMap<>();
+        Set<String> learned = new java.util.HashSet<>();
+        Set<String> candidates = new java.util.HashSet<>();
         for (TorrentState t : torrents.values()) {
             for (TrackerSet.Tracker tr : t.trackers().trackers()) {
                 urls.computeIfAbsent(tr.url(), k -> new ArrayList<>()).add(t.infoHash().bytes());
+                if (tr.origin() == TrackerSet.Origin.LEARNED) {
+                    learned.add(tr.url());
+                    if (tr.status() == TrackerSet.Status.CANDIDATE) {
+                        candidates.add(tr.url());
+                    }
+                }
             }
         }
-        health.tick(now, urls);
+        // probes of unverified learned trackers take from the same per-host budget as their announces
+        health.tick(now, urls, learned::contains,
+                (url, at) -> !candidates.contains(url) || requestBudget.tryAcquire(url, at));
         if (sampled && now - lastHealthSample < 1000) {
             return;
         }
@@ -253,22 +323,56 @@ public final class Bridge implements AutoCloseable {
                 Availability.distributedCopies(pieceCount, bits), Availability.completionHistogram(pieceCount, bits));
     }
 
+    /**
+     * The per-host budget of requests to learned trackers that have not answered yet (one per interval);
+     * probes of such trackers take from the same instance. Use on the loop thread.
+     */
+    public RequestBudget requestBudget() {
+        return requestBudget;
+    }
+
     private void announce(TorrentState t, long now) {
         for (String url : t.schedule().due(now)) {
+            TrackerSet.Tracker tr = t.trackers().tracker(url);
+            boolean learned = tr != null && tr.origin() == TrackerSet.Origin.LEARNED;
+            if (learned && tr.status() == TrackerSet.Status.CANDIDATE && !requestBudget.tryAcquire(url, now)) {
+                continue; // stays due; asked again on a later tick once its host's budget allows
+            }
             t.schedule().started(url);
-            AnnounceClient client = TrackerUrl.scheme(url).equals("udp") ? udp : http;
-            AnnounceEvent event = t.firstAnnounce(url) ? AnnounceEvent.STARTED : AnnounceEvent.NONE;
+            boolean isUdp = TrackerUrl.scheme(url).equals("udp");
+            AnnounceClient client = isUdp ? udp : http;
+            boolean first = t.firstAnnounce(url);
+            // BEP 21 event=paused over HTTP: trackers that support it (this project's) hand us peers without
+            // counting us; BEP 15 has no paused, and a tracker that refused it is asked the BEP 3 way.
+            AnnounceEvent event = !isUdp && !noPaused.contains(pausedKey(url)) ? AnnounceEvent.PAUSED
+                    : first ? AnnounceEvent.STARTED : AnnounceEvent.NONE;
             AnnounceRequest req = new AnnounceRequest(t.infoHash().bytes(), peerId, listenPort(), 1, event,
-                    config.trackers().numwant(), announceKey);
-            client.announce(url, req).thenAccept(r -> network.loop().execute(() -> onAnnounced(t, url, r)));
+                    config.trackers().numwant(), announceKey, learned);
+            client.announce(url, req).thenAccept(r -> network.loop().execute(() -> onAnnounced(t, url, r, event)));
         }
     }
 
-    private void onAnnounced(TorrentState t, String url, AnnounceResult r) {
+    /** The key of a URL in {@link #noPaused}: its normal form. */
+    private static String pausedKey(String url) {
+        TrackerUrl.Check c = TrackerUrl.check(url);
+        return c.accepted() ? c.url() : url;
+    }
+
+    private void onAnnounced(TorrentState t, String url, AnnounceResult r, AnnounceEvent sent) {
         if (torrents.get(t.infoHash()) != t) {
             return;
         }
         long now = clock.getAsLong();
+        if (sent == AnnounceEvent.PAUSED && r instanceof AnnounceResult.Failure f
+                && f.reason().startsWith("failure reason:") && f.reason().toLowerCase(java.util.Locale.ROOT).contains("event")) {
+            // A tracker that does not know BEP 21's paused (e.g. "unknown event"): not a failure of the tracker;
+            // it is asked again at once without it.
+            if (noPaused.size() < 10_000 && noPaused.add(pausedKey(url))) {
+                LOG.info("tracker {} refused event=paused ({}); announcing to it without it", url, f.reason());
+            }
+            t.schedule().retryNow(url, now);
+            return;
+        }
         health.recordAnnounce(t.key(), url, r);
         TrackerSet set = t.trackers();
         TrackerSet.Status before = set.tracker(url) == null ? null : set.tracker(url).status();
@@ -335,14 +439,18 @@ public final class Bridge implements AutoCloseable {
 
     private ChannelEvents incoming(dev.swarm.peerbridge.session.PeerTransport transport) {
         PeerConnection conn = new PeerConnection(this, transport, null, clock.getAsLong());
-        boolean full = open.size() >= config.connections().maxTotal();
+        String refusal = open.size() >= config.connections().maxTotal()
+                ? "connection limit of " + config.connections().maxTotal() + " reached"
+                : fromSameAddress(transport.remote()) >= config.connections().maxPerAddress()
+                        ? "per-address connection limit of " + config.connections().maxPerAddress() + " reached"
+                        : null;
         open.add(conn);
         ChannelEvents ev = events(conn);
-        if (full) {
+        if (refusal != null) {
             return new ChannelEvents() {
                 @Override
                 public void onOpen() {
-                    conn.close("connection limit of " + config.connections().maxTotal() + " reached");
+                    conn.close(refusal);
                 }
 
                 @Override
@@ -357,6 +465,18 @@ public final class Bridge implements AutoCloseable {
             };
         }
         return ev;
+    }
+
+    /** Incoming connections open now from the IP address of {@code remote}. */
+    private int fromSameAddress(InetSocketAddress remote) {
+        int n = 0;
+        for (PeerConnection c : open) {
+            InetSocketAddress r = c.isIncoming() ? c.transport().remote() : null;
+            if (r != null && r.getAddress() != null && r.getAddress().equals(remote.getAddress())) {
+                n++;
+            }
+        }
+        return n;
     }
 
     private ChannelEvents events(PeerConnection conn) {
@@ -578,9 +698,28 @@ public final class Bridge implements AutoCloseable {
         if (ticker != null) {
             ticker.cancel(false);
         }
+        // Leave every swarm: stopped to every tracker announced to, waited for STOP_GRACE_MILLIS in all.
+        try {
+            List<CompletableFuture<AnnounceResult>> stops = network.loop().isShuttingDown() ? List.of() : onLoop(() -> {
+                List<CompletableFuture<AnnounceResult>> all = new ArrayList<>();
+                for (TorrentState t : torrents.values()) {
+                    all.addAll(sendStopped(t));
+                }
+                return all;
+            });
+            CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new))
+                    .get(STOP_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            LOG.info("some trackers did not take our stopped within {} ms", STOP_GRACE_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | RuntimeException e) {
+            LOG.debug("sending stopped failed", e);
+        }
         network.close();
         http.close();
         udp.close();
         health.close();
+        resolver.close();
     }
 }

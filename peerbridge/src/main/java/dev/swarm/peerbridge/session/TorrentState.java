@@ -107,6 +107,11 @@ final class TorrentState {
         return advertisedEver;
     }
 
+    /** The trackers announced to so far: the ones that may count us, to be sent {@code stopped}. */
+    Set<String> announcedTo() {
+        return java.util.Collections.unmodifiableSet(started);
+    }
+
     /** True the first time for a tracker: that announce carries {@code event=started}. */
     boolean firstAnnounce(String url) {
         return started.add(url);
