@@ -52,6 +52,10 @@ public final class HealthMonitor implements HealthView, AutoCloseable {
     private final Map<String, TorrentHealth> torrents = new ConcurrentHashMap<>();
     private final Map<String, Long> lastSampleStored = new HashMap<>();
     private final Map<String, Double> lastAvailability = new HashMap<>();
+    /** Trackers of the stored history, read when the monitor is made (not on the event loop), taken on first use. */
+    private final Map<String, TrackerState> restored = new HashMap<>();
+    /** Bound on the trackers restored from the history at start. */
+    static final int MAX_RESTORED = 10_000;
 
     private static final class FamilyState {
         int consecutiveFailed;
@@ -140,6 +144,16 @@ public final class HealthMonitor implements HealthView, AutoCloseable {
         this.ranking = ranking;
         this.intervalMillis = config.probeInterval().toMillis();
         this.lastN = config.lastN();
+        try {
+            for (String url : store.trackerUrls()) {
+                if (restored.size() >= MAX_RESTORED) {
+                    break;
+                }
+                restored.put(url, restore(url));
+            }
+        } catch (HistoryStoreException e) {
+            LOG.warn("{}", e.getMessage());
+        }
     }
 
     /**
@@ -166,11 +180,15 @@ public final class HealthMonitor implements HealthView, AutoCloseable {
             Map.Entry<String, TrackerState> e = it.next();
             if (!urls.containsKey(e.getKey())) {
                 it.remove();
+                restored.remove(e.getKey());
                 down.remove(e.getKey());
             }
         }
         for (Map.Entry<String, List<byte[]>> e : urls.entrySet()) {
-            TrackerState t = trackers.computeIfAbsent(e.getKey(), this::restore);
+            TrackerState t = trackers.computeIfAbsent(e.getKey(), u -> {
+                TrackerState r = restored.remove(u);
+                return r != null ? r : new TrackerState(u);
+            });
             if (t.probing || t.nextProbeAt > now || !mayRequest.test(t.url, now)) {
                 continue;
             }
@@ -181,7 +199,7 @@ public final class HealthMonitor implements HealthView, AutoCloseable {
         return started;
     }
 
-    /** A tracker's state from its stored results (after a restart), or a fresh one. */
+    /** A tracker's state from its stored results (after a restart). */
     private TrackerState restore(String url) {
         TrackerState t = new TrackerState(url);
         List<ProbeResult> stored;
