@@ -80,18 +80,6 @@ public final class Bridge implements AutoCloseable {
     private InetSocketAddress listenAddress;
     private ScheduledFuture<?> ticker;
     private volatile boolean closed;
-    private final List<AnnounceListener> announceListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
-
-    /** Told every announce result of every torrent, on the bridge's loop thread (so it must not block). */
-    @FunctionalInterface
-    public interface AnnounceListener {
-        void announced(InfoHash torrent, String url, AnnounceResult result, long nowMillis);
-    }
-
-    /** Adds a listener for announce results (the web dashboard's response log uses it). */
-    public void addAnnounceListener(AnnounceListener l) {
-        announceListeners.add(l);
-    }
 
     private Bridge(BridgeConfig config, LongSupplier clock) throws IOException {
         this.config = config;
@@ -344,13 +332,6 @@ public final class Bridge implements AutoCloseable {
             return;
         }
         long now = clock.getAsLong();
-        for (AnnounceListener l : announceListeners) {
-            try {
-                l.announced(t.infoHash(), url, r, now);
-            } catch (RuntimeException e) {
-                LOG.warn("announce listener failed", e);
-            }
-        }
         health.recordAnnounce(t.key(), url, r);
         TrackerSet set = t.trackers();
         TrackerSet.Status before = set.tracker(url) == null ? null : set.tracker(url).status();
@@ -572,7 +553,7 @@ public final class Bridge implements AutoCloseable {
             Map<String, String> lastErrors) {
     }
 
-    /** Every torrent, typed (the web package's read model until the health package's is merged). */
+    /** Every torrent, typed: what the web package publishes, beside the health monitor's figures ({@link #health()}). */
     public List<TorrentSnapshot> snapshot() {
         return onLoop(() -> {
             long now = clock.getAsLong();
