@@ -73,7 +73,8 @@ public final class Bridge implements AutoCloseable {
     private final Resolver resolver;
     private final RequestBudget requestBudget;
     private final HealthMonitor health;
-    private long lastHealthSample = Long.MIN_VALUE;
+    private boolean sampled;
+    private long lastHealthSample;
     private final Map<InfoHash, TorrentState> torrents = new LinkedHashMap<>();
     private final Set<PeerConnection> open = new LinkedHashSet<>();
     private final java.util.Random random = new SecureRandom();
@@ -273,9 +274,10 @@ public final class Bridge implements AutoCloseable {
             }
         }
         health.tick(now, urls);
-        if (now - lastHealthSample < 1000) {
+        if (sampled && now - lastHealthSample < 1000) {
             return;
         }
+        sampled = true;
         lastHealthSample = now;
         List<String> keys = new ArrayList<>();
         for (TorrentState t : torrents.values()) {
