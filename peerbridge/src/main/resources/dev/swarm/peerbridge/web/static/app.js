@@ -179,7 +179,7 @@
       trackerTable(d.trackers);
       trackerCards(d.trackers);
       torrentCards(d.torrents);
-      document.getElementById('alerts').replaceChildren(...d.alerts.map(a => el('li', {},
+      document.getElementById('alerts').replaceChildren(...(d.alerts.length ? [] : [el('li', {}, 'none')]), ...d.alerts.map(a => el('li', {},
         time(a.atMillis) + ' ' + a.kind + ' ' + (a.subject || '') + ': ' + (a.message || ''))));
       document.getElementById('error').hidden = true;
       state.lastError = null;
