@@ -255,6 +255,22 @@ class WebApiTest {
                 assertJsonError(send(web, "POST", "/trackers.txt", "x"), 405, "POST not allowed");
                 assertJsonError(send(web, "DELETE", "/api/status", null), 405, "not allowed");
 
+                // a private torrent (BEP 27): its tracker URL (with a passkey) is never published
+                String secret = u2 + "?passkey=0123456789abcdef";
+                byte[] privateFile = torrentFile(List.of(List.of(secret)), "private-one");
+                privateFile = new String(privateFile, StandardCharsets.ISO_8859_1)
+                        .replace("6:pieces40:", "7:privatei1e6:pieces40:").getBytes(StandardCharsets.ISO_8859_1);
+                TorrentSpec priv = Metainfo.parse(privateFile, "private.torrent");
+                assertTrue(priv.isPrivate());
+                assertEquals(null, bridge.addTorrent(priv));
+                String ihp = priv.infoHash().toHex();
+                await("the private torrent's tracker verified", 20_000, () -> "verified".equals(Bridges.status(bridge, ihp, secret)));
+                assertFalse(get(web, "/trackers.txt").body().contains("passkey"));
+                assertFalse(get(web, "/api/trackers").body().contains("passkey"));
+                assertJsonError(get(web, "/torrents/" + ihp + "/magnet"), 404, "private");
+                assertJsonError(get(web, "/torrents/" + ihp + ".torrent"), 404, "private");
+                assertTrue(get(web, "/api/dashboard").body().contains(ihp), "the dashboard still shows the private torrent");
+
                 // the dashboard's page and files come from the jar
                 HttpResponse<String> page = get(web, "/");
                 assertEquals(200, page.statusCode());
