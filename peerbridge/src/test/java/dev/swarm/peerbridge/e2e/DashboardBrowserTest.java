@@ -156,8 +156,11 @@ class DashboardBrowserTest {
                     assertTrue(torrentCard.contains("dashboard-test"), torrentCard);
                     String badge = driver.findElement(By.id("health")).getText();
                     assertEquals("ok", badge);
-                    assertTrue(driver.findElements(By.cssSelector("#tracker-cards details table tr")).size() >= 3,
-                            "the response log lists the announces");
+                    driver.findElement(By.cssSelector("#tracker-cards details summary")).click();
+                    List<WebElement> log = driver.findElements(By.cssSelector("#tracker-cards details table tr"));
+                    assertTrue(log.size() >= 3 && log.get(0).isDisplayed(), "the opened response log lists the results");
+                    assertTrue(log.stream().anyMatch(r -> r.getText().contains("announce")), "an announce in the log");
+                    assertTrue(log.stream().anyMatch(r -> r.getText().contains("http-scrape ipv4")), "a probe in the log");
 
                     byte[] png = ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES);
                     Path shots = Path.of("target", "screenshots");
