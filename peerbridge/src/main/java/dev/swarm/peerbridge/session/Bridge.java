@@ -92,18 +92,6 @@ public final class Bridge implements AutoCloseable {
     private ScheduledFuture<?> ticker;
     private DhtNode dht;
     private volatile boolean closed;
-    private final List<AnnounceListener> announceListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
-
-    /** Told every announce result of every torrent, on the bridge's loop thread (so it must not block). */
-    @FunctionalInterface
-    public interface AnnounceListener {
-        void announced(InfoHash torrent, String url, AnnounceResult result, long nowMillis);
-    }
-
-    /** Adds a listener for announce results (the web dashboard's response log uses it). */
-    public void addAnnounceListener(AnnounceListener l) {
-        announceListeners.add(l);
-    }
 
     private Bridge(BridgeConfig config, LongSupplier clock) throws IOException {
         this.config = config;
@@ -547,13 +535,6 @@ public final class Bridge implements AutoCloseable {
             t.schedule().retryNow(url, now);
             return;
         }
-        for (AnnounceListener l : announceListeners) {
-            try {
-                l.announced(t.infoHash(), url, r, now);
-            } catch (RuntimeException e) {
-                LOG.warn("announce listener failed", e);
-            }
-        }
         health.recordAnnounce(t.key(), url, r);
         TrackerSet set = t.trackers();
         TrackerSet.Status before = set.tracker(url) == null ? null : set.tracker(url).status();
@@ -794,7 +775,7 @@ public final class Bridge implements AutoCloseable {
             Map<String, String> lastErrors) {
     }
 
-    /** Every torrent, typed (the web package's read model until the health package's is merged). */
+    /** Every torrent, typed: what the web package publishes, beside the health monitor's figures ({@link #health()}). */
     public List<TorrentSnapshot> snapshot() {
         return onLoop(() -> {
             long now = clock.getAsLong();
