@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.swarm.protocol.AnnounceEvent;
 import dev.swarm.protocol.InfoHash;
 import dev.swarm.protocol.PeerId;
@@ -205,6 +206,13 @@ class RegistrySyncTest {
         RegistryException e = assertThrows(RegistryException.class, () -> b.registry().addUser("bob", true, true));
         assertEquals(RegistryException.Kind.CONFLICT, e.kind());
         assertNull(b.registry().user("bob"), "nothing applied on B by the refused change");
+        // The other way round: A removes bob; B, which has not read that, cannot bring him back by changing him.
+        b.registry().applyShared(JsonNodeFactory.instance.objectNode().put("type", "user").put("name", "bob").put("passkey", "0123456789abcdef0123456789abcdef"));
+        a.registry().removeUser("bob");
+        RegistryException gone = assertThrows(RegistryException.class, () -> b.registry().rotatePasskey("bob"));
+        assertEquals(RegistryException.Kind.NOT_FOUND, gone.kind());
+        assertFalse(test.sync().hexists((RegistrySync.keyBase("t") + "users").getBytes(StandardCharsets.UTF_8),
+                "bob".getBytes(StandardCharsets.UTF_8)), "bob stays removed in the cluster");
     }
 
     @Test
