@@ -279,6 +279,7 @@ class RegistrySyncTest {
                 false, T0 + 60_000);
         a.sync().observe(start);
         a.sync().observe(start); // delivered twice (e.g. sent again after a timeout that hid a success)
+        await(() -> a.sync().outboxDepth() == 0, "A sent both"); // the next announce comes a minute later
         b.sync().observe(later);
         await(() -> redisAccount("erin").getOrDefault("u", -1L) == 200, "the later announce counted");
         a.sync().observe(earlier); // an older announce arriving late from another node's outbox
