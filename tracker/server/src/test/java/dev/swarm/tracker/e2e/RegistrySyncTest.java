@@ -354,6 +354,29 @@ class RegistrySyncTest {
     }
 
     @Test
+    void aRedisThatLostItsDataIsSeededAgainFromTheNodes() {
+        Node a = node("a");
+        Node b = node("b");
+        User jo = a.registry().addUser("jo", true, true);
+        a.registry().putTorrent(H, false);
+        announce(a, "jo", 0, 0, 1000, AnnounceEvent.STARTED, T0);
+        announce(a, "jo", 500, 0, 1000, AnnounceEvent.NONE, T0 + 60_000);
+        settle("jo", 2);
+        test.sync().flushall(); // as a Redis restarted without persistence
+        await(() -> test.sync().hget((RegistrySync.keyBase("t") + "users").getBytes(StandardCharsets.UTF_8),
+                "jo".getBytes(StandardCharsets.UTF_8)) != null, "a node seeded the users again");
+        await(() -> redisAccount("jo").getOrDefault("u", 0L) == 500, "and the accounts");
+        assertEquals(jo.passkey(), b.registry().user("jo").passkey(), "B kept jo");
+        assertNotNull(b.registry().torrent(H));
+        // The sessions were lost with Redis: the next announce only sets the baseline again, nothing is counted twice.
+        announce(b, "jo", 800, 0, 1000, AnnounceEvent.NONE, T0 + 120_000);
+        await(() -> b.sync().outboxDepth() == 0, "B sent"); // the next announce comes a minute later
+        announce(a, "jo", 900, 0, 1000, AnnounceEvent.NONE, T0 + 180_000);
+        await(() -> a.sync().outboxDepth() == 0, "A sent");
+        assertEquals(600, settle("jo", redisAccount("jo").get("v")).get("u"));
+    }
+
+    @Test
     void aSingleTrackerBecomingTheFirstNodeSeedsTheCluster() {
         Registry solo = registry("solo");
         User ivy = solo.addUser("ivy", true, true);
