@@ -66,7 +66,7 @@ final class RedisLink implements AutoCloseable {
         this.errors = metrics.counter("cluster.redis_errors");
         // Reconnect attempts every 50 ms growing to at most 1 s (Lettuce's default grows to 30 s): a node sees Redis
         // back within about a second of its return, which bounds how long the cluster takes to converge.
-        this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(1)
+        this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2)
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
                 .build();
         Duration timeout = cfg.commandTimeout();
