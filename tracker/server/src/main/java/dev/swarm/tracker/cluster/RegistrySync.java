@@ -65,6 +65,7 @@ public final class RegistrySync implements SharedRegistry, AutoCloseable {
     private static final int READ_BATCH = 500;
     private static final int SEND_BATCH = 256;
     private static final long RETRY_MILLIS = 1000;
+    private static final long SEEDED_CHECK_NANOS = 1_000_000_000L;
 
     /**
      * @param keyPrefix        prefix of every key (the cluster's {@code key-prefix})
@@ -101,6 +102,7 @@ public final class RegistrySync implements SharedRegistry, AutoCloseable {
     private java.util.function.BiConsumer<String, Throwable> reportFailure = (what, e) -> { };
     private volatile boolean synced;
     private volatile boolean running = true;
+    private long lastSeededCheck = System.nanoTime();
     private String changesId = "0-0";
     private String acctId = "0-0";
     private boolean loggedDown;
@@ -274,6 +276,7 @@ public final class RegistrySync implements SharedRegistry, AutoCloseable {
                 }
                 int sent = send();
                 int read = read();
+                checkSeeded();
                 rounds.incrementAndGet();
                 reportOk.run();
                 if (sent == 0 && read == 0) {
@@ -302,6 +305,24 @@ public final class RegistrySync implements SharedRegistry, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             running = false;
+        }
+    }
+
+    /**
+     * About once a second: whether Redis still has the cluster's registry. A Redis that lost its data (restarted
+     * without persistence, flushed) has none: then this node catches up again, and the first node to do so seeds
+     * it from its journal, which holds every change it applied.
+     */
+    private void checkSeeded() {
+        long now = System.nanoTime();
+        if (now - lastSeededCheck < SEEDED_CHECK_NANOS) {
+            return;
+        }
+        lastSeededCheck = now;
+        if (sync.get().exists(regKeys[3]) == 0) {
+            LOG.warn("cluster: Redis has lost the private-mode registry (restarted without persistence, or flushed);"
+                    + " seeding it again from the nodes' journals");
+            synced = false;
         }
     }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.swarm.protocol.AnnounceEvent;
 import dev.swarm.protocol.InfoHash;
 import dev.swarm.protocol.PeerId;
@@ -205,6 +206,13 @@ class RegistrySyncTest {
         RegistryException e = assertThrows(RegistryException.class, () -> b.registry().addUser("bob", true, true));
         assertEquals(RegistryException.Kind.CONFLICT, e.kind());
         assertNull(b.registry().user("bob"), "nothing applied on B by the refused change");
+        // The other way round: A removes bob; B, which has not read that, cannot bring him back by changing him.
+        b.registry().applyShared(JsonNodeFactory.instance.objectNode().put("type", "user").put("name", "bob").put("passkey", "0123456789abcdef0123456789abcdef"));
+        a.registry().removeUser("bob");
+        RegistryException gone = assertThrows(RegistryException.class, () -> b.registry().rotatePasskey("bob"));
+        assertEquals(RegistryException.Kind.NOT_FOUND, gone.kind());
+        assertFalse(test.sync().hexists((RegistrySync.keyBase("t") + "users").getBytes(StandardCharsets.UTF_8),
+                "bob".getBytes(StandardCharsets.UTF_8)), "bob stays removed in the cluster");
     }
 
     @Test
@@ -271,6 +279,7 @@ class RegistrySyncTest {
                 false, T0 + 60_000);
         a.sync().observe(start);
         a.sync().observe(start); // delivered twice (e.g. sent again after a timeout that hid a success)
+        await(() -> a.sync().outboxDepth() == 0, "A sent both"); // the next announce comes a minute later
         b.sync().observe(later);
         await(() -> redisAccount("erin").getOrDefault("u", -1L) == 200, "the later announce counted");
         a.sync().observe(earlier); // an older announce arriving late from another node's outbox
@@ -342,6 +351,29 @@ class RegistrySyncTest {
         Map<String, Long> r = redisAccount("gina");
         assertEquals(250, r.get("u"), "0 → 250 counted once across both nodes' outboxes: " + r);
         settle("gina", r.get("v"));
+    }
+
+    @Test
+    void aRedisThatLostItsDataIsSeededAgainFromTheNodes() {
+        Node a = node("a");
+        Node b = node("b");
+        User jo = a.registry().addUser("jo", true, true);
+        a.registry().putTorrent(H, false);
+        announce(a, "jo", 0, 0, 1000, AnnounceEvent.STARTED, T0);
+        announce(a, "jo", 500, 0, 1000, AnnounceEvent.NONE, T0 + 60_000);
+        settle("jo", 2);
+        test.sync().flushall(); // as a Redis restarted without persistence
+        await(() -> test.sync().hget((RegistrySync.keyBase("t") + "users").getBytes(StandardCharsets.UTF_8),
+                "jo".getBytes(StandardCharsets.UTF_8)) != null, "a node seeded the users again");
+        await(() -> redisAccount("jo").getOrDefault("u", 0L) == 500, "and the accounts");
+        assertEquals(jo.passkey(), b.registry().user("jo").passkey(), "B kept jo");
+        assertNotNull(b.registry().torrent(H));
+        // The sessions were lost with Redis: the next announce only sets the baseline again, nothing is counted twice.
+        announce(b, "jo", 800, 0, 1000, AnnounceEvent.NONE, T0 + 120_000);
+        await(() -> b.sync().outboxDepth() == 0, "B sent"); // the next announce comes a minute later
+        announce(a, "jo", 900, 0, 1000, AnnounceEvent.NONE, T0 + 180_000);
+        await(() -> a.sync().outboxDepth() == 0, "A sent");
+        assertEquals(600, settle("jo", redisAccount("jo").get("v")).get("u"));
     }
 
     @Test
