@@ -78,14 +78,13 @@ public final class Bridge implements AutoCloseable {
     private final HttpAnnouncer http;
     private final UdpAnnouncer udp;
     private final TrackerRanking ranking;
+    private final HealthMonitor health;
+    private boolean sampled;
+    private long lastHealthSample;
     private final Resolver resolver;
     private final RequestBudget requestBudget;
     /** HTTP trackers (normal form) that refused {@code event=paused}; bounded. Loop thread only. */
     private final Set<String> noPaused = new java.util.HashSet<>();
-    private final HealthMonitor health;
-    /** Learned tracker URLs the prober checks against the address filter (written on the loop, read by probes). */
-    private volatile Set<String> probeRestricted = Set.of();
-    private long lastHealthSample = Long.MIN_VALUE;
     private final Map<InfoHash, TorrentState> torrents = new LinkedHashMap<>();
     private final Set<PeerConnection> open = new LinkedHashSet<>();
     private final java.util.Random random = new SecureRandom();
@@ -93,18 +92,6 @@ public final class Bridge implements AutoCloseable {
     private ScheduledFuture<?> ticker;
     private DhtNode dht;
     private volatile boolean closed;
-    private final List<AnnounceListener> announceListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
-
-    /** Told every announce result of every torrent, on the bridge's loop thread (so it must not block). */
-    @FunctionalInterface
-    public interface AnnounceListener {
-        void announced(InfoHash torrent, String url, AnnounceResult result, long nowMillis);
-    }
-
-    /** Adds a listener for announce results (the web dashboard's response log uses it). */
-    public void addAnnounceListener(AnnounceListener l) {
-        announceListeners.add(l);
-    }
 
     private Bridge(BridgeConfig config, LongSupplier clock) throws IOException {
         this.config = config;
@@ -113,18 +100,21 @@ public final class Bridge implements AutoCloseable {
         this.announceKey = random.nextInt();
         var t = config.trackers();
         this.ranking = new TrackerRanking(clock, t.rankingWindow(), t.maxPeersPerTracker());
-        // the history is opened first: a refused file stops the start before any thread or socket exists
-        var h = config.health();
-        HistoryStore store = SqliteHistoryStore.open(h.dataDir(), clock, h.rawRetention(), h.rollupRetention(),
-                h.flushInterval());
-        // Learned trackers are probed only on addresses the filter allows (see healthTick for which are probed).
-        NetProbeClient prober = new NetProbeClient(h.probeTimeout(), clock,
-                AddressFilter.of(config.tex().allowPrivateAddresses()), url -> probeRestricted.contains(url));
-        this.health = new HealthMonitor(h, clock, prober, store,
-                new Alerts(h.webhook(), h.webhookTimeout(), h.webhookQueue()), ranking::overall);
-        this.network = new PeerNetwork(config.connections().maxMessageSize(), config.connections().connectTimeout());
         this.resolver = Resolver.standard();
         AddressFilter filter = AddressFilter.of(config.tex().allowPrivateAddresses());
+        // the history is opened first: a refused file stops the start before any socket exists
+        var h = config.health();
+        HistoryStore store;
+        try {
+            store = SqliteHistoryStore.open(h.dataDir(), clock, h.rawRetention(), h.rollupRetention(),
+                    h.flushInterval());
+        } catch (RuntimeException e) {
+            resolver.close();
+            throw e;
+        }
+        this.health = new HealthMonitor(h, clock, new NetProbeClient(h.probeTimeout(), clock, resolver, filter), store,
+                new Alerts(h.webhook(), h.webhookTimeout(), h.webhookQueue()), ranking::overall);
+        this.network = new PeerNetwork(config.connections().maxMessageSize(), config.connections().connectTimeout());
         this.http = new HttpAnnouncer(t.announceTimeout(), t.maxConcurrent(), resolver, filter);
         this.udp = new UdpAnnouncer(t.udpBind(), t.announceTimeout(), t.maxConcurrent(), resolver, filter);
         this.requestBudget = new RequestBudget(t.minInterval().toMillis() == 0 ? 1 : t.minInterval().toMillis(), 4096);
@@ -353,6 +343,13 @@ public final class Bridge implements AutoCloseable {
         }
     }
 
+    /** An incoming peer told its listen port: it is a known peer, learned first as incoming unless known before. */
+    void incomingListens(TorrentState t, InetSocketAddress listen) {
+        if (!listen.equals(listenAddress)) {
+            t.addPeer(listen, PeerOrigin.INCOMING);
+        }
+    }
+
     /** A {@code ut_pex} message (loop thread): added peers are offered with origin pex, seeds noted. */
     void pexReceived(TorrentState t, PexMessage pex) {
         List<InetSocketAddress> added = new ArrayList<>(pex.added().size());
@@ -441,25 +438,26 @@ public final class Bridge implements AutoCloseable {
     /** Starts due probes; about once a second hands the torrents' figures to the health monitor. */
     private void healthTick(long now) {
         Map<String, List<byte[]>> urls = new LinkedHashMap<>();
-        Set<String> restricted = new java.util.HashSet<>();
+        Set<String> learned = new java.util.HashSet<>();
+        Set<String> candidates = new java.util.HashSet<>();
         for (TorrentState t : torrents.values()) {
             for (TrackerSet.Tracker tr : t.trackers().trackers()) {
-                if (tr.origin() == TrackerSet.Origin.LEARNED) {
-                    if (tr.status() == TrackerSet.Status.CANDIDATE) {
-                        continue; // a peer's URL is first asked by announces, under the request budget
-                    }
-                    restricted.add(tr.url());
-                }
                 urls.computeIfAbsent(tr.url(), k -> new ArrayList<>()).add(t.infoHash().bytes());
+                if (tr.origin() == TrackerSet.Origin.LEARNED) {
+                    learned.add(tr.url());
+                    if (tr.status() == TrackerSet.Status.CANDIDATE) {
+                        candidates.add(tr.url());
+                    }
+                }
             }
         }
-        if (!restricted.equals(probeRestricted)) {
-            probeRestricted = Set.copyOf(restricted);
-        }
-        health.tick(now, urls);
-        if (now - lastHealthSample < 1000) {
+        // probes of unverified learned trackers take from the same per-host budget as their announces
+        health.tick(now, urls, learned::contains,
+                (url, at) -> !candidates.contains(url) || requestBudget.tryAcquire(url, at));
+        if (sampled && now - lastHealthSample < 1000) {
             return;
         }
+        sampled = true;
         lastHealthSample = now;
         List<String> keys = new ArrayList<>();
         for (TorrentState t : torrents.values()) {
@@ -537,13 +535,6 @@ public final class Bridge implements AutoCloseable {
             t.schedule().retryNow(url, now);
             return;
         }
-        for (AnnounceListener l : announceListeners) {
-            try {
-                l.announced(t.infoHash(), url, r, now);
-            } catch (RuntimeException e) {
-                LOG.warn("announce listener failed", e);
-            }
-        }
         health.recordAnnounce(t.key(), url, r);
         TrackerSet set = t.trackers();
         TrackerSet.Status before = set.tracker(url) == null ? null : set.tracker(url).status();
@@ -588,6 +579,7 @@ public final class Bridge implements AutoCloseable {
 
     private void dial(TorrentState t, long now) {
         var c = config.connections();
+        Set<InetSocketAddress> connectedTo = null;
         for (Map.Entry<InetSocketAddress, TorrentState.KnownPeer> e : t.known().entrySet()) {
             if (open.size() >= c.maxTotal() || t.connections().size() >= c.maxPerTorrent()) {
                 return;
@@ -595,6 +587,18 @@ public final class Bridge implements AutoCloseable {
             TorrentState.KnownPeer k = e.getValue();
             if (k.connected || k.self || k.nextDialAt > now || e.getKey().equals(listenAddress)) {
                 continue;
+            }
+            if (connectedTo == null) {
+                connectedTo = new java.util.HashSet<>();
+                for (PeerConnection pc : t.connections()) {
+                    InetSocketAddress a = pc.listenAddress();
+                    if (a != null) {
+                        connectedTo.add(a);
+                    }
+                }
+            }
+            if (connectedTo.contains(e.getKey())) {
+                continue; // it connected to us (its listen port from its extension handshake): no second connection
             }
             k.connected = true;
             InetSocketAddress address = e.getKey();
@@ -771,7 +775,7 @@ public final class Bridge implements AutoCloseable {
             Map<String, String> lastErrors) {
     }
 
-    /** Every torrent, typed (the web package's read model until the health package's is merged). */
+    /** Every torrent, typed: what the web package publishes, beside the health monitor's figures ({@link #health()}). */
     public List<TorrentSnapshot> snapshot() {
         return onLoop(() -> {
             long now = clock.getAsLong();

@@ -48,42 +48,14 @@ class MetadataAndPexTest {
     Path dir;
 
     @Test
-    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    @Timeout(value = 240, unit = TimeUnit.SECONDS)
     void magnetMetadataFromLibtorrentAfterABadPeerAndPexBothWays() throws Exception {
-        boolean available = Files.isExecutable(LibtorrentInteropTest.PYTHON) && LibtorrentInteropTest.libtorrentAvailable();
-        if ("true".equals(System.getenv("CI"))) {
-            assertTrue(available, "python3-libtorrent not installed (scripts/test installs it)");
-        }
-        assumeTrue(available, "python3-libtorrent not installed");
-        Path script = dir.resolve("libtorrent_magnet.py");
-        try (InputStream in = getClass().getResourceAsStream("libtorrent_magnet.py")) {
-            Files.copy(in, script);
-        }
-        Path work = Files.createDirectories(dir.resolve("work"));
+        assumeLibtorrent();
         Path metadataDir = dir.resolve("metadata");
         String extra = "metadata:\n  dir: " + metadataDir + "\n  request-timeout: 5s\n";
-        Process py = new ProcessBuilder(LibtorrentInteropTest.PYTHON.toString(), script.toString(), work.toString())
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        try {
-            BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-            AtomicReference<JsonNode> last = new AtomicReference<>();
-            ObjectMapper json = new ObjectMapper();
-            Thread reader = new Thread(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(py.getInputStream(), StandardCharsets.UTF_8))) {
-                    String l;
-                    while ((l = r.readLine()) != null) {
-                        if (l.startsWith("{")) {
-                            last.set(json.readTree(l));
-                        } else {
-                            lines.add(l);
-                        }
-                    }
-                } catch (java.io.IOException e) {
-                    // process ended
-                }
-            }, "libtorrent-stdout");
-            reader.setDaemon(true);
-            reader.start();
+        try (LtScript lt = new LtScript(dir)) {
+            BlockingQueue<String> lines = lt.lines;
+            AtomicReference<JsonNode> last = lt.last;
             String first = lines.poll(60, TimeUnit.SECONDS);
             assertTrue(first != null && first.startsWith("torrent "), "script output: " + first);
             String ih = first.split(" ")[1];
@@ -120,10 +92,8 @@ class MetadataAndPexTest {
                 assertEquals(-1, ((Number) Bridges.torrent(bridge, ih).get("pieceCount")).intValue());
 
                 // 2. the libtorrent seeder connects: metadata fetched and verified, S counted as a seed
-                OutputStream stdin = py.getOutputStream();
-                stdin.write(("go " + bridge.listenAddress().getPort() + "\n").getBytes(StandardCharsets.US_ASCII));
-                stdin.flush();
-                await("metadata verified and the libtorrent seeder counted as a seed", 30_000, () -> {
+                lt.send("go " + bridge.listenAddress().getPort());
+                await("metadata verified and the libtorrent seeder counted as a seed", 60_000, () -> {
                     Map<String, Object> t = Bridges.torrent(bridge, ih);
                     return ((Number) t.get("pieceCount")).intValue() == 1280
                             && views(bridge, ih).stream().anyMatch(PeerConnection.View::seed);
@@ -135,23 +105,24 @@ class MetadataAndPexTest {
                 assertEquals("payload.bin", Bridges.torrent(bridge, ih).get("name"));
                 assertTrue(Files.isRegularFile(metadataDir.resolve(ih + ".info")), "metadata kept under metadata.dir");
 
-                // 3. S's PEX names L: origin pex, dialed and connected (an upload-mode leecher: not a seed)
-                await("leecher learned over PEX and connected", 30_000, () -> {
+                // 3. S's PEX names L: a source of L is pex, and L is connected (either way: S's PEX
+                // also names the bridge to L) and, an upload-mode leecher, not a seed
+                await("leecher learned over PEX and connected", 60_000, () -> {
                     JsonNode s = last.get();
                     if (s == null) {
                         return false;
                     }
                     String l = "127.0.0.1:" + s.path("l_port").asInt();
                     Map<String, Object> o = origin(bridge, ih, l);
-                    return o != null && "pex".equals(o.get("origin")) && views(bridge, ih).stream()
-                            .anyMatch(v -> v.address().equals(l) && "pex".equals(v.origin()) && !v.seed());
+                    return o != null && ((List<?>) o.get("sources")).contains("pex") && views(bridge, ih).stream()
+                            .anyMatch(v -> l.equals(v.listen()) && !v.seed());
                 });
                 assertTrue(views(bridge, ih).stream().anyMatch(v -> v.pexReceived() > 0), "PEX messages were read");
+                assertEquals(2, views(bridge, ih).size(), "S and L, one connection each");
 
                 // 4. L2 (bare magnet) connects to the bridge: metadata served, and it learns a peer over our PEX
-                stdin.write("join\n".getBytes(StandardCharsets.US_ASCII));
-                stdin.flush();
-                await("L2 got the metadata from the bridge and a peer from its PEX", 30_000, () -> {
+                lt.send("join");
+                await("L2 got the metadata from the bridge and a peer from its PEX", 60_000, () -> {
                     JsonNode s = last.get();
                     if (s == null || !s.path("l2_metadata").asBoolean()) {
                         return false;
@@ -174,8 +145,100 @@ class MetadataAndPexTest {
                 assertEquals(1280, ((Number) Bridges.torrent(again, ih).get("pieceCount")).intValue());
                 assertEquals(0, views(again, ih).size());
             }
-        } finally {
-            py.getOutputStream().close();
+        }
+    }
+
+    /**
+     * Magnet with a tracker: the bridge learns the libtorrent seeder and leecher from the tracker,
+     * dials them, fetches the metadata and then counts the seeder as a seed by its bitfield.
+     */
+    @Test
+    @Timeout(value = 150, unit = TimeUnit.SECONDS)
+    void magnetWithTrackerCountsTheDialedSeederAsASeedAfterMetadata() throws Exception {
+        assumeLibtorrent();
+        try (MiniTracker tracker = new MiniTracker(); LtScript lt = new LtScript(dir, tracker.httpUrl())) {
+            String first = lt.lines.poll(60, TimeUnit.SECONDS);
+            assertTrue(first != null && first.startsWith("torrent "), "script output: " + first);
+            String ih = first.split(" ")[1];
+            lt.send("go 0");
+            String url = tracker.httpUrl();
+            byte[] raw = HexFormat.of().parseHex(ih);
+            await("S and L announced to the tracker", 60_000, () -> tracker.swarmSize(raw) == 2);
+            try (Bridge bridge = Bridges.start("magnet:?xt=urn:btih:" + ih + "&tr=" + url, "")) {
+                await("the seeder, returned by the tracker, counted as a seed after metadata", 60_000, () -> {
+                    JsonNode s = lt.last.get();
+                    if (s == null || ((Number) Bridges.torrent(bridge, ih).get("pieceCount")).intValue() != 1280) {
+                        return false;
+                    }
+                    String seeder = "127.0.0.1:" + s.path("s_port").asInt();
+                    Map<String, Object> o = origin(bridge, ih, seeder);
+                    // S may also have dialed us first (L's PEX names the bridge); either way it is one connection
+                    return o != null && ((List<?>) o.get("sources")).contains(url)
+                            && views(bridge, ih).stream().anyMatch(v -> v.seed() && seeder.equals(v.listen()));
+                });
+                assertEquals("verified", Bridges.status(bridge, ih, url));
+            }
+        }
+    }
+
+    private static void assumeLibtorrent() {
+        boolean available = Files.isExecutable(LibtorrentInteropTest.PYTHON) && LibtorrentInteropTest.libtorrentAvailable();
+        if ("true".equals(System.getenv("CI"))) {
+            assertTrue(available, "python3-libtorrent not installed (scripts/test installs it)");
+        }
+        assumeTrue(available, "python3-libtorrent not installed");
+    }
+
+    /** libtorrent_magnet.py as a child process: its text lines, its latest JSON state, stdin commands. */
+    private static final class LtScript implements AutoCloseable {
+        final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        final AtomicReference<JsonNode> last = new AtomicReference<>();
+        private final Process py;
+
+        LtScript(Path dir, String... args) throws Exception {
+            Path script = dir.resolve("libtorrent_magnet.py");
+            if (!Files.exists(script)) {
+                try (InputStream in = MetadataAndPexTest.class.getResourceAsStream("libtorrent_magnet.py")) {
+                    Files.copy(in, script);
+                }
+            }
+            Path work = Files.createTempDirectory(dir, "work");
+            List<String> cmd = new java.util.ArrayList<>(List.of(LibtorrentInteropTest.PYTHON.toString(), script.toString(),
+                    work.toString()));
+            cmd.addAll(List.of(args));
+            py = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            ObjectMapper json = new ObjectMapper();
+            Thread reader = new Thread(() -> {
+                try (BufferedReader r = new BufferedReader(new InputStreamReader(py.getInputStream(), StandardCharsets.UTF_8))) {
+                    String l;
+                    while ((l = r.readLine()) != null) {
+                        if (l.startsWith("{")) {
+                            last.set(json.readTree(l));
+                        } else {
+                            lines.add(l);
+                        }
+                    }
+                } catch (java.io.IOException e) {
+                    // process ended
+                }
+            }, "libtorrent-stdout");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        void send(String line) throws java.io.IOException {
+            OutputStream stdin = py.getOutputStream();
+            stdin.write((line + "\n").getBytes(StandardCharsets.US_ASCII));
+            stdin.flush();
+        }
+
+        @Override
+        public void close() throws Exception {
+            try {
+                py.getOutputStream().close();
+            } catch (java.io.IOException e) {
+                // already gone
+            }
             if (!py.waitFor(10, TimeUnit.SECONDS)) {
                 py.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             }

@@ -1,10 +1,11 @@
 """libtorrent peers for the bridge's BEP 9 / BEP 11 test, driven over stdin/stdout.
 
-Usage: /usr/bin/python3 libtorrent_magnet.py WORKDIR
+Usage: /usr/bin/python3 libtorrent_magnet.py WORKDIR [TRACKER_URL]
 Creates a v1 torrent whose info dictionary spans two ut_metadata pieces and prints
 'torrent <v1 info-hash hex> <info size>'. On 'go <bridge port>': seeder S and leecher L start, L connects
 to S, S connects to the bridge (the bridge knows nothing else). On 'join': L2, a session given only
-the bare magnet, connects to the bridge. Prints one JSON line every 0.5 s:
+the bare magnet, connects to the bridge. With TRACKER_URL, the torrent names that tracker (S and L
+announce to it) and 'go 0' starts S and L without connecting S to the bridge. Prints one JSON line every 0.5 s:
 {"s_port", "l_port", "l2_metadata": bool, "l2_peers": [{"ip", "port", "source"}]} (source: libtorrent's
 peer_source_flags: 1 tracker, 2 dht, 4 pex, 8 lsd, 32 incoming). No DHT, LSD, UPnP or NAT-PMP; loopback only.
 Exits when stdin closes or after 120 s.
@@ -32,6 +33,7 @@ def settings():
 
 def main():
     work = sys.argv[1]
+    tracker = sys.argv[2] if len(sys.argv) > 2 else None
     seed_dir = os.path.join(work, 'seed')
     leech_dir = os.path.join(work, 'leech')
     l2_dir = os.path.join(work, 'l2')
@@ -44,6 +46,8 @@ def main():
     lt.add_files(fs, payload)
     # 16 KiB pieces: 1280 piece hashes, an info dictionary of ~25.7 KB (two ut_metadata pieces)
     ct = lt.create_torrent(fs, 16384, flags=lt.create_torrent.v1_only)
+    if tracker:
+        ct.add_tracker(tracker)
     lt.set_piece_hashes(ct, seed_dir)
     info = lt.bencode(ct.generate()[b'info'])
     path = os.path.join(work, 'magnet.torrent')
@@ -60,7 +64,8 @@ def main():
     hl = l.add_torrent({'ti': lt.torrent_info(path), 'save_path': leech_dir,
                         'flags': lt.torrent_flags.upload_mode})  # stays a leecher; close_redundant_connections off keeps L and S connected
     hl.connect_peer(('127.0.0.1', s.listen_port()))
-    hs.connect_peer(('127.0.0.1', bridge_port))
+    if bridge_port:
+        hs.connect_peer(('127.0.0.1', bridge_port))
     l2 = None
     hl2 = None
     start = time.time()

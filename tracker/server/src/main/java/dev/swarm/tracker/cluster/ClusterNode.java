@@ -61,14 +61,17 @@ public final class ClusterNode implements AutoCloseable {
     }
 
     /**
-     * Creates the shared key when there is none and replaces it when it is older than the rotation interval, in one
-     * atomic step; returns {current, previous}. ARGV: a fresh random key, now (ms), the rotation interval (ms).
+     * Creates the shared keys when there are none and replaces the current one when it is older than the rotation
+     * interval, in one atomic step; returns {current, previous}. ARGV: a fresh random key, now (ms), the rotation
+     * interval (ms), then the node's last known current and previous keys (fresh ones when it has none). A Redis
+     * that lost its data (restarted without persistence) thus gets the keys the nodes already use back, and IDs
+     * issued before stay valid.
      */
     private static final String KEY_SCRIPT = """
             local cur = redis.call('HGET', KEYS[1], 'current')
             local at = tonumber(redis.call('HGET', KEYS[1], 'rotated') or '0')
             if not cur then
-              redis.call('HSET', KEYS[1], 'current', ARGV[1], 'previous', ARGV[1], 'rotated', ARGV[2])
+              redis.call('HSET', KEYS[1], 'current', ARGV[4], 'previous', ARGV[5], 'rotated', ARGV[2])
             elseif tonumber(ARGV[2]) - at >= tonumber(ARGV[3]) then
               redis.call('HSET', KEYS[1], 'previous', cur, 'current', ARGV[1], 'rotated', ARGV[2])
             end
@@ -200,7 +203,8 @@ public final class ClusterNode implements AutoCloseable {
             random.nextBytes(fresh);
             List<Object> pair = cmd.eval(KEY_SCRIPT, ScriptOutputType.MULTI, new byte[][] {keys.idKeys()}, fresh,
                     Long.toString(now).getBytes(StandardCharsets.US_ASCII),
-                    Long.toString(cfg.keyRotation().toMillis()).getBytes(StandardCharsets.US_ASCII));
+                    Long.toString(cfg.keyRotation().toMillis()).getBytes(StandardCharsets.US_ASCII),
+                    currentKey == null ? fresh : currentKey, previousKey == null ? fresh : previousKey);
             updateKeys(pair);
             link.ok();
         } catch (RuntimeException e) {

@@ -82,6 +82,9 @@ final class Publisher implements Runnable {
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
+                if (!running) {
+                    return; // stopping: the interrupt ended the wait for replies
+                }
                 link.failed("publish", e);
                 try {
                     Thread.sleep(pause);
