@@ -182,12 +182,13 @@ public final class ConfigLoader {
                 }
                 inputs.add(s);
             }
+            Path data = RawHealth.dataDir(dataDir, base);
             return new BridgeConfig(address("listen", listen),
                     api == null || api.isBlank() ? null : address("api", api), clientName, peerIdPrefix,
                     range("max-torrents", maxTorrents, 1, 100_000), connections.validate(), trackers.validate(),
                     tex.validate(), tex.enabled, inputs, dir, positive("watch-interval", watchInterval),
-                    RawMetadata.exchange(metadata, pex, base), dht.validate(base),
-                    health.validate(RawHealth.dataDir(dataDir, base)));
+                    RawMetadata.exchange(metadata, pex, base, data), dht.validate(base),
+                    health.validate(data));
         }
     }
 
@@ -329,11 +330,11 @@ public final class ConfigLoader {
         @JsonProperty("dir") String dir = "";
 
         /** The {@code metadata} and {@code pex} sections together. */
-        static BridgeConfig.Exchange exchange(RawMetadata m, RawPex p, Path base) throws ConfigException {
+        static BridgeConfig.Exchange exchange(RawMetadata m, RawPex p, Path base, Path dataDir) throws ConfigException {
             if (m == null || p == null) {
                 throw new ConfigException("'metadata' and 'pex' must be mappings (omit them for defaults)");
             }
-            Path d = m.dir == null || m.dir.isBlank() ? null : Path.of(m.dir);
+            Path d = m.dir == null || m.dir.isBlank() ? dataDir.resolve("metadata") : Path.of(m.dir);
             if (d != null && base != null && !d.isAbsolute()) {
                 d = base.resolve(d);
             }
