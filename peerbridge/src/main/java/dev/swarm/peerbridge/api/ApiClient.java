@@ -117,7 +117,7 @@ public final class ApiClient {
     /**
      * {@code /api/status} as text: one table of torrents (name or hash, connected peers, seeds and leechers
      * among them by bitfield, trackers working/total), then per torrent a table of its trackers (URL, state,
-     * last result).
+     * last result), its connected peers (where each was learned first) and its known peers counted by first source.
      */
     public static String statusTable(JsonNode status) {
         StringBuilder sb = new StringBuilder();
@@ -157,8 +157,35 @@ public final class ApiClient {
                 tr.add(new String[] {x.path("url").asText(), state, last});
             }
             columns(sb, "  ", tr);
+            peerOrigins(sb, t);
         }
         return sb.toString();
+    }
+
+    /** Per torrent: connected peers with where each was learned first, and known peers counted by first origin. */
+    private static void peerOrigins(StringBuilder sb, JsonNode t) {
+        if (!t.path("peers").isEmpty()) {
+            sb.append("peers of ").append(t.path("infoHash").asText()).append('\n');
+            List<String[]> rows = new ArrayList<>();
+            rows.add(new String[] {"ADDRESS", "DIRECTION", "SEED", "CLIENT", "LEARNED FIRST FROM"});
+            for (JsonNode p : t.path("peers")) {
+                String address = p.path("listen").isTextual() ? p.path("listen").asText() : p.path("address").asText("?");
+                rows.add(new String[] {address, p.path("incoming").asBoolean() ? "in" : "out",
+                        p.path("seed").asBoolean() ? "yes" : "no",
+                        p.path("client").isTextual() ? shorten(p.path("client").asText(), 30) : "-",
+                        p.path("origin").isTextual() ? p.path("origin").asText() : "-"});
+            }
+            columns(sb, "  ", rows);
+        }
+        java.util.Map<String, Integer> byOrigin = new java.util.TreeMap<>();
+        for (JsonNode k : t.path("peerOrigins")) {
+            byOrigin.merge(k.path("origin").asText("?"), 1, Integer::sum);
+        }
+        if (!byOrigin.isEmpty()) {
+            StringBuilder line = new StringBuilder("known peers by first source:");
+            byOrigin.forEach((o, n) -> line.append(' ').append(o).append(' ').append(n).append(','));
+            sb.append(line, 0, line.length() - 1).append('\n');
+        }
     }
 
     private static String shorten(String s, int max) {

@@ -75,7 +75,8 @@ public record BridgeConfig(InetSocketAddress listen, InetSocketAddress api, Stri
      * @param metadataMaxSize        largest info dictionary fetched ({@code metadata.max-size}; libtorrent: 30 MiB)
      * @param metadataMaxOutstanding requests in flight to the peer the metadata is fetched from
      * @param metadataRequestTimeout a request unanswered this long passes that peer over
-     * @param metadataDir            where fetched info dictionaries are kept ({@code <info-hash>.info}), or null
+     * @param metadataDir            where fetched info dictionaries are kept ({@code <info-hash>.info}); default
+     *                               {@code <data-dir>/metadata}
      * @param pexEnabled             false: no {@code ut_pex} at all (not in {@code m}, nothing read or sent)
      * @param pexInterval            time between our PEX messages to one peer (BEP 11: at least a minute)
      */

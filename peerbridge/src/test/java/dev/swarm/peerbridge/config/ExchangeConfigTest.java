@@ -1,7 +1,6 @@
 package dev.swarm.peerbridge.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,12 +11,13 @@ import org.junit.jupiter.api.Test;
 /** The {@code metadata.*} and {@code pex.*} keys. */
 class ExchangeConfigTest {
     @Test
-    void defaults() {
+    void defaults() throws Exception {
         BridgeConfig.Exchange x = BridgeConfig.defaults().exchange();
         assertEquals(30L << 20, x.metadataMaxSize());
         assertEquals(8, x.metadataMaxOutstanding());
         assertEquals(Duration.ofSeconds(20), x.metadataRequestTimeout());
-        assertNull(x.metadataDir());
+        assertEquals(ConfigLoader.parse("data-dir: /tmp/pb\n").exchange().metadataDir(), Path.of("/tmp/pb/metadata"),
+                "default: under data-dir");
         assertTrue(x.pexEnabled());
         assertEquals(Duration.ofMinutes(1), x.pexInterval());
     }
