@@ -81,7 +81,7 @@ class DhtLibtorrentTest {
     }
 
     @Test
-    void bareMagnetFindsTheSeederOverTheDhtAndTheTableSurvivesARestart() throws Exception {
+    void bareMagnetFindsTheSeederAndALaterLeecherOverTheDhtAndTheTableSurvivesARestart() throws Exception {
         Path state = dir.resolve("dht-state.txt");
         try (LibtorrentDht lt = new LibtorrentDht(dir, 10)) {
             byte[] idBefore;
@@ -93,6 +93,12 @@ class DhtLibtorrentTest {
                 await("the seeder, found from a bare magnet, is counted as a seed", 30_000,
                         () -> seeds(b, lt.infoHash).contains(lt.seeder));
                 assertEquals(List.of("dht"), sources(b, lt.infoHash, lt.seeder), "the seeder came from the DHT");
+                // a libtorrent leecher joining later (from the bare magnet, over the DHT) is found too
+                String leecher = lt.leech();
+                await("the later leecher " + leecher + " is found", 30_000,
+                        () -> !sources(b, lt.infoHash, leecher).isEmpty());
+                List<String> from = sources(b, lt.infoHash, leecher);
+                assertTrue(from.contains("dht") || from.contains("pex"), "the leecher came from the DHT or PEX: " + from);
                 DhtNode.Status s = b.dht().status();
                 assertTrue(s.readOnly());
                 assertTrue(s.nodes() >= 3, "libtorrent nodes in the bridge's table: " + s);
