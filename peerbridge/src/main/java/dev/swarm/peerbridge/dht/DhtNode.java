@@ -235,6 +235,22 @@ public final class DhtNode implements AutoCloseable {
         loop.execute(() -> torrents.remove(key));
     }
 
+    /**
+     * Pings a node a peer told us about (BEP 5 {@code port} message), from any thread; it joins the table
+     * if it answers. At most once per address per {@link #VERIFY_PING_MILLIS}, and only with room for queries.
+     */
+    public void ping(InetSocketAddress node) {
+        loop.execute(() -> {
+            long now = clock.getAsLong();
+            Long last = verifyPinged.get(node.getAddress());
+            if (!table.contains(node) && (last == null || now - last >= VERIFY_PING_MILLIS)
+                    && pending.size() < config.maxOutstanding() / 2) {
+                verifyPinged.put(node.getAddress(), now);
+                query(node, KrpcMessage.Method.PING, null, null, now);
+            }
+        });
+    }
+
     /** Current figures, taken on the node's thread. */
     public Status status() {
         return onLoop(() -> {

@@ -49,6 +49,10 @@ class DhtLibtorrentTest {
         return Bridge.start(c);
     }
 
+    private static List<PeerConnection.View> views(Bridge b, String ih) {
+        return Bridges.peers(b, ih).stream().map(o -> (PeerConnection.View) o).toList();
+    }
+
     private static List<String> connectedAddresses(Bridge b, String ih) {
         List<String> out = new ArrayList<>();
         for (Object o : Bridges.peers(b, ih)) {
@@ -154,6 +158,11 @@ class DhtLibtorrentTest {
             String magnet = "magnet:?xt=urn:btih:" + lt.infoHash;
             assertNull(announcing.addTorrent(TorrentInputs.line(magnet, "test")));
             String announced = "127.0.0.23:" + announcing.listenAddress().getPort();
+            // the answering bridge sets the DHT bit in its handshake: libtorrent sends its DHT port (BEP 5 port)
+            int seederPort = Integer.parseInt(lt.seeder.split(":")[1]);
+            await("the seeder sends its DHT port to the answering bridge", 30_000,
+                    () -> views(announcing, lt.infoHash).stream()
+                            .anyMatch(v -> v.address().equals(lt.seeder) && Integer.valueOf(seederPort).equals(v.dhtPort())));
             try (Bridge finder = bridge("127.0.0.24", lt.nodes.get(7), true, dir.resolve("b.txt"))) {
                 assertNull(finder.addTorrent(TorrentInputs.line(magnet, "test")));
                 await("the read-only bridge finds the announcing bridge " + announced + " over the DHT and connects",
@@ -162,6 +171,8 @@ class DhtLibtorrentTest {
                         "the DHT returned the announcing bridge (its announce_peer with its listen port): "
                                 + sources(finder, lt.infoHash, announced));
                 assertEquals(0, finder.dht().status().answered(), "the finder stayed read-only");
+                assertTrue(views(finder, lt.infoHash).stream().allMatch(v -> v.dhtPort() == null),
+                        "a read-only bridge does not set the DHT bit, so no peer sends it a port message");
             }
         }
     }
