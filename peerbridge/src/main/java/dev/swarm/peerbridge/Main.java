@@ -1,7 +1,5 @@
 package dev.swarm.peerbridge;
 
-import dev.swarm.peerbridge.api.ApiClient;
-import dev.swarm.peerbridge.api.ApiServer;
 import dev.swarm.peerbridge.config.BridgeConfig;
 import dev.swarm.peerbridge.config.ConfigException;
 import dev.swarm.peerbridge.config.ConfigLoader;
@@ -10,11 +8,11 @@ import dev.swarm.peerbridge.session.DirectoryWatcher;
 import dev.swarm.peerbridge.torrent.TorrentInputException;
 import dev.swarm.peerbridge.torrent.TorrentInputs;
 import dev.swarm.peerbridge.torrent.TorrentSpec;
+import dev.swarm.peerbridge.web.WebServer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,17 +24,34 @@ import java.util.concurrent.CountDownLatch;
 /**
  * {@code peerbridge [run] --config FILE [--torrent X]...}: runs the bridge until interrupted and
  * prints {@code peerbridge ready listen=HOST:PORT api=HOST:PORT} once listening.
- * {@code peerbridge ranking --api URL} and {@code peerbridge status --api URL} read a running one.
+ * {@code peerbridge status|ranking|remove --api HOST:PORT} talk to a running one ({@link ClientCommands}).
  */
 @Command(name = "peerbridge", mixinStandardHelpOptions = true, version = "peerbridge 0.1.0",
         description = "Observer peer: joins swarms, verifies trackers, exchanges them over lt_tex (BEP 28), ranks them.",
-        subcommands = {Main.Run.class, Main.Ranking.class, Main.Status.class})
+        subcommands = {Main.Run.class, ClientCommands.Ranking.class, ClientCommands.Status.class,
+                ClientCommands.Remove.class})
 public final class Main implements Callable<Integer> {
     @CommandLine.Mixin
     private final Run run = new Run();
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
+        System.exit(execute(args, new java.io.PrintWriter(System.out, true), new java.io.PrintWriter(System.err, true)));
+    }
+
+    /**
+     * Runs one command line with the given output streams and returns the exit code; an unexpected error is
+     * one line on {@code err} ("peerbridge: ..."), never a stack trace.
+     */
+    static int execute(String[] args, java.io.PrintWriter out, java.io.PrintWriter err) {
+        CommandLine cl = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).setOut(out).setErr(err);
+        cl.setExecutionExceptionHandler((e, line, parsed) -> {
+            line.getErr().println("peerbridge: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+            return 1;
+        });
+        int code = cl.execute(args);
+        out.flush();
+        err.flush();
+        return code;
     }
 
     @Override
@@ -45,7 +60,7 @@ public final class Main implements Callable<Integer> {
     }
 
     /** Runs the bridge in the foreground. */
-    @Command(name = "run", description = "Run the bridge (the default command).")
+    @Command(name = "run", mixinStandardHelpOptions = true, description = "Run the bridge (the default command).")
     static final class Run implements Callable<Integer> {
         @Option(names = "--config", description = "YAML configuration file (see conf/peerbridge.yaml)")
         Path config;
@@ -53,7 +68,7 @@ public final class Main implements Callable<Integer> {
         @Option(names = "--listen", description = "peer listen address host:port (overrides the config)")
         String listen;
 
-        @Option(names = "--api", description = "API address host:port, or 'off' (overrides the config)")
+        @Option(names = "--api", description = "API address host:port (or http://host:port), or 'off' (overrides the config)")
         String api;
 
         @Option(names = "--torrent", description = "a .torrent path, magnet link, or '<info-hash> <tracker-url>...'")
@@ -69,7 +84,7 @@ public final class Main implements Callable<Integer> {
             BridgeConfig cfg;
             try {
                 cfg = config == null ? BridgeConfig.defaults() : ConfigLoader.load(config);
-                cfg = Overrides.apply(cfg, listen, api, torrents, dhtBootstrap);
+                cfg = Overrides.apply(cfg, listen, api == null ? null : ClientCommands.hostPort(api), torrents, dhtBootstrap);
             } catch (ConfigException e) {
                 System.err.println("error: " + e.getMessage());
                 return 2;
@@ -85,8 +100,16 @@ public final class Main implements Callable<Integer> {
                 }
             }
             CountDownLatch stop = new CountDownLatch(1);
-            try (Bridge bridge = Bridge.start(cfg);
-                    ApiServer apiServer = cfg.api() == null ? null : new ApiServer(bridge, cfg.api());
+            CountDownLatch closed = new CountDownLatch(1);
+            Bridge started;
+            try {
+                started = Bridge.start(cfg);
+            } catch (dev.swarm.peerbridge.health.HistoryStoreException e) {
+                System.err.println("error: " + e.getMessage());
+                return 2;
+            }
+            try (Bridge bridge = started;
+                    WebServer apiServer = cfg.api() == null ? null : new WebServer(bridge, cfg.api());
                     DirectoryWatcher watcher = cfg.watchDir() == null ? null
                             : new DirectoryWatcher(cfg.watchDir(), cfg.watchInterval(), cfg.maxTorrents(), bridge)) {
                 for (TorrentSpec s : specs) {
@@ -95,44 +118,24 @@ public final class Main implements Callable<Integer> {
                         System.err.println("warning: " + refused);
                     }
                 }
-                Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "pb-shutdown"));
+                // On SIGTERM/Ctrl-C the hook waits for the bridge to close, which sends stopped to the trackers.
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    stop.countDown();
+                    try {
+                        closed.await(10, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }, "pb-shutdown"));
                 InetSocketAddress l = bridge.listenAddress();
                 System.out.println("peerbridge ready listen=" + l.getHostString() + ":" + l.getPort() + " api="
                         + (apiServer == null ? "off" : apiServer.address().getHostString() + ":" + apiServer.address().getPort())
                         + " peer_id=" + bridge.peerIdText());
                 System.out.flush();
                 stop.await();
+            } finally {
+                closed.countDown();
             }
-            return 0;
-        }
-    }
-
-    /** Prints the ranking of a running bridge. */
-    @Command(name = "ranking", description = "Print the tracker ranking of a running bridge.")
-    static final class Ranking implements Callable<Integer> {
-        @Option(names = {"--api", "--url"}, defaultValue = "http://127.0.0.1:7881", description = "the bridge's API base URL")
-        String url;
-
-        @Option(names = "--json", description = "print the JSON as received")
-        boolean json;
-
-        @Override
-        public Integer call() throws IOException, InterruptedException {
-            var node = new ApiClient(url).get("/api/ranking");
-            System.out.print(json ? node.toPrettyString() + "\n" : ApiClient.rankingTable(node));
-            return 0;
-        }
-    }
-
-    /** Prints the status JSON of a running bridge. */
-    @Command(name = "status", description = "Print torrents, trackers (verified, advertised, failing) and peers of a running bridge.")
-    static final class Status implements Callable<Integer> {
-        @Option(names = {"--api", "--url"}, defaultValue = "http://127.0.0.1:7881", description = "the bridge's API base URL")
-        String url;
-
-        @Override
-        public Integer call() throws IOException, InterruptedException {
-            System.out.println(new ApiClient(url).get("/api/status").toPrettyString());
             return 0;
         }
     }

@@ -27,6 +27,6 @@ final class Overrides {
         return new BridgeConfig(listen == null ? c.listen() : ConfigLoader.address("--listen", listen),
                 api == null ? c.api() : api.equals("off") ? null : ConfigLoader.address("--api", api), c.clientName(),
                 c.peerIdPrefix(), c.maxTorrents(), c.connections(), c.trackers(), c.tex(), c.texEnabled(), all,
-                c.watchDir(), c.watchInterval(), c.exchange(), c.dht().withBootstrap(bootstrap));
+                c.watchDir(), c.watchInterval(), c.exchange(), c.dht().withBootstrap(bootstrap), c.health());
     }
 }

@@ -25,10 +25,11 @@ import java.util.List;
  * @param watchInterval how often the directory is listed
  * @param exchange      BEP 9 metadata and BEP 11 PEX settings (keys {@code metadata.*}, {@code pex.*})
  * @param dht           Mainline DHT node settings (off when no bootstrap node is configured)
+ * @param health        probes, history and alerts (the {@code health} package), with the data directory
  */
 public record BridgeConfig(InetSocketAddress listen, InetSocketAddress api, String clientName, String peerIdPrefix,
         int maxTorrents, Connections connections, Trackers trackers, TexPolicy tex, boolean texEnabled,
-        List<String> torrents, Path watchDir, Duration watchInterval, Exchange exchange, Dht dht) {
+        List<String> torrents, Path watchDir, Duration watchInterval, Exchange exchange, Dht dht, Health health) {
 
     public BridgeConfig {
         torrents = List.copyOf(torrents);
@@ -44,10 +45,12 @@ public record BridgeConfig(InetSocketAddress listen, InetSocketAddress api, Stri
      * @param maxMessageSize    largest declared message length accepted (libtorrent: 1 MiB)
      * @param redialDelay       wait before dialing a peer again after a failure or disconnect (doubles per failure)
      * @param maxKnownPeers     bound on peer addresses remembered per torrent
+     * @param maxPerAddress     incoming connections open at once from one IP address (one host cannot take
+     *                          every slot: the rest stay free for other peers)
      */
     public record Connections(int maxTotal, int maxPerTorrent, Duration connectTimeout, Duration handshakeTimeout,
             Duration idleTimeout, Duration keepaliveInterval, int maxMessageSize, Duration redialDelay,
-            int maxKnownPeers) {
+            int maxKnownPeers, int maxPerAddress) {
     }
 
     /**
@@ -118,6 +121,26 @@ public record BridgeConfig(InetSocketAddress listen, InetSocketAddress api, Stri
             return new Dht(all, listen, readOnly, stateFile, lookupInterval, queryTimeout, maxNodes, maxOutstanding,
                     sourceRate, sourceBurst, totalRate, maxStoredPeers, peerTtl);
         }
+    }
+
+    /**
+     * Probes, figures, history and alerts of the health monitor.
+     *
+     * @param dataDir          directory of the bridge's files (key {@code data-dir}); the history is
+     *                         {@code health.sqlite} in it
+     * @param probeInterval    how often each tracker is probed (separately from announces)
+     * @param probeTimeout     one probe attempt fails after this long (one retry follows before it counts)
+     * @param lastN            the "last N probes" uptime and the latency percentiles cover this many results
+     * @param rawRetention     every probe and announce result is kept this long at full resolution
+     * @param rollupRetention  per-minute and per-hour rollups are kept this long
+     * @param flushInterval    history writes are batched and committed this often
+     * @param webhook          alerts are POSTed as JSON here, null: logged only
+     * @param webhookTimeout   one webhook POST fails after this long (no retry)
+     * @param webhookQueue     alerts waiting to be sent; more are dropped (and counted)
+     */
+    public record Health(Path dataDir, Duration probeInterval, Duration probeTimeout, int lastN, Duration rawRetention,
+            Duration rollupRetention, Duration flushInterval, java.net.URI webhook, Duration webhookTimeout,
+            int webhookQueue) {
     }
 
     /** The defaults (those of an empty configuration file). */

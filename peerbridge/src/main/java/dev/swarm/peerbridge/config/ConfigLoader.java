@@ -25,11 +25,11 @@ import java.util.stream.Collectors;
 /**
  * Reads {@code peerbridge.yaml}: every key optional (defaults below and in conf/peerbridge.yaml),
  * unknown keys rejected with their path named, each value checked with a message naming the key.
- * Durations are written {@code 500ms}, {@code 10s}, {@code 2m} or {@code 1h}; addresses
+ * Durations are written {@code 500ms}, {@code 10s}, {@code 2m}, {@code 1h} or {@code 7d}; addresses
  * {@code host:port}.
  */
 public final class ConfigLoader {
-    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
     private static final int MAX_FILE = 1 << 20;
 
     private ConfigLoader() {
@@ -81,13 +81,14 @@ public final class ConfigLoader {
     static Duration duration(String key, String value) throws ConfigException {
         Matcher m = DURATION.matcher(value == null ? "" : value.strip().toLowerCase(Locale.ROOT));
         if (!m.matches()) {
-            throw new ConfigException("bad value for '" + key + "': '" + value + "' is not a duration like 500ms, 10s, 2m, 1h");
+            throw new ConfigException("bad value for '" + key + "': '" + value + "' is not a duration like 500ms, 10s, 2m, 1h, 7d");
         }
         long n = Long.parseLong(m.group(1));
         return switch (m.group(2)) {
             case "ms" -> Duration.ofMillis(n);
             case "s" -> Duration.ofSeconds(n);
             case "m" -> Duration.ofMinutes(n);
+            case "d" -> Duration.ofDays(n);
             default -> Duration.ofHours(n);
         };
     }
@@ -150,8 +151,13 @@ public final class ConfigLoader {
         @JsonProperty("metadata") RawMetadata metadata = new RawMetadata();
         @JsonProperty("pex") RawPex pex = new RawPex();
         @JsonProperty("dht") RawDht dht = new RawDht();
+        @JsonProperty("data-dir") String dataDir = "";
+        @JsonProperty("health") RawHealth health = new RawHealth();
 
         BridgeConfig validate(Path base) throws ConfigException {
+            if (health == null || health.history == null || health.alerts == null) {
+                throw new ConfigException("'health', 'health.history' and 'health.alerts' must be mappings (omit them for defaults)");
+            }
             if (connections == null || trackers == null || tex == null || dht == null) {
                 throw new ConfigException("'connections', 'trackers', 'tex' and 'dht' must be mappings (omit them for defaults)");
             }
@@ -180,7 +186,8 @@ public final class ConfigLoader {
                     api == null || api.isBlank() ? null : address("api", api), clientName, peerIdPrefix,
                     range("max-torrents", maxTorrents, 1, 100_000), connections.validate(), trackers.validate(),
                     tex.validate(), tex.enabled, inputs, dir, positive("watch-interval", watchInterval),
-                    RawMetadata.exchange(metadata, pex, base), dht.validate());
+                    RawMetadata.exchange(metadata, pex, base), dht.validate(),
+                    health.validate(RawHealth.dataDir(dataDir, base)));
         }
     }
 
@@ -194,6 +201,7 @@ public final class ConfigLoader {
         @JsonProperty("max-message-size") int maxMessageSize = 1 << 20;
         @JsonProperty("redial-delay") String redialDelay = "60s";
         @JsonProperty("max-known-peers") int maxKnownPeers = 500;
+        @JsonProperty("max-per-address") int maxPerAddress = 4;
 
         BridgeConfig.Connections validate() throws ConfigException {
             Duration idle = positive("connections.idle-timeout", idleTimeout);
@@ -207,7 +215,8 @@ public final class ConfigLoader {
                     positive("connections.handshake-timeout", handshakeTimeout), idle, keepalive,
                     range("connections.max-message-size", maxMessageSize, 16 * 1024 + 13, 16 << 20),
                     positive("connections.redial-delay", redialDelay),
-                    range("connections.max-known-peers", maxKnownPeers, 1, 1_000_000));
+                    range("connections.max-known-peers", maxKnownPeers, 1, 1_000_000),
+                    range("connections.max-per-address", maxPerAddress, 1, 100_000));
         }
     }
 
@@ -301,13 +310,14 @@ public final class ConfigLoader {
         @JsonProperty("initial-delay") String initialDelay = "6s";
         @JsonProperty("interval") String interval = "120s";
         @JsonProperty("max-urls-per-message") int maxUrlsPerMessage = 200;
+        @JsonProperty("allow-private-addresses") boolean allowPrivateAddresses = false;
 
         TexPolicy validate() throws ConfigException {
             return new TexPolicy(trustTorrentTrackers, range("tex.max-learned", maxLearned, 0, 10_000),
                     range("tex.learned-failure-limit", learnedFailureLimit, 1, 1000),
                     range("tex.failures-before-withdraw", failuresBeforeWithdraw, 1, 1000),
                     duration("tex.initial-delay", initialDelay), positive("tex.interval", interval),
-                    range("tex.max-urls-per-message", maxUrlsPerMessage, 1, 100_000));
+                    range("tex.max-urls-per-message", maxUrlsPerMessage, 1, 100_000), allowPrivateAddresses);
         }
     }
 
@@ -358,5 +368,66 @@ public final class ConfigLoader {
     static final class RawPex {
         @JsonProperty("enabled") boolean enabled = true;
         @JsonProperty("interval") String interval = "60s";
+    }
+    static final class RawHealth {
+        @JsonProperty("probe-interval") String probeInterval = "60s";
+        @JsonProperty("probe-timeout") String probeTimeout = "10s";
+        @JsonProperty("last-n") int lastN = 100;
+        @JsonProperty("history") RawHistory history = new RawHistory();
+        @JsonProperty("alerts") RawAlerts alerts = new RawAlerts();
+
+        static final class RawHistory {
+            @JsonProperty("raw-retention") String rawRetention = "7d";
+            @JsonProperty("rollup-retention") String rollupRetention = "90d";
+            @JsonProperty("flush-interval") String flushInterval = "1s";
+        }
+
+        static final class RawAlerts {
+            @JsonProperty("webhook") String webhook = "";
+            @JsonProperty("timeout") String timeout = "5s";
+            @JsonProperty("queue") int queue = 100;
+        }
+
+        /** {@code data-dir}, else $XDG_STATE_HOME/peerbridge, else ~/.local/state/peerbridge. */
+        static Path dataDir(String value, Path base) throws ConfigException {
+            if (value != null && !value.isBlank()) {
+                Path p = Path.of(value.strip());
+                return base != null && !p.isAbsolute() ? base.resolve(p) : p;
+            }
+            String xdg = System.getenv("XDG_STATE_HOME");
+            if (xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute()) {
+                return Path.of(xdg, "peerbridge");
+            }
+            String home = System.getProperty("user.home");
+            if (home == null || home.isBlank()) {
+                throw new ConfigException("bad value for 'data-dir': not set and no home directory to default to");
+            }
+            return Path.of(home, ".local", "state", "peerbridge");
+        }
+
+        BridgeConfig.Health validate(Path dataDir) throws ConfigException {
+            java.net.URI hook = null;
+            if (alerts.webhook != null && !alerts.webhook.isBlank()) {
+                try {
+                    hook = new java.net.URI(alerts.webhook.strip());
+                } catch (java.net.URISyntaxException e) {
+                    throw new ConfigException("bad value for 'health.alerts.webhook': " + e.getMessage());
+                }
+                String scheme = hook.getScheme() == null ? "" : hook.getScheme().toLowerCase(Locale.ROOT);
+                if (!(scheme.equals("http") || scheme.equals("https")) || hook.getHost() == null) {
+                    throw new ConfigException("bad value for 'health.alerts.webhook': '" + alerts.webhook
+                            + "' is not an http(s) URL with a host");
+                }
+            }
+            Duration raw = positive("health.history.raw-retention", history.rawRetention);
+            Duration rollup = positive("health.history.rollup-retention", history.rollupRetention);
+            if (raw.compareTo(rollup) > 0) {
+                throw new ConfigException("bad value for 'health.history.raw-retention': longer than rollup-retention");
+            }
+            return new BridgeConfig.Health(dataDir, positive("health.probe-interval", probeInterval),
+                    positive("health.probe-timeout", probeTimeout), range("health.last-n", lastN, 1, 100_000), raw,
+                    rollup, positive("health.history.flush-interval", history.flushInterval), hook,
+                    positive("health.alerts.timeout", alerts.timeout), range("health.alerts.queue", alerts.queue, 1, 100_000));
+        }
     }
 }

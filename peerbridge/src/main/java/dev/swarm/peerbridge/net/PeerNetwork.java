@@ -73,6 +73,12 @@ public final class PeerNetwork implements AutoCloseable {
         return (InetSocketAddress) server.localAddress();
     }
 
+    /** True while the listening socket is bound and open. */
+    public boolean listening() {
+        Channel s = server;
+        return s != null && s.isActive();
+    }
+
     /** Dials a peer; {@code onFailure} runs on the loop if the connection cannot be made. */
     public void dial(InetSocketAddress address, Function<PeerTransport, ChannelEvents> owner, Consumer<Throwable> onFailure) {
         Class<? extends Channel> type = epoll ? EpollSocketChannel.class : NioSocketChannel.class;

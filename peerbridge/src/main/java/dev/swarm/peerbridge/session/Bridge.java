@@ -2,12 +2,23 @@ package dev.swarm.peerbridge.session;
 
 import dev.swarm.peerbridge.config.BridgeConfig;
 import dev.swarm.peerbridge.dht.DhtNode;
+import dev.swarm.peerbridge.net.AddressFilter;
+import dev.swarm.peerbridge.health.Alerts;
+import dev.swarm.peerbridge.health.Availability;
+import dev.swarm.peerbridge.health.HealthMonitor;
+import dev.swarm.peerbridge.health.HealthView;
+import dev.swarm.peerbridge.health.HistoryStore;
+import dev.swarm.peerbridge.health.NetProbeClient;
+import dev.swarm.peerbridge.health.SqliteHistoryStore;
+import dev.swarm.peerbridge.health.TorrentHealth;
+import dev.swarm.peerbridge.health.TrackerHealth;
 import dev.swarm.peerbridge.net.ChannelEvents;
 import dev.swarm.peerbridge.metadata.InfoDict;
 import dev.swarm.peerbridge.metadata.MetadataFetcher;
 import dev.swarm.peerbridge.metadata.MetadataMessage;
 import dev.swarm.peerbridge.metadata.MetadataStore;
 import dev.swarm.peerbridge.net.PeerNetwork;
+import dev.swarm.peerbridge.net.Resolver;
 import dev.swarm.peerbridge.pex.PexMessage;
 import dev.swarm.peerbridge.peers.PeerOrigin;
 import dev.swarm.peerbridge.tex.TrackerSet;
@@ -18,6 +29,7 @@ import dev.swarm.peerbridge.trackers.AnnounceRequest;
 import dev.swarm.peerbridge.trackers.AnnounceResult;
 import dev.swarm.peerbridge.trackers.AnnounceSchedule;
 import dev.swarm.peerbridge.trackers.HttpAnnouncer;
+import dev.swarm.peerbridge.trackers.RequestBudget;
 import dev.swarm.peerbridge.trackers.TrackerRanking;
 import dev.swarm.peerbridge.trackers.UdpAnnouncer;
 import dev.swarm.protocol.AnnounceEvent;
@@ -39,6 +51,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -54,6 +67,8 @@ public final class Bridge implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Bridge.class);
     /** How often timers (announces, dials, keep-alives, lt_tex) are looked at. */
     static final long TICK_MILLIS = 250;
+    /** How long {@link #close()} waits, in all, for the trackers to take our {@code stopped}. */
+    static final long STOP_GRACE_MILLIS = 2000;
 
     private final BridgeConfig config;
     private final LongSupplier clock;
@@ -63,6 +78,13 @@ public final class Bridge implements AutoCloseable {
     private final HttpAnnouncer http;
     private final UdpAnnouncer udp;
     private final TrackerRanking ranking;
+    private final HealthMonitor health;
+    private boolean sampled;
+    private long lastHealthSample;
+    private final Resolver resolver;
+    private final RequestBudget requestBudget;
+    /** HTTP trackers (normal form) that refused {@code event=paused}; bounded. Loop thread only. */
+    private final Set<String> noPaused = new java.util.HashSet<>();
     private final Map<InfoHash, TorrentState> torrents = new LinkedHashMap<>();
     private final Set<PeerConnection> open = new LinkedHashSet<>();
     private final java.util.Random random = new SecureRandom();
@@ -76,11 +98,31 @@ public final class Bridge implements AutoCloseable {
         this.clock = clock;
         this.peerId = newPeerId(config.peerIdPrefix(), random);
         this.announceKey = random.nextInt();
-        this.network = new PeerNetwork(config.connections().maxMessageSize(), config.connections().connectTimeout());
         var t = config.trackers();
-        this.http = new HttpAnnouncer(t.announceTimeout(), t.maxConcurrent());
-        this.udp = new UdpAnnouncer(t.udpBind(), t.announceTimeout(), t.maxConcurrent());
         this.ranking = new TrackerRanking(clock, t.rankingWindow(), t.maxPeersPerTracker());
+        this.resolver = Resolver.standard();
+        AddressFilter filter = AddressFilter.of(config.tex().allowPrivateAddresses());
+        // the history is opened first: a refused file stops the start before any socket exists
+        var h = config.health();
+        HistoryStore store;
+        try {
+            store = SqliteHistoryStore.open(h.dataDir(), clock, h.rawRetention(), h.rollupRetention(),
+                    h.flushInterval());
+        } catch (RuntimeException e) {
+            resolver.close();
+            throw e;
+        }
+        this.health = new HealthMonitor(h, clock, new NetProbeClient(h.probeTimeout(), clock, resolver, filter), store,
+                new Alerts(h.webhook(), h.webhookTimeout(), h.webhookQueue()), ranking::overall);
+        this.network = new PeerNetwork(config.connections().maxMessageSize(), config.connections().connectTimeout());
+        this.http = new HttpAnnouncer(t.announceTimeout(), t.maxConcurrent(), resolver, filter);
+        this.udp = new UdpAnnouncer(t.udpBind(), t.announceTimeout(), t.maxConcurrent(), resolver, filter);
+        this.requestBudget = new RequestBudget(t.minInterval().toMillis() == 0 ? 1 : t.minInterval().toMillis(), 4096);
+    }
+
+    /** The health monitor's read model: trackers, torrents, history, response logs, alerts. */
+    public HealthView health() {
+        return health;
     }
 
     /** Starts listening and ticking. */
@@ -171,7 +213,8 @@ public final class Bridge implements AutoCloseable {
         AnnounceSchedule schedule = new AnnounceSchedule(tiers, tc.announceToAll(), tc.minInterval(), tc.maxInterval(),
                 random);
         TorrentState t = new TorrentState(spec, set, schedule, ranking, config.texEnabled(),
-                config.connections().maxKnownPeers(), config.exchange().pexEnabled());
+                config.connections().maxKnownPeers(), config.exchange().pexEnabled(),
+                health::advertisable);
         if (spec.pieceCount() < 0) {
             var x = config.exchange();
             MetadataFetcher<PeerConnection> f = new MetadataFetcher<>(spec.infoHash().bytes(), spec.v2Hash(),
@@ -315,6 +358,13 @@ public final class Bridge implements AutoCloseable {
         }
     }
 
+    /** An incoming peer told its listen port: it is a known peer, learned first as incoming unless known before. */
+    void incomingListens(TorrentState t, InetSocketAddress listen) {
+        if (!listen.equals(listenAddress)) {
+            t.addPeer(listen, PeerOrigin.INCOMING);
+        }
+    }
+
     /** A {@code ut_pex} message (loop thread): added peers are offered with origin pex, seeds noted. */
     void pexReceived(TorrentState t, PexMessage pex) {
         List<InetSocketAddress> added = new ArrayList<>(pex.added().size());
@@ -332,6 +382,50 @@ public final class Bridge implements AutoCloseable {
 
     TorrentState torrent(InfoHash ih) {
         return torrents.get(ih);
+    }
+
+    /**
+     * Removes a torrent at run time (from any thread): closes its peer connections, forgets its trackers'
+     * ranking and sends {@code event=stopped} to every tracker it announced to (not waited for), so the
+     * trackers drop the bridge from the swarm at once instead of after their peer timeout.
+     *
+     * @return true if the torrent was there
+     */
+    public boolean removeTorrent(InfoHash infoHash) {
+        return onLoop(() -> {
+            TorrentState t = torrents.remove(infoHash);
+            if (t == null) {
+                return false;
+            }
+            for (PeerConnection c : List.copyOf(open)) {
+                if (c.torrent() == t) {
+                    c.close("torrent removed");
+                }
+            }
+            for (TrackerSet.Tracker tr : t.trackers().trackers()) {
+                ranking.forget(t.key(), tr.url());
+            }
+            if (dht != null) {
+                dht.removeTorrent(t.infoHash().bytes());
+            }
+            List<CompletableFuture<AnnounceResult>> stops = sendStopped(t);
+            LOG.info("torrent {} removed: {} peers closed, stopped sent to {} trackers", t.key(), t.connections().size(),
+                    stops.size());
+            return true;
+        });
+    }
+
+    /** Sends {@code stopped} to every tracker of {@code t} that was announced to. On the loop. */
+    private List<CompletableFuture<AnnounceResult>> sendStopped(TorrentState t) {
+        List<CompletableFuture<AnnounceResult>> out = new ArrayList<>();
+        for (String url : List.copyOf(t.announcedTo())) {
+            TrackerSet.Tracker tr = t.trackers().tracker(url);
+            boolean learned = tr == null || tr.origin() == TrackerSet.Origin.LEARNED;
+            AnnounceClient client = TrackerUrl.scheme(url).equals("udp") ? udp : http;
+            out.add(client.announce(url, new AnnounceRequest(t.infoHash().bytes(), peerId, listenPort(), 1,
+                    AnnounceEvent.STOPPED, 0, announceKey, learned)));
+        }
+        return out;
     }
 
     private void tickSafely() {
@@ -353,24 +447,110 @@ public final class Bridge implements AutoCloseable {
                 carryOut(t, t.fetcher().tick(now));
             }
         }
+        healthTick(now);
+    }
+
+    /** Starts due probes; about once a second hands the torrents' figures to the health monitor. */
+    private void healthTick(long now) {
+        Map<String, List<byte[]>> urls = new LinkedHashMap<>();
+        Set<String> learned = new java.util.HashSet<>();
+        Set<String> candidates = new java.util.HashSet<>();
+        for (TorrentState t : torrents.values()) {
+            for (TrackerSet.Tracker tr : t.trackers().trackers()) {
+                urls.computeIfAbsent(tr.url(), k -> new ArrayList<>()).add(t.infoHash().bytes());
+                if (tr.origin() == TrackerSet.Origin.LEARNED) {
+                    learned.add(tr.url());
+                    if (tr.status() == TrackerSet.Status.CANDIDATE) {
+                        candidates.add(tr.url());
+                    }
+                }
+            }
+        }
+        // probes of unverified learned trackers take from the same per-host budget as their announces
+        health.tick(now, urls, learned::contains,
+                (url, at) -> !candidates.contains(url) || requestBudget.tryAcquire(url, at));
+        if (sampled && now - lastHealthSample < 1000) {
+            return;
+        }
+        sampled = true;
+        lastHealthSample = now;
+        List<String> keys = new ArrayList<>();
+        for (TorrentState t : torrents.values()) {
+            keys.add(t.key());
+            health.torrentSample(torrentHealth(t, now));
+        }
+        health.retainTorrents(keys);
+    }
+
+    /** Peers connected, seeds/leechers by bitfield, availability, completion histogram; unknown piece count: null. */
+    private static TorrentHealth torrentHealth(TorrentState t, long now) {
+        int pieceCount = t.spec().pieceCount();
+        List<java.util.BitSet> bits = new ArrayList<>();
+        for (PeerConnection c : t.connections()) {
+            if (c.pieces() != null) {
+                bits.add(c.pieces().bits());
+                if (pieceCount < 0 && c.pieces().pieceCount() >= 0) {
+                    pieceCount = c.pieces().pieceCount();
+                }
+            }
+        }
+        Integer seeds = Availability.seeds(pieceCount, bits);
+        return new TorrentHealth(t.key(), t.spec().name(), now, bits.size(), seeds,
+                seeds == null ? null : bits.size() - seeds, pieceCount > 0 ? pieceCount : null,
+                Availability.distributedCopies(pieceCount, bits), Availability.completionHistogram(pieceCount, bits));
+    }
+
+    /**
+     * The per-host budget of requests to learned trackers that have not answered yet (one per interval);
+     * probes of such trackers take from the same instance. Use on the loop thread.
+     */
+    public RequestBudget requestBudget() {
+        return requestBudget;
     }
 
     private void announce(TorrentState t, long now) {
         for (String url : t.schedule().due(now)) {
+            TrackerSet.Tracker tr = t.trackers().tracker(url);
+            boolean learned = tr != null && tr.origin() == TrackerSet.Origin.LEARNED;
+            if (learned && tr.status() == TrackerSet.Status.CANDIDATE && !requestBudget.tryAcquire(url, now)) {
+                continue; // stays due; asked again on a later tick once its host's budget allows
+            }
             t.schedule().started(url);
-            AnnounceClient client = TrackerUrl.scheme(url).equals("udp") ? udp : http;
-            AnnounceEvent event = t.firstAnnounce(url) ? AnnounceEvent.STARTED : AnnounceEvent.NONE;
+            boolean isUdp = TrackerUrl.scheme(url).equals("udp");
+            AnnounceClient client = isUdp ? udp : http;
+            boolean first = t.firstAnnounce(url);
+            // BEP 21 event=paused over HTTP: trackers that support it (this project's) hand us peers without
+            // counting us; BEP 15 has no paused, and a tracker that refused it is asked the BEP 3 way.
+            AnnounceEvent event = !isUdp && !noPaused.contains(pausedKey(url)) ? AnnounceEvent.PAUSED
+                    : first ? AnnounceEvent.STARTED : AnnounceEvent.NONE;
             AnnounceRequest req = new AnnounceRequest(t.infoHash().bytes(), peerId, listenPort(), 1, event,
-                    config.trackers().numwant(), announceKey);
-            client.announce(url, req).thenAccept(r -> network.loop().execute(() -> onAnnounced(t, url, r)));
+                    config.trackers().numwant(), announceKey, learned);
+            client.announce(url, req).thenAccept(r -> network.loop().execute(() -> onAnnounced(t, url, r, event)));
         }
     }
 
-    private void onAnnounced(TorrentState t, String url, AnnounceResult r) {
+    /** The key of a URL in {@link #noPaused}: its normal form. */
+    private static String pausedKey(String url) {
+        TrackerUrl.Check c = TrackerUrl.check(url);
+        return c.accepted() ? c.url() : url;
+    }
+
+    private void onAnnounced(TorrentState t, String url, AnnounceResult r, AnnounceEvent sent) {
         if (torrents.get(t.infoHash()) != t) {
             return;
         }
         long now = clock.getAsLong();
+        if (sent == AnnounceEvent.PAUSED && r instanceof AnnounceResult.Failure f
+                && f.reason().startsWith("failure reason:") && f.reason().toLowerCase(java.util.Locale.ROOT).contains("event")) {
+            // A tracker that does not know BEP 21's paused (e.g. "unknown event"): not a failure of the tracker;
+            // it is asked again at once without it.
+            if (noPaused.size() < 10_000 && noPaused.add(pausedKey(url))) {
+                LOG.info("tracker {} refused event=paused ({}); announcing to it without it", url, f.reason());
+            }
+            t.schedule().retryNow(url, now);
+            return;
+        }
+        health.recordAnnounce(t.key(), url, r);
         TrackerSet set = t.trackers();
         TrackerSet.Status before = set.tracker(url) == null ? null : set.tracker(url).status();
         switch (r) {
@@ -414,6 +594,7 @@ public final class Bridge implements AutoCloseable {
 
     private void dial(TorrentState t, long now) {
         var c = config.connections();
+        Set<InetSocketAddress> connectedTo = null;
         for (Map.Entry<InetSocketAddress, TorrentState.KnownPeer> e : t.known().entrySet()) {
             if (open.size() >= c.maxTotal() || t.connections().size() >= c.maxPerTorrent()) {
                 return;
@@ -421,6 +602,18 @@ public final class Bridge implements AutoCloseable {
             TorrentState.KnownPeer k = e.getValue();
             if (k.connected || k.self || k.nextDialAt > now || e.getKey().equals(listenAddress)) {
                 continue;
+            }
+            if (connectedTo == null) {
+                connectedTo = new java.util.HashSet<>();
+                for (PeerConnection pc : t.connections()) {
+                    InetSocketAddress a = pc.listenAddress();
+                    if (a != null) {
+                        connectedTo.add(a);
+                    }
+                }
+            }
+            if (connectedTo.contains(e.getKey())) {
+                continue; // it connected to us (its listen port from its extension handshake): no second connection
             }
             k.connected = true;
             InetSocketAddress address = e.getKey();
@@ -439,14 +632,18 @@ public final class Bridge implements AutoCloseable {
 
     private ChannelEvents incoming(dev.swarm.peerbridge.session.PeerTransport transport) {
         PeerConnection conn = new PeerConnection(this, transport, null, clock.getAsLong());
-        boolean full = open.size() >= config.connections().maxTotal();
+        String refusal = open.size() >= config.connections().maxTotal()
+                ? "connection limit of " + config.connections().maxTotal() + " reached"
+                : fromSameAddress(transport.remote()) >= config.connections().maxPerAddress()
+                        ? "per-address connection limit of " + config.connections().maxPerAddress() + " reached"
+                        : null;
         open.add(conn);
         ChannelEvents ev = events(conn);
-        if (full) {
+        if (refusal != null) {
             return new ChannelEvents() {
                 @Override
                 public void onOpen() {
-                    conn.close("connection limit of " + config.connections().maxTotal() + " reached");
+                    conn.close(refusal);
                 }
 
                 @Override
@@ -461,6 +658,18 @@ public final class Bridge implements AutoCloseable {
             };
         }
         return ev;
+    }
+
+    /** Incoming connections open now from the IP address of {@code remote}. */
+    private int fromSameAddress(InetSocketAddress remote) {
+        int n = 0;
+        for (PeerConnection c : open) {
+            InetSocketAddress r = c.isIncoming() ? c.transport().remote() : null;
+            if (r != null && r.getAddress() != null && r.getAddress().equals(remote.getAddress())) {
+                n++;
+            }
+        }
+        return n;
     }
 
     private ChannelEvents events(PeerConnection conn) {
@@ -560,13 +769,83 @@ public final class Bridge implements AutoCloseable {
         });
     }
 
-    /** Everything the API shows, taken on the loop thread (the DHT's figures on its own thread). */
+    /** True while the peer listener is bound and open. */
+    public boolean listening() {
+        return !closed && network.listening();
+    }
+
+    /**
+     * One torrent as the web package reads it, taken on the loop thread.
+     *
+     * @param spec        what it was added from (with the .torrent bytes when there was a file)
+     * @param trackers    its trackers, by tier
+     * @param advertising the verified trackers, best ranked first
+     * @param ranking     its ranking, best first
+     * @param peers       the open peer connections
+     * @param knownPeers  peer addresses remembered
+     * @param lastErrors  the last error per tracker that is failing now
+     */
+    public record TorrentSnapshot(TorrentSpec spec, List<TrackerSet.Tracker> trackers, List<String> advertising,
+            List<TrackerRanking.Rank> ranking, List<PeerConnection.View> peers, int knownPeers,
+            Map<String, String> lastErrors) {
+    }
+
+    /** Every torrent, typed: what the web package publishes, beside the health monitor's figures ({@link #health()}). */
+    public List<TorrentSnapshot> snapshot() {
+        return onLoop(() -> {
+            long now = clock.getAsLong();
+            List<TorrentSnapshot> out = new ArrayList<>();
+            for (TorrentState t : torrents.values()) {
+                List<PeerConnection.View> peers = new ArrayList<>();
+                for (PeerConnection c : t.connections()) {
+                    peers.add(c.view(now));
+                }
+                Map<String, String> errors = new LinkedHashMap<>();
+                for (TrackerSet.Tracker tr : t.trackers().trackers()) {
+                    String e = t.lastError(tr.url());
+                    if (e != null) {
+                        errors.put(tr.url(), e);
+                    }
+                }
+                out.add(new TorrentSnapshot(t.spec(), t.trackers().trackers(), t.advertisable(),
+                        ranking.rank(t.key()), List.copyOf(peers), t.known().size(), errors));
+            }
+            return out;
+        });
+    }
+
+    /** The overall ranking, best first. */
+    public List<TrackerRanking.Rank> overallRanking() {
+        return ranking.overall();
+    }
+
+    /**
+     * Everything the API shows, taken on the loop thread (the DHT's figures on its own thread); the health figures (field {@code health} of each
+     * torrent and each of its trackers) are added after, off the loop.
+     */
+    @SuppressWarnings("unchecked")
     public Map<String, Object> status() {
-        Map<String, Object> out = loopStatus();
-        if (dht != null) {
-            out.put("dht", dht.status());
+        Map<String, Object> status = loopStatus();
+        Map<String, TrackerHealth> byUrl = new LinkedHashMap<>();
+        for (TrackerHealth h : health.trackers()) {
+            byUrl.put(h.url(), h);
         }
-        return out;
+        Map<String, TorrentHealth> byHash = new LinkedHashMap<>();
+        for (TorrentHealth h : health.torrents()) {
+            byHash.put(h.infoHash(), h);
+        }
+        for (Object o : (List<Object>) status.get("torrents")) {
+            Map<String, Object> m = (Map<String, Object>) o;
+            m.put("health", byHash.get((String) m.get("infoHash")));
+            for (Object tr : (List<Object>) m.get("trackers")) {
+                Map<String, Object> v = (Map<String, Object>) tr;
+                v.put("health", byUrl.get((String) v.get("url")));
+            }
+        }
+        if (dht != null) {
+            status.put("dht", dht.status());
+        }
+        return status;
     }
 
     private Map<String, Object> loopStatus() {
@@ -662,8 +941,14 @@ public final class Bridge implements AutoCloseable {
         return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
     }
 
-    /** The ranking overall and per torrent. */
+    /** The ranking overall and per torrent, and (field {@code health}) every tracker's health, best first. */
     public Map<String, Object> ranking() {
+        Map<String, Object> out = loopRanking();
+        out.put("health", health.trackers());
+        return out;
+    }
+
+    private Map<String, Object> loopRanking() {
         return onLoop(() -> {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("overall", ranking.overall());
@@ -703,11 +988,31 @@ public final class Bridge implements AutoCloseable {
         if (ticker != null) {
             ticker.cancel(false);
         }
+        // Leave every swarm: stopped to every tracker announced to, waited for STOP_GRACE_MILLIS in all.
+        try {
+            List<CompletableFuture<AnnounceResult>> stops = network.loop().isShuttingDown() ? List.of() : onLoop(() -> {
+                List<CompletableFuture<AnnounceResult>> all = new ArrayList<>();
+                for (TorrentState t : torrents.values()) {
+                    all.addAll(sendStopped(t));
+                }
+                return all;
+            });
+            CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new))
+                    .get(STOP_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            LOG.info("some trackers did not take our stopped within {} ms", STOP_GRACE_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | RuntimeException e) {
+            LOG.debug("sending stopped failed", e);
+        }
         if (dht != null) {
             dht.close();
         }
         network.close();
         http.close();
         udp.close();
+        health.close();
+        resolver.close();
     }
 }

@@ -211,6 +211,9 @@ public final class PeerConnection {
             if (peerExtensions.idOf(UT_PEX) != 0 && torrent.pexAllowed() && nextPexAt == Long.MAX_VALUE) {
                 nextPexAt = now;
             }
+            if (incoming && listenAddress() != null) {
+                bridge.incomingListens(torrent, listenAddress());
+            }
             Long size = peerExtensions.metadataSize();
             if (peerExtensions.idOf(UT_METADATA) != 0 && size != null) {
                 bridge.metadataOffered(this, size, now);
@@ -406,7 +409,7 @@ public final class PeerConnection {
             boolean extensions, boolean ltTex, int pieces, int pieceCount, boolean seed, boolean peerChoking,
             boolean peerInterested, long messages, long ignored, long texReceived, long texSent, Integer dhtPort,
             long connectedMillis, String closeReason, String origin, boolean utPex, boolean utMetadata,
-            long pexReceived, long pexSent) {
+            long pexReceived, long pexSent, String listen) {
     }
 
     View view(long now) {
@@ -417,16 +420,18 @@ public final class PeerConnection {
                 isSeed(), peerChoking, peerInterested, messages, ignored, texReceived,
                 texSent, dhtPort, now - openedAt, closeReason, origin(),
                 peerExtensions != null && peerExtensions.idOf(UT_PEX) != 0,
-                peerExtensions != null && peerExtensions.idOf(UT_METADATA) != 0, pexReceived, pexSent);
+                peerExtensions != null && peerExtensions.idOf(UT_METADATA) != 0, pexReceived, pexSent,
+                listenAddress() == null ? null : hostPort(listenAddress()));
     }
 
-    /** Where the peer was learned first: {@code incoming} for a peer that connected to us. */
+    /**
+     * Where the peer was learned first, looked up by its listen address (so a peer that connected
+     * to us after we learned it keeps that origin); {@code incoming} when it is not known otherwise.
+     */
     private String origin() {
-        if (incoming) {
-            return dev.swarm.peerbridge.peers.PeerOrigin.INCOMING.toString();
-        }
-        TorrentState.KnownPeer k = torrent.known().get(transport.remote());
-        return k == null ? null : k.origin.toString();
+        InetSocketAddress a = listenAddress();
+        TorrentState.KnownPeer k = a == null || torrent == null ? null : torrent.known().get(a);
+        return k != null ? k.origin.toString() : incoming ? dev.swarm.peerbridge.peers.PeerOrigin.INCOMING.toString() : null;
     }
 
     private static String hostPort(java.net.InetSocketAddress a) {
@@ -440,6 +445,11 @@ public final class PeerConnection {
             sb.append(b >= 0x20 && b < 0x7f ? (char) b : '.');
         }
         return sb.toString();
+    }
+
+    /** The peer's pieces, null before the handshake. */
+    PieceSet pieces() {
+        return pieces;
     }
 
     boolean isActive() {

@@ -69,15 +69,18 @@ final class TorrentState {
     /** The verified info dictionary when fetched or loaded (not for .torrent inputs), else null. */
     private byte[] info;
     private InfoDict infoDict;
+    /** Whether a tracker answers its probes (the health monitor); one that does not is not advertised. */
+    private final java.util.function.Predicate<String> answering;
 
     TorrentState(TorrentSpec spec, TrackerSet trackers, AnnounceSchedule schedule, TrackerRanking ranking,
             boolean texEnabled, int maxKnown) {
-        this(spec, trackers, schedule, ranking, texEnabled, maxKnown, false);
+        this(spec, trackers, schedule, ranking, texEnabled, maxKnown, false, url -> true);
     }
 
     TorrentState(TorrentSpec spec, TrackerSet trackers, AnnounceSchedule schedule, TrackerRanking ranking,
-            boolean texEnabled, int maxKnown, boolean pexEnabled) {
+            boolean texEnabled, int maxKnown, boolean pexEnabled, java.util.function.Predicate<String> answering) {
         this.pexEnabled = pexEnabled;
+        this.answering = answering;
         this.spec = spec;
         this.trackers = trackers;
         this.schedule = schedule;
@@ -153,12 +156,16 @@ final class TorrentState {
         this.fetcher = null;
     }
 
-    /** Verified trackers, best ranked first (unranked ones after, in tracker order). */
+    /**
+     * Verified trackers that the health monitor does not see down, best ranked first (unranked ones
+     * after, in tracker order).
+     */
     List<String> advertisable() {
         if (!texAllowed()) {
             return List.of();
         }
-        List<String> urls = trackers.advertisable();
+        List<String> urls = new ArrayList<>(trackers.advertisable());
+        urls.removeIf(answering.negate());
         Map<String, Integer> position = new HashMap<>();
         List<TrackerRanking.Rank> rank = ranking.rank(key());
         for (int i = 0; i < rank.size(); i++) {
@@ -176,6 +183,11 @@ final class TorrentState {
 
     Set<String> advertisedEver() {
         return advertisedEver;
+    }
+
+    /** The trackers announced to so far: the ones that may count us, to be sent {@code stopped}. */
+    Set<String> announcedTo() {
+        return java.util.Collections.unmodifiableSet(started);
     }
 
     /** True the first time for a tracker: that announce carries {@code event=started}. */

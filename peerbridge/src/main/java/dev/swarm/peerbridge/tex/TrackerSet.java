@@ -1,5 +1,7 @@
 package dev.swarm.peerbridge.tex;
 
+import dev.swarm.peerbridge.net.AddressFilter;
+
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -11,7 +13,16 @@ import java.util.Map;
  * torrent, the ones learned from peers (candidates until they answer), which are verified and
  * therefore advertisable, which are failing.
  *
- * <p>Rules: a learned URL passes {@link TrackerUrl#check} and the per-torrent cap; a private
+ * <p>URLs are kept and advertised exactly as received (libtorrent compares them byte for byte, so a
+ * rewritten URL would be a second tracker to it); they are normalised ({@link TrackerUrl#check}: scheme
+ * and host lower-cased) only to compare: {@code http://LOCALHOST:1/a} and {@code http://localhost:1/a}
+ * are one tracker, kept in the form first seen. Every method taking a URL accepts either form.
+ *
+ * <p>Rules: a learned URL passes {@link TrackerUrl#check}, the address check (a host that is an IP
+ * literal in a loopback, private, link-local, multicast or unspecified range, or a {@code localhost}
+ * name, is refused unless the policy allows private addresses; names are checked again on their
+ * resolved addresses at request time) and the per-torrent cap; trackers of the torrent itself are
+ * trusted and never address-checked; a private
  * torrent (BEP 27) learns nothing and advertises nothing; a tracker is advertisable only while
  * {@link Status#VERIFIED}; a verified tracker that fails {@code failuresBeforeWithdraw} times in a
  * row becomes {@link Status#FAILING} until it answers again; a learned tracker that fails
@@ -34,7 +45,13 @@ public final class TrackerSet {
     }
 
     /** Outcome of {@link #learn}. */
-    public enum LearnResult { ADDED, KNOWN, PRIVATE, INVALID, CAP_REACHED, RECENTLY_DROPPED }
+    public enum LearnResult { ADDED, KNOWN, PRIVATE, INVALID, REFUSED_ADDRESS, CAP_REACHED, RECENTLY_DROPPED }
+
+    /** True if the tracker is one a peer gave us (its requests are address-checked). */
+    public boolean isLearned(String url) {
+        Entry e = entries.get(key(url));
+        return e != null && e.origin == Origin.LEARNED;
+    }
 
     /** A snapshot of one tracker. */
     public record Tracker(String url, Origin origin, int tier, Status status, int consecutiveFailures,
@@ -68,7 +85,8 @@ public final class TrackerSet {
     private final boolean privateTorrent;
     private final TexPolicy policy;
     private final Map<String, Entry> entries = new LinkedHashMap<>();
-    private final Map<String, Boolean> recentlyDropped;
+    /** Normalised URL to the URL as dropped. */
+    private final Map<String, String> recentlyDropped;
     private int learnedCount;
     private final int learnedTier;
 
@@ -83,7 +101,7 @@ public final class TrackerSet {
             private static final long serialVersionUID = 1L;
 
             @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
                 return size() > dropMemory;
             }
         };
@@ -94,7 +112,7 @@ public final class TrackerSet {
             for (String raw : urls) {
                 TrackerUrl.Check c = TrackerUrl.check(raw);
                 if (c.accepted() && !entries.containsKey(c.url())) {
-                    entries.put(c.url(), new Entry(c.url(), Origin.TORRENT, tier, initial));
+                    entries.put(c.url(), new Entry(raw, Origin.TORRENT, tier, initial));
                     any = true;
                 }
             }
@@ -121,21 +139,46 @@ public final class TrackerSet {
         if (entries.containsKey(c.url())) {
             return LearnResult.KNOWN;
         }
+        if (!policy.allowPrivateAddresses() && refusedHost(TrackerUrl.host(c.url()))) {
+            return LearnResult.REFUSED_ADDRESS;
+        }
         if (recentlyDropped.containsKey(c.url())) {
             return LearnResult.RECENTLY_DROPPED;
         }
         if (learnedCount >= policy.maxLearned()) {
             return LearnResult.CAP_REACHED;
         }
-        entries.put(c.url(), new Entry(c.url(), Origin.LEARNED, learnedTier, Status.CANDIDATE));
+        entries.put(c.url(), new Entry(raw, Origin.LEARNED, learnedTier, Status.CANDIDATE));
         learnedCount++;
         return LearnResult.ADDED;
+    }
+
+    /** A lower-case host that is an IP literal of a refused class, or a {@code localhost} name (RFC 6761). */
+    private static boolean refusedHost(String host) {
+        if (host.equals("localhost") || host.endsWith(".localhost")) {
+            return true;
+        }
+        if (!host.chars().allMatch(ch -> ch == '.' || (ch >= '0' && ch <= '9'))) {
+            return false;
+        }
+        String[] parts = host.split("\\.");
+        byte[] a = new byte[4];
+        for (int i = 0; i < 4; i++) {
+            a[i] = (byte) Integer.parseInt(parts[i]);
+        }
+        return AddressFilter.classify(a) != null;
+    }
+
+    /** The normalised form of a URL, the key it is compared by (the URL itself if it is not acceptable). */
+    private static String key(String url) {
+        TrackerUrl.Check c = TrackerUrl.check(url);
+        return c.accepted() ? c.url() : url;
     }
 
     /**
      * Learns every URL of one message, looking at no more than the policy's per-message bound.
      *
-     * @return the normalised URLs that were added
+     * @return the URLs that were added, as received
      */
     public List<String> learnAll(Collection<String> urls) {
         List<String> added = new ArrayList<>();
@@ -145,7 +188,7 @@ public final class TrackerSet {
                 break;
             }
             if (learn(url) == LearnResult.ADDED) {
-                added.add(TrackerUrl.check(url).url());
+                added.add(url);
             }
         }
         return added;
@@ -153,12 +196,12 @@ public final class TrackerSet {
 
     /** Learned trackers dropped lately (most recent last), bounded. */
     public List<String> recentlyDropped() {
-        return List.copyOf(recentlyDropped.keySet());
+        return List.copyOf(recentlyDropped.values());
     }
 
     /** A valid announce response arrived from {@code url} (see the trackers package for "valid"). */
     public void recordSuccess(String url, long nowMillis) {
-        Entry e = entries.get(url);
+        Entry e = entries.get(key(url));
         if (e == null) {
             return;
         }
@@ -170,7 +213,8 @@ public final class TrackerSet {
 
     /** An announce to {@code url} failed (timeout, error, invalid or failure response). */
     public void recordFailure(String url, long nowMillis) {
-        Entry e = entries.get(url);
+        String key = key(url);
+        Entry e = entries.get(key);
         if (e == null) {
             return;
         }
@@ -178,9 +222,9 @@ public final class TrackerSet {
         e.consecutiveFailures++;
         e.lastFailure = nowMillis;
         if (e.origin == Origin.LEARNED && e.consecutiveFailures >= policy.learnedFailureLimit()) {
-            entries.remove(url);
+            entries.remove(key);
             learnedCount--;
-            recentlyDropped.put(url, Boolean.TRUE);
+            recentlyDropped.put(key, e.url);
             return;
         }
         if (e.status == Status.VERIFIED && e.consecutiveFailures >= policy.failuresBeforeWithdraw()) {
@@ -190,7 +234,7 @@ public final class TrackerSet {
 
     /** True if the URL is in the set (not dropped). */
     public boolean contains(String url) {
-        return entries.containsKey(url);
+        return entries.containsKey(key(url));
     }
 
     /** The URLs we may advertise, in tracker order; empty for a private torrent. */
@@ -219,7 +263,7 @@ public final class TrackerSet {
 
     /** The snapshot of one tracker, or null. */
     public Tracker tracker(String url) {
-        Entry e = entries.get(url);
+        Entry e = entries.get(key(url));
         return e == null ? null : e.snapshot();
     }
 

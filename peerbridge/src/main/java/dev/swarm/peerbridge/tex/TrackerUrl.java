@@ -12,7 +12,8 @@ import java.util.Locale;
  * {@code udp}, scheme default for http(s)); no user info, no fragment; at most
  * {@link #MAX_LENGTH} printable ASCII characters. IPv6 literals are rejected, as libtorrent 1.1
  * does for learned trackers. Normalising lower-cases the scheme and host and keeps the rest as
- * sent (BEP 41 puts the path and query of a UDP URL on the wire).
+ * sent (BEP 41 puts the path and query of a UDP URL on the wire). The normal form is for comparing
+ * only: URLs are requested and advertised as received ({@link TrackerSet}).
  */
 public final class TrackerUrl {
     /** A URL longer than this is refused: a learned list is bounded in bytes, not just count. */
@@ -79,6 +80,11 @@ public final class TrackerUrl {
         int hostAt = lowered.indexOf(host, scheme.length() + 3);
         String normal = lowered.substring(0, hostAt) + host.toLowerCase(Locale.ROOT) + lowered.substring(hostAt + host.length());
         return new Check(normal, null);
+    }
+
+    /** The host of an accepted URL, as written in it. */
+    public static String host(String url) {
+        return URI.create(url).getHost();
     }
 
     /** The lower-case scheme of an accepted URL. */

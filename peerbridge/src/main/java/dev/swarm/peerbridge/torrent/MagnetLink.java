@@ -72,7 +72,7 @@ public final class MagnetLink {
             throw new TorrentInputException("magnet link without xt=urn:btih:");
         }
         return new TorrentSpec(hash, name, trackers.isEmpty() ? List.of() : List.of(trackers), false, -1, peers,
-                "magnet", v2);
+                "magnet", v2, null);
     }
 
     /** Parses a BEP 52 multihash: {@code 1220} (SHA-256, 32 bytes) and 64 hex digits. */

@@ -13,7 +13,15 @@ import dev.swarm.protocol.AnnounceEvent;
  * @param event    BEP 3 event
  * @param numWant  peers wanted
  * @param key      BEP 7 key, stable per process
+ * @param learned  true for a URL a peer gave us: its host must resolve to addresses the announcer's
+ *                 {@code AddressFilter} allows (checked at request time, so a DNS answer that changed is caught)
  */
 public record AnnounceRequest(byte[] infoHash, byte[] peerId, int port, long left, AnnounceEvent event, int numWant,
-        int key) {
+        int key, boolean learned) {
+
+    /** A request to a trusted tracker (the user's config, magnet or .torrent). */
+    public AnnounceRequest(byte[] infoHash, byte[] peerId, int port, long left, AnnounceEvent event, int numWant,
+            int key) {
+        this(infoHash, peerId, port, left, event, numWant, key, false);
+    }
 }

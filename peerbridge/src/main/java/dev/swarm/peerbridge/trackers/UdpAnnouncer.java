@@ -1,5 +1,7 @@
 package dev.swarm.peerbridge.trackers;
 
+import dev.swarm.peerbridge.net.AddressFilter;
+import dev.swarm.peerbridge.net.Resolver;
 import dev.swarm.protocol.CompactPeers;
 import dev.swarm.protocol.ProtocolException;
 import dev.swarm.protocol.udp.AnnounceResponse;
@@ -14,7 +16,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
@@ -35,8 +36,12 @@ import java.util.concurrent.TimeUnit;
  * 60 s per tracker address, as BEP 15 allows), then announce with the URL's path and query as
  * BEP 41 URLData. A reply is taken only from the address the request went to and only for its
  * transaction id. Each stage is sent again once at half the timeout; the whole announce fails
- * after the timeout. At most {@code maxConcurrent} announces are in flight. One named thread
- * receives, one named thread resolves names and runs timers.
+ * after the timeout, counted from the call (the name lookup included). At most {@code maxConcurrent}
+ * announces are in flight. One named thread receives, one named thread runs timers; names are
+ * resolved on the {@link Resolver}'s own bounded pool with its time bound, so a slow resolver never
+ * delays a timeout. A learned URL ({@link AnnounceRequest#learned()}) is refused when the
+ * {@link AddressFilter} refuses the address it resolves to (checked at request time: the datagrams go
+ * to exactly the address checked).
  */
 public final class UdpAnnouncer implements AnnounceClient {
     /** BEP 15: a connection id may be used for one minute. */
@@ -51,6 +56,9 @@ public final class UdpAnnouncer implements AnnounceClient {
     private final Thread receiver;
     private final SecureRandom random = new SecureRandom();
     private final Map<Integer, Pending> pending = new ConcurrentHashMap<>();
+    private final Resolver resolver;
+    private final boolean ownResolver;
+    private final AddressFilter filter;
     private final Map<SocketAddress, long[]> connectionIds = new LinkedHashMap<>(16, 0.75f, true) {
         private static final long serialVersionUID = 1L;
 
@@ -65,13 +73,14 @@ public final class UdpAnnouncer implements AnnounceClient {
         final AnnounceRequest request;
         final byte[] urlData;
         final CompletableFuture<AnnounceResult> future = new CompletableFuture<>();
-        final long start = System.nanoTime();
+        final long start;
         volatile int txId;
         volatile boolean connecting;
         volatile long connectionId;
         volatile ScheduledFuture<?> retransmit;
 
-        Pending(InetSocketAddress address, AnnounceRequest request, byte[] urlData) {
+        Pending(InetSocketAddress address, AnnounceRequest request, byte[] urlData, long start) {
+            this.start = start;
             this.address = address;
             this.request = request;
             this.urlData = urlData;
@@ -80,6 +89,18 @@ public final class UdpAnnouncer implements AnnounceClient {
 
     /** @param bind local address of the socket, e.g. {@code 0.0.0.0:0} */
     public UdpAnnouncer(InetSocketAddress bind, Duration timeout, int maxConcurrent) throws IOException {
+        this(bind, timeout, maxConcurrent, null, AddressFilter.ALLOW_ALL);
+    }
+
+    /**
+     * @param resolver resolves tracker hosts (null: a private standard one)
+     * @param filter   what learned URLs may resolve to
+     */
+    public UdpAnnouncer(InetSocketAddress bind, Duration timeout, int maxConcurrent, Resolver resolver,
+            AddressFilter filter) throws IOException {
+        this.ownResolver = resolver == null;
+        this.resolver = resolver == null ? Resolver.standard() : resolver;
+        this.filter = filter;
         this.timeout = timeout;
         this.maxConcurrent = maxConcurrent;
         this.channel = DatagramChannel.open().bind(bind);
@@ -112,31 +133,44 @@ public final class UdpAnnouncer implements AnnounceClient {
                 + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
         byte[] urlData = pathQuery.getBytes(StandardCharsets.UTF_8);
         CompletableFuture<AnnounceResult> result = new CompletableFuture<>();
-        try {
-            timers.execute(() -> {
-                try {
-                    InetAddress ip = InetAddress.getByName(uri.getHost());
-                    Pending p = new Pending(new InetSocketAddress(ip, uri.getPort()), request,
-                            urlData.length > 1024 ? new byte[0] : urlData);
-                    p.future.whenComplete((r, e) -> result.complete(r));
-                    begin(p);
-                } catch (UnknownHostException e) {
-                    result.complete(failure("unknown host " + uri.getHost(), start));
-                }
-            });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            result.complete(failure("announcer closed", start));
-        }
+        byte[] data = urlData.length > 1024 ? new byte[0] : urlData;
+        resolver.resolve(uri.getHost()).whenComplete((ips, e) -> {
+            if (e != null) {
+                Throwable c = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+                result.complete(failure(c.getMessage() == null ? "unknown host " + uri.getHost() : c.getMessage(), start));
+                return;
+            }
+            InetAddress ip = ips.get(0);
+            String refused = request.learned() ? filter.refusal(ips) : null;
+            if (refused != null) {
+                result.complete(failure("refused: " + refused + " (tex.allow-private-addresses is false)", start));
+                return;
+            }
+            long left = timeout.toNanos() - (System.nanoTime() - start);
+            if (left <= 0) {
+                result.complete(failure("timeout after " + timeout.toMillis() + " ms", start));
+                return;
+            }
+            try {
+                timers.execute(() -> {
+                    Pending p = new Pending(new InetSocketAddress(ip, uri.getPort()), request, data, start);
+                    p.future.whenComplete((r, x) -> result.complete(r));
+                    begin(p, left);
+                });
+            } catch (java.util.concurrent.RejectedExecutionException x) {
+                result.complete(failure("announcer closed", start));
+            }
+        });
         return result;
     }
 
-    private void begin(Pending p) {
+    private void begin(Pending p, long leftNanos) {
         long[] cached;
         synchronized (connectionIds) {
             cached = connectionIds.get(p.address);
         }
         timers.schedule(() -> complete(p, failure("timeout after " + timeout.toMillis() + " ms", p.start)),
-                timeout.toMillis(), TimeUnit.MILLISECONDS);
+                leftNanos, TimeUnit.NANOSECONDS);
         if (cached != null && System.nanoTime() - cached[1] < CONNECTION_ID_NANOS) {
             p.connectionId = cached[0];
             sendStage(p, false);
@@ -267,6 +301,9 @@ public final class UdpAnnouncer implements AnnounceClient {
             // closing: nothing left to do with the socket
         }
         timers.shutdownNow();
+        if (ownResolver) {
+            resolver.close();
+        }
         for (Pending p : pending.values()) {
             p.future.complete(failure("announcer closed", p.start));
         }

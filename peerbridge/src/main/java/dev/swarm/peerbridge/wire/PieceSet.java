@@ -81,6 +81,11 @@ public final class PieceSet {
         return bits.get(index);
     }
 
+    /** A copy of the pieces held. */
+    public BitSet bits() {
+        return (BitSet) bits.clone();
+    }
+
     public int count() {
         return bits.cardinality();
     }

@@ -15,9 +15,19 @@ final class Bridges {
     private Bridges() {
     }
 
-    /** A bridge on 127.0.0.1 with lt_tex every second and re-announces every second. */
+    /** A fresh data directory under target/ (the history file of one test bridge). */
+    static String dataDir() throws java.io.IOException {
+        java.nio.file.Path base = java.nio.file.Path.of("target", "bridge-data");
+        java.nio.file.Files.createDirectories(base);
+        return java.nio.file.Files.createTempDirectory(base, "bridge").toAbsolutePath().toString();
+    }
+
+    /**
+     * A bridge on 127.0.0.1 with lt_tex every second and re-announces every second; learned trackers on
+     * loopback are allowed (the trackers of these tests are on 127.0.0.1).
+     */
     static Bridge start(String torrentLine, String extraYaml) throws Exception {
-        BridgeConfig c = ConfigLoader.parse("""
+        BridgeConfig c = ConfigLoader.parse("data-dir: \"" + dataDir() + "\"\n" + """
                 listen: 127.0.0.1:0
                 api: ""
                 connections:
@@ -30,6 +40,7 @@ final class Bridges {
                 tex:
                   initial-delay: 0s
                   interval: 1s
+                  allow-private-addresses: true
                 """ + extraYaml);
         Bridge b = Bridge.start(c);
         if (torrentLine != null) {

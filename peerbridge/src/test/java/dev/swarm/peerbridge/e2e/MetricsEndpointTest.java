@@ -3,7 +3,7 @@ package dev.swarm.peerbridge.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.swarm.peerbridge.api.ApiServer;
+import dev.swarm.peerbridge.web.WebServer;
 import dev.swarm.peerbridge.session.Bridge;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -43,7 +43,7 @@ class MetricsEndpointTest {
                 ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             String dead = "http://127.0.0.1:" + silent.getLocalPort() + "/announce";
             Bridge b = Bridges.start(ih + " " + live.httpUrl() + " " + dead, "");
-            try (b; ApiServer api = new ApiServer(b, new InetSocketAddress("127.0.0.1", 0))) {
+            try (b; WebServer api = new WebServer(b, new InetSocketAddress("127.0.0.1", 0))) {
                 String[] text = new String[1];
                 Bridges.await("the live tracker verified in /metrics", 30_000, () -> {
                     try {

@@ -23,7 +23,15 @@ final class ScriptedPeer implements AutoCloseable {
     Handshake remoteHandshake;
 
     ScriptedPeer(InetSocketAddress bridge) throws IOException {
+        this(bridge, null);
+    }
+
+    /** Connects from {@code local} (e.g. 127.0.0.2, port 0), or from any address if null. */
+    ScriptedPeer(InetSocketAddress bridge, InetSocketAddress local) throws IOException {
         socket = new Socket();
+        if (local != null) {
+            socket.bind(local);
+        }
         socket.connect(bridge, 5000);
         in = socket.getInputStream();
         buffer.flip();

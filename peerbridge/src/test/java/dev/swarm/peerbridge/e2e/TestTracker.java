@@ -1,7 +1,7 @@
 package dev.swarm.peerbridge.e2e;
 
 /** A tracker the scenarios announce to: its HTTP and UDP announce URLs. */
-interface TestTracker extends AutoCloseable {
+public interface TestTracker extends AutoCloseable {
     String httpUrl();
 
     String udpUrl();

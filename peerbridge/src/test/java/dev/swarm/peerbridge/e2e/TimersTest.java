@@ -32,7 +32,7 @@ class TimersTest {
         tracker = new MiniTracker();
         t1 = tracker.httpUrl();
         // defaults: keep-alive 60 s, idle 180 s, handshake 10 s, lt_tex 6 s then 120 s
-        bridge = Bridge.start(ConfigLoader.parse("listen: 127.0.0.1:0\napi: \"\"\ntrackers:\n  udp-bind: 127.0.0.1:0\n"), clock::get);
+        bridge = Bridge.start(ConfigLoader.parse("data-dir: \"" + Bridges.dataDir() + "\"\nlisten: 127.0.0.1:0\napi: \"\"\ntrackers:\n  udp-bind: 127.0.0.1:0\n"), clock::get);
         assertEquals(null, bridge.addTorrent(TorrentInputs.line(IH + " " + t1, "test")));
         Bridges.await("T1 verified", 10_000, () -> "verified".equals(Bridges.status(bridge, IH, t1)));
     }

@@ -110,9 +110,40 @@ class TrackerSetTest {
     void onlyTheFirstUrlsOfAMessageAreLookedAt() {
         TexPolicy small = new TexPolicy(false, 50, 1, 1, Duration.ofSeconds(6), Duration.ofMinutes(2), 3);
         TrackerSet s = new TrackerSet(false, List.of(), small);
-        assertEquals(List.of("udp://a.org:1", "udp://b.org:1"),
-                s.learnAll(List.of("bad", "UDP://A.org:1", "udp://b.org:1", "udp://c.org:1")));
+        assertEquals(List.of("UDP://A.org:1", "udp://b.org:1"),
+                s.learnAll(List.of("bad", "UDP://A.org:1", "udp://b.org:1", "udp://c.org:1")), "added, as received");
         assertNull(s.tracker("udp://c.org:1"));
+    }
+
+    @Test
+    void learnedUrlsAreKeptAndAdvertisedExactlyAsReceivedAndCompareNormalised() {
+        TexPolicy open = new TexPolicy(false, 50, 1, 1, Duration.ofSeconds(6), Duration.ofMinutes(2), 200, true);
+        TrackerSet s = new TrackerSet(false, List.of(), open);
+        assertEquals(LearnResult.ADDED, s.learn("http://LOCALHOST:7000/Announce?k=A"));
+        assertEquals(LearnResult.KNOWN, s.learn("http://localhost:7000/Announce?k=A"), "same tracker, other case of host");
+        assertEquals(LearnResult.KNOWN, s.learn("HTTP://LocalHost:7000/Announce?k=A"));
+        assertEquals(LearnResult.ADDED, s.learn("http://localhost:7000/announce?k=A"), "the path is case-sensitive");
+        s.recordSuccess("http://localhost:7000/Announce?k=A", 1); // the lower-case form finds the same tracker
+        assertEquals(List.of("http://LOCALHOST:7000/Announce?k=A"), s.advertisable(), "advertised byte for byte");
+        assertEquals("http://LOCALHOST:7000/Announce?k=A", s.tracker("http://localhost:7000/Announce?k=A").url());
+        assertTrue(s.isLearned("http://localhost:7000/Announce?k=A"));
+    }
+
+    @Test
+    void learnedTrackersOnRefusedAddressesAreRefusedUnlessAllowed() {
+        TrackerSet strict = new TrackerSet(false, List.of(List.of("http://127.0.0.1:9/announce")), TexPolicy.DEFAULT);
+        assertTrue(strict.contains("http://127.0.0.1:9/announce"), "the torrent's own trackers are trusted");
+        for (String url : List.of("http://127.0.0.1:1/announce", "udp://127.0.0.1:2/announce", "udp://10.1.2.3:1",
+                "http://192.168.0.1/announce", "http://169.254.169.254/latest", "udp://0.0.0.0:1", "udp://224.0.0.1:1",
+                "http://100.64.0.1/a", "http://localhost:8080/announce", "http://LOCALHOST:8080/announce",
+                "http://x.localhost/a")) {
+            assertEquals(LearnResult.REFUSED_ADDRESS, strict.learn(url), url);
+        }
+        assertEquals(LearnResult.ADDED, strict.learn("udp://8.8.8.8:6969/announce"), "public literal");
+        assertEquals(LearnResult.ADDED, strict.learn("udp://tracker.example.org:6969/announce"),
+                "names pass here; their addresses are checked at request time");
+        TexPolicy open = new TexPolicy(false, 50, 1, 1, Duration.ofSeconds(6), Duration.ofMinutes(2), 200, true);
+        assertEquals(LearnResult.ADDED, new TrackerSet(false, List.of(), open).learn("udp://127.0.0.1:2/announce"));
     }
 
     @Test

@@ -27,6 +27,19 @@ class TrackerListHashTest {
     }
 
     @Test
+    void hashesTheUrlsAsSentLikeLibtorrent11() {
+        // libtorrent 1.1 (lt_trackers.cpp) sorts the announce_entry URLs as stored, i.e. as received, with
+        // std::sort on std::string, and hashes them concatenated: no case folding, byte order ('H' < 'h').
+        assertArrayEquals(hex("4aeb054938795c635371e357d160f3e968106982"),
+                TrackerListHash.of(List.of("udp://127.0.0.1:16882/announce", "http://LOCALHOST:7000/announce")));
+        assertArrayEquals(hex("94d5f8a6c733742aaac1e5e8448317ef1d82879e"),
+                TrackerListHash.of(List.of("udp://127.0.0.1:16882/announce", "http://localhost:7000/announce")),
+                "another spelling is another list to libtorrent");
+        assertArrayEquals(hex("6b7d688b742756eece045031e2437b3526c71d74"),
+                TrackerListHash.of(List.of("http://a.org/a", "HTTP://b.org/a")), "upper case sorts first");
+    }
+
+    @Test
     void parsesRawAndHexForms() {
         byte[] raw = hex("a02624ba8f7acb7844e9e3859f14f6c170a4d39b");
         assertArrayEquals(raw, TrackerListHash.parse(raw));

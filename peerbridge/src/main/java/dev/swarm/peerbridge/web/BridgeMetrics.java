@@ -1,4 +1,4 @@
-package dev.swarm.peerbridge.api;
+package dev.swarm.peerbridge.web;
 
 import dev.swarm.peerbridge.session.Bridge;
 import dev.swarm.peerbridge.tex.TrackerSet;
