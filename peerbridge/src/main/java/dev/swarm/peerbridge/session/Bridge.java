@@ -240,12 +240,16 @@ public final class Bridge implements AutoCloseable {
         if (closed) {
             return;
         }
-        network.loop().execute(() -> {
-            TorrentState t = torrents.get(InfoHash.of(infoHash));
-            if (t != null && !t.spec().isPrivate()) {
-                offer(t.infoHash(), peers, PeerOrigin.DHT);
-            }
-        });
+        try {
+            network.loop().execute(() -> {
+                TorrentState t = torrents.get(InfoHash.of(infoHash));
+                if (t != null && !t.spec().isPrivate()) {
+                    offer(t.infoHash(), peers, PeerOrigin.DHT);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // the bridge is closing
+        }
     }
 
     /**
