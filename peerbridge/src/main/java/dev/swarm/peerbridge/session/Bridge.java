@@ -240,12 +240,31 @@ public final class Bridge implements AutoCloseable {
         if (closed) {
             return;
         }
-        network.loop().execute(() -> {
-            TorrentState t = torrents.get(InfoHash.of(infoHash));
-            if (t != null && !t.spec().isPrivate()) {
-                offer(t.infoHash(), peers, PeerOrigin.DHT);
-            }
-        });
+        try {
+            network.loop().execute(() -> {
+                TorrentState t = torrents.get(InfoHash.of(infoHash));
+                if (t != null && !t.spec().isPrivate()) {
+                    offer(t.infoHash(), peers, PeerOrigin.DHT);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // the bridge is closing
+        }
+    }
+
+    /**
+     * The DHT port to tell peers of this torrent about (reserved bit and {@code port} message, BEP 5), or 0:
+     * not when the DHT is off or read-only (nothing would answer), nor for a private torrent (BEP 27).
+     */
+    int dhtPortFor(TorrentState t) {
+        return dht != null && !config.dht().readOnly() && !t.spec().isPrivate() ? dht.address().getPort() : 0;
+    }
+
+    /** A peer's {@code port} message: its DHT node is pinged (BEP 5), never for a private torrent. */
+    void dhtNodeOffered(TorrentState t, InetSocketAddress peer, int port) {
+        if (dht != null && !t.spec().isPrivate() && port > 0 && peer.getAddress() != null) {
+            dht.ping(new InetSocketAddress(peer.getAddress(), port));
+        }
     }
 
     /** The DHT node, or null when the DHT is off. */
