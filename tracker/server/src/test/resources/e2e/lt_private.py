@@ -4,7 +4,8 @@
 Each libtorrent session gets its own announce URL (its user's passkey); the torrent file itself names no tracker.
 
 Modes:
-  swarm   creates the torrent and prints {"info_hash": ..., "torrent": ...} on one line, then waits for a line on
+  swarm   (--leech-tracker may list several URLs, comma-separated: the leecher announces to each of them)
+          creates the torrent and prints {"info_hash": ..., "torrent": ...} on one line, then waits for a line on
           stdin (the test registers the torrent meanwhile). Then a seeder (--seed-tracker) and a leecher
           (--leech-tracker) share the file; once the leecher has finished and its 'completed' announce is answered,
           both are made to announce again so the tracker sees final counters, and one JSON line reports what
@@ -42,7 +43,7 @@ def swarm(args):
     ok_seed = wait_for(lambda: hs.status().is_seeding and seen(log, 'tracker_reply_alert', 'seeder'), sessions, log, args.timeout)
     dst = os.path.join(args.workdir, 'leech')
     os.makedirs(dst, exist_ok=True)
-    hl = add(leecher, tpath, dst, args.leech_tracker)
+    hl = add(leecher, tpath, dst, args.leech_tracker.split(','))
     finished = wait_for(lambda: hl.status().is_seeding, sessions, log, args.timeout)
     t_done = time.time()
     completed_ack = wait_for(lambda: seen(log, 'tracker_reply_alert', 'leecher', t_done - 0.5), sessions, log, args.timeout)

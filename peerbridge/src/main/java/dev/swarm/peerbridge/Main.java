@@ -74,13 +74,17 @@ public final class Main implements Callable<Integer> {
         @Option(names = "--torrent", description = "a .torrent path, magnet link, or '<info-hash> <tracker-url>...'")
         List<String> torrents = new ArrayList<>();
 
+        @Option(names = "--dht-bootstrap", paramLabel = "HOST:PORT",
+                description = "a DHT node to join through (repeatable; adds to dht.bootstrap; the DHT runs only with one)")
+        List<String> dhtBootstrap = new ArrayList<>();
+
         @Override
         @SuppressWarnings("try") // the watcher only needs closing
         public Integer call() throws Exception {
             BridgeConfig cfg;
             try {
                 cfg = config == null ? BridgeConfig.defaults() : ConfigLoader.load(config);
-                cfg = Overrides.apply(cfg, listen, api == null ? null : ClientCommands.hostPort(api), torrents);
+                cfg = Overrides.apply(cfg, listen, api == null ? null : ClientCommands.hostPort(api), torrents, dhtBootstrap);
             } catch (ConfigException e) {
                 System.err.println("error: " + e.getMessage());
                 return 2;

@@ -23,11 +23,13 @@ import java.util.List;
  * @param torrents      torrent inputs: magnet links, .torrent paths, or {@code <info-hash> <url>...} lines
  * @param watchDir      directory watched for .torrent / .magnet / .txt files, or null
  * @param watchInterval how often the directory is listed
+ * @param exchange      BEP 9 metadata and BEP 11 PEX settings (keys {@code metadata.*}, {@code pex.*})
+ * @param dht           Mainline DHT node settings (off when no bootstrap node is configured)
  * @param health        probes, history and alerts (the {@code health} package), with the data directory
  */
 public record BridgeConfig(InetSocketAddress listen, InetSocketAddress api, String clientName, String peerIdPrefix,
         int maxTorrents, Connections connections, Trackers trackers, TexPolicy tex, boolean texEnabled,
-        List<String> torrents, Path watchDir, Duration watchInterval, Health health) {
+        List<String> torrents, Path watchDir, Duration watchInterval, Exchange exchange, Dht dht, Health health) {
 
     public BridgeConfig {
         torrents = List.copyOf(torrents);
@@ -68,6 +70,62 @@ public record BridgeConfig(InetSocketAddress listen, InetSocketAddress api, Stri
     }
 
     /**
+     * BEP 9 ({@code ut_metadata}) and BEP 11 ({@code ut_pex}) settings.
+     *
+     * @param metadataMaxSize        largest info dictionary fetched ({@code metadata.max-size}; libtorrent: 30 MiB)
+     * @param metadataMaxOutstanding requests in flight to the peer the metadata is fetched from
+     * @param metadataRequestTimeout a request unanswered this long passes that peer over
+     * @param metadataDir            where fetched info dictionaries are kept ({@code <info-hash>.info}), or null
+     * @param pexEnabled             false: no {@code ut_pex} at all (not in {@code m}, nothing read or sent)
+     * @param pexInterval            time between our PEX messages to one peer (BEP 11: at least a minute)
+     */
+    public record Exchange(long metadataMaxSize, int metadataMaxOutstanding, Duration metadataRequestTimeout,
+            Path metadataDir, boolean pexEnabled, Duration pexInterval) {
+    }
+
+    /**
+     * The Mainline DHT node (BEP 5), see {@code dev.swarm.peerbridge.dht.DhtNode}.
+     *
+     * @param bootstrap        nodes to join through, {@code host:port}, names resolved when the node starts;
+     *                         empty: the DHT is off
+     * @param listen           UDP address of the node
+     * @param readOnly         BEP 43: send {@code ro = 1}, answer no query, announce nothing
+     * @param stateFile        where the node id and routing table are kept across restarts, or null
+     * @param lookupInterval   how often get_peers is run again for each torrent
+     * @param queryTimeout     a query not answered within this long counts as failed
+     * @param maxNodes         bound on the routing table
+     * @param maxOutstanding   bound on our queries waiting for an answer
+     * @param sourceRate       queries per second answered per source IP
+     * @param sourceBurst      queries a source IP may send at once
+     * @param totalRate        queries per second answered over all sources
+     * @param maxStoredPeers   bound on peers stored from other nodes' announce_peer
+     * @param peerTtl          an announced peer is forgotten this long after its last announce
+     */
+    public record Dht(List<InetSocketAddress> bootstrap, InetSocketAddress listen, boolean readOnly, Path stateFile,
+            Duration lookupInterval, Duration queryTimeout, int maxNodes, int maxOutstanding, int sourceRate,
+            int sourceBurst, int totalRate, int maxStoredPeers, Duration peerTtl) {
+
+        public Dht {
+            bootstrap = List.copyOf(bootstrap);
+        }
+
+        /** Whether the node runs at all. */
+        public boolean enabled() {
+            return !bootstrap.isEmpty();
+        }
+
+        /** The same settings with more bootstrap nodes (from the command line). */
+        public Dht withBootstrap(List<InetSocketAddress> more) {
+            List<InetSocketAddress> all = new java.util.ArrayList<>(bootstrap);
+            all.addAll(more);
+            return new Dht(all, listen, readOnly, stateFile, lookupInterval, queryTimeout, maxNodes, maxOutstanding,
+                    sourceRate, sourceBurst, totalRate, maxStoredPeers, peerTtl);
+        }
+    }
+
+    /**
+     * Probes, figures, history and alerts of the health monitor.
+     *
      * @param dataDir          directory of the bridge's files (key {@code data-dir}); the history is
      *                         {@code health.sqlite} in it
      * @param probeInterval    how often each tracker is probed (separately from announces)

@@ -148,6 +148,9 @@ public final class ConfigLoader {
         @JsonProperty("torrents") List<String> torrents = new ArrayList<>();
         @JsonProperty("watch-dir") String watchDir = "";
         @JsonProperty("watch-interval") String watchInterval = "5s";
+        @JsonProperty("metadata") RawMetadata metadata = new RawMetadata();
+        @JsonProperty("pex") RawPex pex = new RawPex();
+        @JsonProperty("dht") RawDht dht = new RawDht();
         @JsonProperty("data-dir") String dataDir = "";
         @JsonProperty("health") RawHealth health = new RawHealth();
 
@@ -155,8 +158,8 @@ public final class ConfigLoader {
             if (health == null || health.history == null || health.alerts == null) {
                 throw new ConfigException("'health', 'health.history' and 'health.alerts' must be mappings (omit them for defaults)");
             }
-            if (connections == null || trackers == null || tex == null) {
-                throw new ConfigException("'connections', 'trackers' and 'tex' must be mappings (omit them for defaults)");
+            if (connections == null || trackers == null || tex == null || dht == null) {
+                throw new ConfigException("'connections', 'trackers', 'tex' and 'dht' must be mappings (omit them for defaults)");
             }
             if (peerIdPrefix == null || peerIdPrefix.getBytes(StandardCharsets.UTF_8).length > 12) {
                 throw new ConfigException("bad value for 'peer-id-prefix': at most 12 bytes");
@@ -183,6 +186,7 @@ public final class ConfigLoader {
                     api == null || api.isBlank() ? null : address("api", api), clientName, peerIdPrefix,
                     range("max-torrents", maxTorrents, 1, 100_000), connections.validate(), trackers.validate(),
                     tex.validate(), tex.enabled, inputs, dir, positive("watch-interval", watchInterval),
+                    RawMetadata.exchange(metadata, pex, base), dht.validate(base),
                     health.validate(RawHealth.dataDir(dataDir, base)));
         }
     }
@@ -242,6 +246,62 @@ public final class ConfigLoader {
         }
     }
 
+    static final class RawDht {
+        @JsonProperty("bootstrap") List<String> bootstrap = new ArrayList<>();
+        @JsonProperty("listen") String listen = "0.0.0.0:6881";
+        @JsonProperty("read-only") boolean readOnly = true;
+        @JsonProperty("state-file") String stateFile = "dht-state.txt";
+        @JsonProperty("lookup-interval") String lookupInterval = "5m";
+        @JsonProperty("query-timeout") String queryTimeout = "5s";
+        @JsonProperty("max-nodes") int maxNodes = 1000;
+        @JsonProperty("max-outstanding") int maxOutstanding = 256;
+        @JsonProperty("source-rate") int sourceRate = 5;
+        @JsonProperty("source-burst") int sourceBurst = 20;
+        @JsonProperty("total-rate") int totalRate = 500;
+        @JsonProperty("max-stored-peers") int maxStoredPeers = 10_000;
+        @JsonProperty("peer-ttl") String peerTtl = "30m";
+
+        BridgeConfig.Dht validate(Path base) throws ConfigException {
+            List<InetSocketAddress> nodes = new ArrayList<>();
+            for (String b : bootstrap == null ? List.<String>of() : bootstrap) {
+                nodes.add(unresolved("dht.bootstrap", b));
+            }
+            Path state = stateFile == null || stateFile.isBlank() ? null : Path.of(stateFile);
+            if (state != null && base != null && !state.isAbsolute()) {
+                state = base.resolve(state);
+            }
+            return new BridgeConfig.Dht(nodes, address("dht.listen", listen), readOnly, state,
+                    positive("dht.lookup-interval", lookupInterval), positive("dht.query-timeout", queryTimeout),
+                    range("dht.max-nodes", maxNodes, 8, 100_000), range("dht.max-outstanding", maxOutstanding, 3, 10_000),
+                    range("dht.source-rate", sourceRate, 1, 10_000), range("dht.source-burst", sourceBurst, 1, 10_000),
+                    range("dht.total-rate", totalRate, 1, 1_000_000),
+                    range("dht.max-stored-peers", maxStoredPeers, 0, 1_000_000), positive("dht.peer-ttl", peerTtl));
+        }
+    }
+
+    /**
+     * Parses {@code host:port} without resolving the name (DHT bootstrap nodes are resolved when the node
+     * starts, off the config thread); the message names {@code key}.
+     */
+    public static InetSocketAddress unresolved(String key, String value) throws ConfigException {
+        String v = value == null ? "" : value.strip();
+        int colon = v.lastIndexOf(':');
+        String host = colon < 0 ? "" : v.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        int port;
+        try {
+            port = colon < 0 ? -1 : Integer.parseInt(v.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            port = -1;
+        }
+        if (host.isEmpty() || port < 1 || port > 65535) {
+            throw new ConfigException("bad value for '" + key + "': '" + value + "' is not host:port with a port 1..65535");
+        }
+        return InetSocketAddress.createUnresolved(host, port);
+    }
+
     static final class RawTex {
         @JsonProperty("enabled") boolean enabled = true;
         @JsonProperty("trust-torrent-trackers") boolean trustTorrentTrackers = false;
@@ -262,6 +322,54 @@ public final class ConfigLoader {
         }
     }
 
+    static final class RawMetadata {
+        @JsonProperty("max-size") String maxSize = "30MiB";
+        @JsonProperty("max-outstanding") int maxOutstanding = 8;
+        @JsonProperty("request-timeout") String requestTimeout = "20s";
+        @JsonProperty("dir") String dir = "";
+
+        /** The {@code metadata} and {@code pex} sections together. */
+        static BridgeConfig.Exchange exchange(RawMetadata m, RawPex p, Path base) throws ConfigException {
+            if (m == null || p == null) {
+                throw new ConfigException("'metadata' and 'pex' must be mappings (omit them for defaults)");
+            }
+            Path d = m.dir == null || m.dir.isBlank() ? null : Path.of(m.dir);
+            if (d != null && base != null && !d.isAbsolute()) {
+                d = base.resolve(d);
+            }
+            Duration interval = positive("pex.interval", p.interval);
+            if (interval.compareTo(Duration.ofMinutes(1)) < 0) {
+                throw new ConfigException("bad value for 'pex.interval': BEP 11 allows at most one message a minute (60s or more)");
+            }
+            return new BridgeConfig.Exchange(size("metadata.max-size", m.maxSize, 16 * 1024, 512L << 20),
+                    range("metadata.max-outstanding", m.maxOutstanding, 1, 1000),
+                    positive("metadata.request-timeout", m.requestTimeout), d, p.enabled, interval);
+        }
+
+        private static long size(String key, String value, long min, long max) throws ConfigException {
+            Matcher x = Pattern.compile("(\\d{1,12})(B|KiB|MiB|GiB)?").matcher(value == null ? "" : value.strip());
+            if (!x.matches()) {
+                throw new ConfigException("bad value for '" + key + "': '" + value + "' is not a size like 30MiB, 512KiB, 4096");
+            }
+            long n = Long.parseLong(x.group(1));
+            String unit = x.group(2) == null ? "B" : x.group(2);
+            long bytes = switch (unit) {
+                case "KiB" -> n << 10;
+                case "MiB" -> n << 20;
+                case "GiB" -> n << 30;
+                default -> n;
+            };
+            if (n > (1L << 33) || bytes < min || bytes > max) {
+                throw new ConfigException("bad value for '" + key + "': " + value + " is outside " + min + ".." + max + " bytes");
+            }
+            return bytes;
+        }
+    }
+
+    static final class RawPex {
+        @JsonProperty("enabled") boolean enabled = true;
+        @JsonProperty("interval") String interval = "60s";
+    }
     static final class RawHealth {
         @JsonProperty("probe-interval") String probeInterval = "60s";
         @JsonProperty("probe-timeout") String probeTimeout = "10s";

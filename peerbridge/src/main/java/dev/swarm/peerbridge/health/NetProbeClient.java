@@ -17,6 +17,8 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
+import dev.swarm.peerbridge.net.AddressFilter;
+
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.PortUnreachableException;
@@ -73,8 +75,22 @@ public final class NetProbeClient implements ProbeClient {
     private final HttpClient http;
     private final SecureRandom random = new SecureRandom();
     private final byte[] probePeerId = new byte[20];
+    private final AddressFilter filter;
+    private final java.util.function.Predicate<String> restricted;
 
     public NetProbeClient(Duration timeout, LongSupplier clock) {
+        this(timeout, clock, AddressFilter.ALLOW_ALL, url -> false);
+    }
+
+    /**
+     * @param filter     what the hosts of {@code restricted} URLs may resolve to
+     * @param restricted the URLs peers gave us (learned trackers): probed only when every address their host
+     *                   resolves to passes {@code filter} (checked at each probe, so a changed DNS answer is caught)
+     */
+    public NetProbeClient(Duration timeout, LongSupplier clock, AddressFilter filter,
+            java.util.function.Predicate<String> restricted) {
+        this.filter = filter;
+        this.restricted = restricted;
         this.timeout = timeout;
         this.clock = clock;
         byte[] prefix = "-PBPROBE-".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
@@ -132,6 +148,13 @@ public final class NetProbeClient implements ProbeClient {
             all = InetAddress.getAllByName(host);
         } catch (UnknownHostException e) {
             return List.of(failure(url, "any", kindOf(url), millisSince(start), "unknown host " + host, hashes));
+        }
+        if (!filter.allowsPrivate() && restricted.test(url)) {
+            String refused = filter.refusal(List.of(all));
+            if (refused != null) {
+                return List.of(failure(url, "any", kindOf(url), millisSince(start),
+                        "refused: " + refused + " (tex.allow-private-addresses is false)", hashes));
+            }
         }
         InetAddress v4 = Arrays.stream(all).filter(a -> a instanceof Inet4Address).findFirst().orElse(null);
         InetAddress v6 = Arrays.stream(all).filter(a -> a instanceof Inet6Address).findFirst().orElse(null);

@@ -1,6 +1,8 @@
 package dev.swarm.peerbridge.session;
 
 import dev.swarm.peerbridge.config.BridgeConfig;
+import dev.swarm.peerbridge.dht.DhtNode;
+import dev.swarm.peerbridge.net.AddressFilter;
 import dev.swarm.peerbridge.health.Alerts;
 import dev.swarm.peerbridge.health.Availability;
 import dev.swarm.peerbridge.health.HealthMonitor;
@@ -10,10 +12,15 @@ import dev.swarm.peerbridge.health.NetProbeClient;
 import dev.swarm.peerbridge.health.SqliteHistoryStore;
 import dev.swarm.peerbridge.health.TorrentHealth;
 import dev.swarm.peerbridge.health.TrackerHealth;
-import dev.swarm.peerbridge.net.AddressFilter;
 import dev.swarm.peerbridge.net.ChannelEvents;
+import dev.swarm.peerbridge.metadata.InfoDict;
+import dev.swarm.peerbridge.metadata.MetadataFetcher;
+import dev.swarm.peerbridge.metadata.MetadataMessage;
+import dev.swarm.peerbridge.metadata.MetadataStore;
 import dev.swarm.peerbridge.net.PeerNetwork;
 import dev.swarm.peerbridge.net.Resolver;
+import dev.swarm.peerbridge.pex.PexMessage;
+import dev.swarm.peerbridge.peers.PeerOrigin;
 import dev.swarm.peerbridge.tex.TrackerSet;
 import dev.swarm.peerbridge.tex.TrackerUrl;
 import dev.swarm.peerbridge.torrent.TorrentSpec;
@@ -37,6 +44,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -52,7 +60,7 @@ import java.util.function.LongSupplier;
 /**
  * The bridge process core: the torrents it is in, their trackers (announced, verified, ranked,
  * exchanged over {@code lt_tex}) and the peer connections. Every piece of state is owned by the
- * network's single event loop thread; other threads talk to it through {@link #addTorrent},
+ * network's single event loop thread; other threads talk to it through {@link #addTorrent}, {@link #offerPeers},
  * {@link #status()}, {@link #ranking()} and {@link #close()}, which hop onto that thread.
  */
 public final class Bridge implements AutoCloseable {
@@ -72,7 +80,11 @@ public final class Bridge implements AutoCloseable {
     private final TrackerRanking ranking;
     private final Resolver resolver;
     private final RequestBudget requestBudget;
+    /** HTTP trackers (normal form) that refused {@code event=paused}; bounded. Loop thread only. */
+    private final Set<String> noPaused = new java.util.HashSet<>();
     private final HealthMonitor health;
+    /** Learned tracker URLs the prober checks against the address filter (written on the loop, read by probes). */
+    private volatile Set<String> probeRestricted = Set.of();
     private boolean sampled;
     private long lastHealthSample;
     private final Map<InfoHash, TorrentState> torrents = new LinkedHashMap<>();
@@ -80,6 +92,7 @@ public final class Bridge implements AutoCloseable {
     private final java.util.Random random = new SecureRandom();
     private InetSocketAddress listenAddress;
     private ScheduledFuture<?> ticker;
+    private DhtNode dht;
     private volatile boolean closed;
 
     private Bridge(BridgeConfig config, LongSupplier clock) throws IOException {
@@ -93,7 +106,10 @@ public final class Bridge implements AutoCloseable {
         var h = config.health();
         HistoryStore store = SqliteHistoryStore.open(h.dataDir(), clock, h.rawRetention(), h.rollupRetention(),
                 h.flushInterval());
-        this.health = new HealthMonitor(h, clock, new NetProbeClient(h.probeTimeout(), clock), store,
+        // Learned trackers are probed only on addresses the filter allows (see healthTick for which are probed).
+        NetProbeClient prober = new NetProbeClient(h.probeTimeout(), clock,
+                AddressFilter.of(config.tex().allowPrivateAddresses()), url -> probeRestricted.contains(url));
+        this.health = new HealthMonitor(h, clock, prober, store,
                 new Alerts(h.webhook(), h.webhookTimeout(), h.webhookQueue()), ranking::overall);
         this.network = new PeerNetwork(config.connections().maxMessageSize(), config.connections().connectTimeout());
         this.resolver = Resolver.standard();
@@ -119,6 +135,9 @@ public final class Bridge implements AutoCloseable {
         try {
             b.listenAddress = b.network.listen(config.listen(), b::incoming);
             b.ticker = b.network.loop().scheduleAtFixedRate(b::tickSafely, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+            if (config.dht().enabled()) {
+                b.dht = DhtNode.start(config.dht(), clock, b::offerDhtPeers);
+            }
         } catch (Throwable e) {
             b.close();
             throw e;
@@ -193,12 +212,156 @@ public final class Bridge implements AutoCloseable {
         AnnounceSchedule schedule = new AnnounceSchedule(tiers, tc.announceToAll(), tc.minInterval(), tc.maxInterval(),
                 random);
         TorrentState t = new TorrentState(spec, set, schedule, ranking, config.texEnabled(),
-                config.connections().maxKnownPeers(), health::advertisable);
-        peers.forEach(t::addPeer);
+                config.connections().maxKnownPeers(), config.exchange().pexEnabled(),
+                health::advertisable);
+        if (spec.pieceCount() < 0) {
+            var x = config.exchange();
+            MetadataFetcher<PeerConnection> f = new MetadataFetcher<>(spec.infoHash().bytes(), spec.v2Hash(),
+                    x.metadataMaxSize(), x.metadataMaxOutstanding(), x.metadataRequestTimeout().toMillis());
+            t.fetcher(f);
+            byte[] stored = MetadataStore.load(x.metadataDir(), spec.infoHash(), x.metadataMaxSize());
+            if (stored != null && f.verifies(stored)) {
+                metadataVerified(t, stored, "stored copy");
+            }
+        }
+        peers.forEach(p -> t.addPeer(p, PeerOrigin.X_PE));
         torrents.put(spec.infoHash(), t);
+        if (dht != null && !spec.isPrivate()) {
+            dht.addTorrent(spec.infoHash().bytes(), listenPort()); // BEP 27: never the DHT for a private torrent
+        }
         LOG.info("torrent {} added from {}: {} trackers, private={}", t.key(), spec.source(), set.trackers().size(),
                 spec.isPrivate());
         return null;
+    }
+
+    /** Peers a DHT lookup found (called on the DHT thread): offered with origin dht. */
+    private void offerDhtPeers(byte[] infoHash, List<InetSocketAddress> peers) {
+        if (closed) {
+            return;
+        }
+        network.loop().execute(() -> {
+            TorrentState t = torrents.get(InfoHash.of(infoHash));
+            if (t != null && !t.spec().isPrivate()) {
+                offer(t.infoHash(), peers, PeerOrigin.DHT);
+            }
+        });
+    }
+
+    /** The DHT node, or null when the DHT is off. */
+    public DhtNode dht() {
+        return dht;
+    }
+
+    /**
+     * Offers peer addresses for a torrent from any source (DHT, PEX, a tracker, ...), from any
+     * thread: hops onto the loop, remembers each new peer with {@code origin} as where it was learned
+     * first and adds {@code origin} to the sources of a known one; DHT and PEX peers also count for
+     * the source ranking. Unresolved addresses and port 0 are dropped; an unknown torrent is ignored.
+     *
+     * @return how many of the offered peers were not known before (-1 when the torrent is unknown)
+     */
+    public int offerPeers(InfoHash infoHash, Collection<InetSocketAddress> peers, PeerOrigin origin) {
+        List<InetSocketAddress> usable = new ArrayList<>(peers.size());
+        for (InetSocketAddress p : peers) {
+            if (p != null && !p.isUnresolved() && p.getPort() > 0) {
+                usable.add(p);
+            }
+        }
+        if (network.loop().inEventLoop()) {
+            return offer(infoHash, usable, origin);
+        }
+        return onLoop(() -> offer(infoHash, usable, origin));
+    }
+
+    private int offer(InfoHash infoHash, List<InetSocketAddress> peers, PeerOrigin origin) {
+        TorrentState t = torrents.get(infoHash);
+        if (t == null) {
+            return -1;
+        }
+        int before = t.known().size();
+        int fresh = 0;
+        for (InetSocketAddress p : peers) {
+            boolean wasKnown = t.known().containsKey(p);
+            t.addPeer(p, origin);
+            if (!wasKnown && t.known().containsKey(p)) {
+                fresh++;
+            }
+        }
+        if (origin.kind() == PeerOrigin.Kind.DHT || origin.kind() == PeerOrigin.Kind.PEX) {
+            ranking.recordPeers(t.key(), origin.source(), peers);
+        }
+        LOG.debug("{} offered {} peers for {} ({} new, {} known before)", origin, peers.size(), t.key(), fresh, before);
+        return fresh;
+    }
+
+    /** A peer advertised {@code metadata_size} with a {@code ut_metadata} id (loop thread). */
+    void metadataOffered(PeerConnection conn, long size, long now) {
+        TorrentState t = conn.torrent();
+        if (t.fetcher() != null) {
+            carryOut(t, t.fetcher().offer(conn, size, now));
+        }
+    }
+
+    /** A {@code ut_metadata} data or reject (loop thread). */
+    void metadataMessage(PeerConnection conn, MetadataMessage m, long now) {
+        TorrentState t = conn.torrent();
+        if (t.fetcher() != null) {
+            carryOut(t, t.fetcher().onMessage(conn, m, now));
+        }
+    }
+
+    private void carryOut(TorrentState t, MetadataFetcher.Actions<PeerConnection> a) {
+        for (MetadataFetcher.Send<PeerConnection> s : a.sends()) {
+            s.peer().sendExtended(s.peer().peerMetadataId(), MetadataMessage.encode(s.message()), clock.getAsLong());
+        }
+        for (MetadataFetcher.Drop<PeerConnection> d : a.drops()) {
+            LOG.info("peer {} dropped for {}: {}", d.peer().transport().remote(), t.key(), d.reason());
+            d.peer().close(d.reason());
+        }
+        MetadataFetcher<PeerConnection> f = t.fetcher();
+        if (f != null && f.done()) {
+            metadataVerified(t, f.result(), "peers");
+            MetadataStore.save(config.exchange().metadataDir(), t.infoHash(), f.result());
+        }
+    }
+
+    private void metadataVerified(TorrentState t, byte[] info, String from) {
+        InfoDict parsed;
+        try {
+            parsed = InfoDict.parse(info);
+        } catch (dev.swarm.protocol.ProtocolException e) {
+            LOG.warn("metadata of {} matches its info-hash but is not usable: {}", t.key(), e.getMessage());
+            t.fetcher(null);
+            return;
+        }
+        t.metadata(info, parsed);
+        LOG.info("metadata of {} from {}: '{}', {} pieces, {} files, private={}", t.key(), from, parsed.name(),
+                parsed.pieceCount(), parsed.files().size(), parsed.isPrivate());
+        for (PeerConnection c : List.copyOf(t.connections())) {
+            c.pieceCountKnown(parsed.pieceCount());
+        }
+    }
+
+    /** An incoming peer told its listen port: it is a known peer, learned first as incoming unless known before. */
+    void incomingListens(TorrentState t, InetSocketAddress listen) {
+        if (!listen.equals(listenAddress)) {
+            t.addPeer(listen, PeerOrigin.INCOMING);
+        }
+    }
+
+    /** A {@code ut_pex} message (loop thread): added peers are offered with origin pex, seeds noted. */
+    void pexReceived(TorrentState t, PexMessage pex) {
+        List<InetSocketAddress> added = new ArrayList<>(pex.added().size());
+        for (PexMessage.Peer p : pex.added()) {
+            added.add(p.address());
+        }
+        offer(t.infoHash(), added, PeerOrigin.PEX);
+        for (PexMessage.Peer p : pex.added()) {
+            TorrentState.KnownPeer k = t.known().get(p.address());
+            if (k != null && p.seed()) {
+                k.pexSeed = true;
+            }
+        }
     }
 
     TorrentState torrent(InfoHash ih) {
@@ -225,6 +388,9 @@ public final class Bridge implements AutoCloseable {
             }
             for (TrackerSet.Tracker tr : t.trackers().trackers()) {
                 ranking.forget(t.key(), tr.url());
+            }
+            if (dht != null) {
+                dht.removeTorrent(t.infoHash().bytes());
             }
             List<CompletableFuture<AnnounceResult>> stops = sendStopped(t);
             LOG.info("torrent {} removed: {} peers closed, stopped sent to {} trackers", t.key(), t.connections().size(),
@@ -261,6 +427,9 @@ public final class Bridge implements AutoCloseable {
         for (TorrentState t : torrents.values()) {
             announce(t, now);
             dial(t, now);
+            if (t.fetcher() != null) {
+                carryOut(t, t.fetcher().tick(now));
+            }
         }
         healthTick(now);
     }
@@ -268,10 +437,20 @@ public final class Bridge implements AutoCloseable {
     /** Starts due probes; about once a second hands the torrents' figures to the health monitor. */
     private void healthTick(long now) {
         Map<String, List<byte[]>> urls = new LinkedHashMap<>();
+        Set<String> restricted = new java.util.HashSet<>();
         for (TorrentState t : torrents.values()) {
             for (TrackerSet.Tracker tr : t.trackers().trackers()) {
+                if (tr.origin() == TrackerSet.Origin.LEARNED) {
+                    if (tr.status() == TrackerSet.Status.CANDIDATE) {
+                        continue; // a peer's URL is first asked by announces, under the request budget
+                    }
+                    restricted.add(tr.url());
+                }
                 urls.computeIfAbsent(tr.url(), k -> new ArrayList<>()).add(t.infoHash().bytes());
             }
+        }
+        if (!restricted.equals(probeRestricted)) {
+            probeRestricted = Set.copyOf(restricted);
         }
         health.tick(now, urls);
         if (sampled && now - lastHealthSample < 1000) {
@@ -321,19 +500,40 @@ public final class Bridge implements AutoCloseable {
                 continue; // stays due; asked again on a later tick once its host's budget allows
             }
             t.schedule().started(url);
-            AnnounceClient client = TrackerUrl.scheme(url).equals("udp") ? udp : http;
-            AnnounceEvent event = t.firstAnnounce(url) ? AnnounceEvent.STARTED : AnnounceEvent.NONE;
+            boolean isUdp = TrackerUrl.scheme(url).equals("udp");
+            AnnounceClient client = isUdp ? udp : http;
+            boolean first = t.firstAnnounce(url);
+            // BEP 21 event=paused over HTTP: trackers that support it (this project's) hand us peers without
+            // counting us; BEP 15 has no paused, and a tracker that refused it is asked the BEP 3 way.
+            AnnounceEvent event = !isUdp && !noPaused.contains(pausedKey(url)) ? AnnounceEvent.PAUSED
+                    : first ? AnnounceEvent.STARTED : AnnounceEvent.NONE;
             AnnounceRequest req = new AnnounceRequest(t.infoHash().bytes(), peerId, listenPort(), 1, event,
                     config.trackers().numwant(), announceKey, learned);
-            client.announce(url, req).thenAccept(r -> network.loop().execute(() -> onAnnounced(t, url, r)));
+            client.announce(url, req).thenAccept(r -> network.loop().execute(() -> onAnnounced(t, url, r, event)));
         }
     }
 
-    private void onAnnounced(TorrentState t, String url, AnnounceResult r) {
+    /** The key of a URL in {@link #noPaused}: its normal form. */
+    private static String pausedKey(String url) {
+        TrackerUrl.Check c = TrackerUrl.check(url);
+        return c.accepted() ? c.url() : url;
+    }
+
+    private void onAnnounced(TorrentState t, String url, AnnounceResult r, AnnounceEvent sent) {
         if (torrents.get(t.infoHash()) != t) {
             return;
         }
         long now = clock.getAsLong();
+        if (sent == AnnounceEvent.PAUSED && r instanceof AnnounceResult.Failure f
+                && f.reason().startsWith("failure reason:") && f.reason().toLowerCase(java.util.Locale.ROOT).contains("event")) {
+            // A tracker that does not know BEP 21's paused (e.g. "unknown event"): not a failure of the tracker;
+            // it is asked again at once without it.
+            if (noPaused.size() < 10_000 && noPaused.add(pausedKey(url))) {
+                LOG.info("tracker {} refused event=paused ({}); announcing to it without it", url, f.reason());
+            }
+            t.schedule().retryNow(url, now);
+            return;
+        }
         health.recordAnnounce(t.key(), url, r);
         TrackerSet set = t.trackers();
         TrackerSet.Status before = set.tracker(url) == null ? null : set.tracker(url).status();
@@ -343,8 +543,11 @@ public final class Bridge implements AutoCloseable {
                 t.schedule().succeeded(url, now, s.interval(), s.minInterval());
                 ranking.recordSuccess(t.key(), url, s.latency(), s.peers());
                 t.recordError(url, null);
+                TrackerSet.Tracker tr = set.tracker(url);
+                PeerOrigin origin = tr != null && tr.origin() == TrackerSet.Origin.LEARNED ? PeerOrigin.ltTex(url)
+                        : PeerOrigin.tracker(url);
                 for (InetSocketAddress p : s.peers()) {
-                    t.addPeer(p);
+                    t.addPeer(p, origin);
                 }
                 if (before != TrackerSet.Status.VERIFIED) {
                     LOG.info("tracker {} verified for {} ({} peers)", url, t.key(), s.peers().size());
@@ -375,6 +578,7 @@ public final class Bridge implements AutoCloseable {
 
     private void dial(TorrentState t, long now) {
         var c = config.connections();
+        Set<InetSocketAddress> connectedTo = null;
         for (Map.Entry<InetSocketAddress, TorrentState.KnownPeer> e : t.known().entrySet()) {
             if (open.size() >= c.maxTotal() || t.connections().size() >= c.maxPerTorrent()) {
                 return;
@@ -382,6 +586,18 @@ public final class Bridge implements AutoCloseable {
             TorrentState.KnownPeer k = e.getValue();
             if (k.connected || k.self || k.nextDialAt > now || e.getKey().equals(listenAddress)) {
                 continue;
+            }
+            if (connectedTo == null) {
+                connectedTo = new java.util.HashSet<>();
+                for (PeerConnection pc : t.connections()) {
+                    InetSocketAddress a = pc.listenAddress();
+                    if (a != null) {
+                        connectedTo.add(a);
+                    }
+                }
+            }
+            if (connectedTo.contains(e.getKey())) {
+                continue; // it connected to us (its listen port from its extension handshake): no second connection
             }
             k.connected = true;
             InetSocketAddress address = e.getKey();
@@ -499,6 +715,9 @@ public final class Bridge implements AutoCloseable {
             return;
         }
         t.connections().remove(conn);
+        if (t.fetcher() != null) {
+            carryOut(t, t.fetcher().gone(conn, clock.getAsLong()));
+        }
         if (!conn.isIncoming()) {
             TorrentState.KnownPeer k = t.known().get(conn.transport().remote());
             if (k != null) {
@@ -549,10 +768,14 @@ public final class Bridge implements AutoCloseable {
      * @param peers       the open peer connections
      * @param knownPeers  peer addresses remembered
      * @param lastErrors  the last error per tracker that is failing now
+     * @param isPrivate   private by the .torrent or by the fetched info dictionary (BEP 27)
+     * @param name        the .torrent's or magnet's name, else the fetched info dictionary's, else empty
+     * @param info        the info dictionary fetched over ut_metadata (or loaded from the metadata store), verified
+     *                    against the info-hash; null when it came with a .torrent ({@code spec.metainfo()}) or is unknown
      */
     public record TorrentSnapshot(TorrentSpec spec, List<TrackerSet.Tracker> trackers, List<String> advertising,
             List<TrackerRanking.Rank> ranking, List<PeerConnection.View> peers, int knownPeers,
-            Map<String, String> lastErrors) {
+            Map<String, String> lastErrors, boolean isPrivate, String name, byte[] info) {
     }
 
     /** Every torrent, typed: what the web package publishes, beside the health monitor's figures ({@link #health()}). */
@@ -572,8 +795,10 @@ public final class Bridge implements AutoCloseable {
                         errors.put(tr.url(), e);
                     }
                 }
+                String name = !t.spec().name().isEmpty() || t.infoDict() == null ? t.spec().name() : t.infoDict().name();
                 out.add(new TorrentSnapshot(t.spec(), t.trackers().trackers(), t.advertisable(),
-                        ranking.rank(t.key()), List.copyOf(peers), t.known().size(), errors));
+                        ranking.rank(t.key()), List.copyOf(peers), t.known().size(), errors, t.isPrivate(), name,
+                        t.info()));
             }
             return out;
         });
@@ -585,7 +810,7 @@ public final class Bridge implements AutoCloseable {
     }
 
     /**
-     * Everything the API shows, taken on the loop thread; the health figures (field {@code health} of each
+     * Everything the API shows, taken on the loop thread (the DHT's figures on its own thread); the health figures (field {@code health} of each
      * torrent and each of its trackers) are added after, off the loop.
      */
     @SuppressWarnings("unchecked")
@@ -606,6 +831,9 @@ public final class Bridge implements AutoCloseable {
                 Map<String, Object> v = (Map<String, Object>) tr;
                 v.put("health", byUrl.get((String) v.get("url")));
             }
+        }
+        if (dht != null) {
+            status.put("dht", dht.status());
         }
         return status;
     }
@@ -629,9 +857,11 @@ public final class Bridge implements AutoCloseable {
     private Map<String, Object> torrentView(TorrentState t, long now) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("infoHash", t.key());
-        m.put("name", t.spec().name());
+        m.put("name", t.spec().name().isEmpty() && t.infoDict() != null ? t.infoDict().name() : t.spec().name());
         m.put("source", t.spec().source());
-        m.put("private", t.spec().isPrivate());
+        m.put("private", t.isPrivate());
+        m.put("pieceCount", t.pieceCount());
+        m.put("metadata", metadataView(t));
         List<String> advertisable = t.advertisable();
         m.put("advertising", advertisable);
         m.put("advertisedEver", List.copyOf(t.advertisedEver()));
@@ -654,12 +884,51 @@ public final class Bridge implements AutoCloseable {
         m.put("droppedLearned", t.trackers().recentlyDropped());
         m.put("ranking", ranking.rank(t.key()));
         m.put("knownPeers", t.known().size());
+        m.put("peerOrigins", peerOrigins(t));
         List<Object> peers = new ArrayList<>();
         for (PeerConnection c : t.connections()) {
             peers.add(c.view(now));
         }
         m.put("peers", peers);
         return m;
+    }
+
+    private static Map<String, Object> metadataView(TorrentState t) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (t.infoDict() != null) {
+            m.put("state", "verified");
+            m.put("name", t.infoDict().name());
+            m.put("size", t.info().length);
+            m.put("files", t.infoDict().files().stream().limit(100)
+                    .map(f -> Map.of("path", f.path(), "length", f.length())).toList());
+            m.put("fileCount", t.infoDict().files().size());
+        } else if (t.fetcher() != null) {
+            m.put("state", t.fetcher().active() == null ? "waiting for a peer" : "fetching");
+            m.put("candidates", t.fetcher().candidates());
+        } else {
+            m.put("state", t.spec().pieceCount() >= 0 ? "from .torrent" : "unusable");
+        }
+        return m;
+    }
+
+    /** Per known peer: where it was learned first and every source that returned it. */
+    private static List<Object> peerOrigins(TorrentState t) {
+        List<Object> out = new ArrayList<>(t.known().size());
+        for (Map.Entry<InetSocketAddress, TorrentState.KnownPeer> e : t.known().entrySet()) {
+            Map<String, Object> v = new LinkedHashMap<>();
+            v.put("address", hostPort(e.getKey()));
+            v.put("origin", e.getValue().origin.toString());
+            v.put("sources", List.copyOf(e.getValue().sources));
+            v.put("connected", e.getValue().connected);
+            v.put("pexSeed", e.getValue().pexSeed);
+            out.add(v);
+        }
+        return out;
+    }
+
+    static String hostPort(InetSocketAddress a) {
+        String host = a.getAddress() == null ? a.getHostString() : a.getAddress().getHostAddress();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
     }
 
     /** The ranking overall and per torrent, and (field {@code health}) every tracker's health, best first. */
@@ -727,10 +996,13 @@ public final class Bridge implements AutoCloseable {
         } catch (ExecutionException | RuntimeException e) {
             LOG.debug("sending stopped failed", e);
         }
+        if (dht != null) {
+            dht.close();
+        }
         network.close();
         http.close();
         udp.close();
-        resolver.close();
         health.close();
+        resolver.close();
     }
 }

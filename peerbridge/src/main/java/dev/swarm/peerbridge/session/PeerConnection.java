@@ -10,9 +10,18 @@ import dev.swarm.peerbridge.wire.TexMessage;
 import dev.swarm.peerbridge.wire.WireException;
 import dev.swarm.protocol.InfoHash;
 
+import dev.swarm.peerbridge.metadata.MetadataMessage;
+import dev.swarm.peerbridge.pex.PexMessage;
+
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * One peer connection's state machine: BEP 3 handshake, then the BEP 10 extension handshake, then
@@ -24,6 +33,12 @@ import java.util.List;
 public final class PeerConnection {
     /** Our id for {@code lt_tex} in {@code m}, the one libtorrent 1.1 used. */
     public static final int LT_TEX_ID = 19;
+    /** Our id for {@code ut_pex} in {@code m} (as libtorrent). */
+    public static final int UT_PEX_ID = 1;
+    /** Our id for {@code ut_metadata} in {@code m} (as libtorrent). */
+    public static final int UT_METADATA_ID = 2;
+    public static final String UT_PEX = "ut_pex";
+    public static final String UT_METADATA = "ut_metadata";
 
     enum State { AWAIT_HANDSHAKE, ACTIVE, CLOSED }
 
@@ -47,6 +62,10 @@ public final class PeerConnection {
     private long texReceived;
     private long texSent;
     private Integer dhtPort;
+    private long pexReceived;
+    private long pexSent;
+    private long nextPexAt = Long.MAX_VALUE;
+    private final Set<InetSocketAddress> pexLast = new LinkedHashSet<>();
     private String closeReason;
 
     /**
@@ -123,7 +142,7 @@ public final class PeerConnection {
             return;
         }
         state = State.ACTIVE;
-        pieces = new PieceSet(torrent.spec().pieceCount(), 8 * codec.maxLength());
+        pieces = new PieceSet(torrent.pieceCount(), 8 * codec.maxLength());
         if (incoming) {
             sendHandshake(now);
         }
@@ -140,9 +159,18 @@ public final class PeerConnection {
     private ExtensionHandshake ourExtensionHandshake() {
         boolean tex = torrent.texAllowed();
         byte[] yourIp = transport.remote().getAddress() == null ? null : transport.remote().getAddress().getAddress();
-        return new ExtensionHandshake(tex ? java.util.Map.of(ExtensionHandshake.LT_TEX, LT_TEX_ID) : java.util.Map.of(),
-                bridge.listenPort(), bridge.config().clientName(), 250,
-                tex ? dev.swarm.peerbridge.wire.TrackerListHash.of(torrent.advertisable()) : null, yourIp, null);
+        Map<String, Integer> m = new HashMap<>();
+        if (tex) {
+            m.put(ExtensionHandshake.LT_TEX, LT_TEX_ID);
+        }
+        if (torrent.pexAllowed()) {
+            m.put(UT_PEX, UT_PEX_ID);
+        }
+        m.put(UT_METADATA, UT_METADATA_ID);
+        byte[] info = torrent.info();
+        return new ExtensionHandshake(m, bridge.listenPort(), bridge.config().clientName(), 250,
+                tex ? dev.swarm.peerbridge.wire.TrackerListHash.of(torrent.advertisable()) : null, yourIp,
+                info == null ? null : (long) info.length);
     }
 
     private void onMessage(PeerMessage m, long now) throws WireException {
@@ -172,6 +200,30 @@ public final class PeerConnection {
                 advertiser = new TexAdvertiser(bridge.config().tex(), now, peerExtensions.trackerHash(),
                         texId != 0 && torrent.texAllowed());
             }
+            if (peerExtensions.idOf(UT_PEX) != 0 && torrent.pexAllowed() && nextPexAt == Long.MAX_VALUE) {
+                nextPexAt = now;
+            }
+            if (incoming && listenAddress() != null) {
+                bridge.incomingListens(torrent, listenAddress());
+            }
+            Long size = peerExtensions.metadataSize();
+            if (peerExtensions.idOf(UT_METADATA) != 0 && size != null) {
+                bridge.metadataOffered(this, size, now);
+            }
+            return;
+        }
+        if (e.extendedId() == UT_METADATA_ID) {
+            onMetadata(MetadataMessage.decode(e.payload()), now);
+            return;
+        }
+        if (e.extendedId() == UT_PEX_ID) {
+            if (!torrent.pexAllowed()) {
+                ignored++;
+                return;
+            }
+            PexMessage pex = PexMessage.decode(e.payload());
+            pexReceived++;
+            bridge.pexReceived(torrent, pex);
             return;
         }
         if (e.extendedId() != LT_TEX_ID || !torrent.texAllowed()) {
@@ -184,6 +236,107 @@ public final class PeerConnection {
         TexMessage tex = TexMessage.decode(e.payload());
         texReceived++;
         bridge.learn(torrent, tex.added(), now);
+    }
+
+    private void onMetadata(MetadataMessage m, long now) {
+        if (m == null) {
+            ignored++;
+            return;
+        }
+        if (m instanceof MetadataMessage.Request r) {
+            int id = peerExtensions == null ? 0 : peerExtensions.idOf(UT_METADATA);
+            if (id == 0) {
+                ignored++;
+                return;
+            }
+            byte[] info = torrent.info();
+            MetadataMessage answer = info == null || r.piece() >= MetadataMessage.pieceCount(info.length)
+                    ? new MetadataMessage.Reject(r.piece())
+                    : new MetadataMessage.Data(r.piece(), info.length, Arrays.copyOfRange(info,
+                            r.piece() * MetadataMessage.BLOCK,
+                            r.piece() * MetadataMessage.BLOCK + MetadataMessage.blockLength(info.length, r.piece())));
+            sendExtended(id, MetadataMessage.encode(answer), now);
+            return;
+        }
+        bridge.metadataMessage(this, m, now);
+    }
+
+    /** Sends an extended message with the id the peer asked for. */
+    void sendExtended(int id, byte[] payload, long now) {
+        if (state == State.ACTIVE) {
+            send(new PeerMessage.Extended(id, payload), now);
+        }
+    }
+
+    /** The id the peer wants {@code ut_metadata} messages with (0: none). */
+    int peerMetadataId() {
+        return peerExtensions == null ? 0 : peerExtensions.idOf(UT_METADATA);
+    }
+
+    /** The piece count became known (metadata): checks what the peer claimed so far. */
+    void pieceCountKnown(int count) {
+        if (pieces == null || state != State.ACTIVE) {
+            return;
+        }
+        try {
+            pieces.validate(count);
+        } catch (WireException e) {
+            close("protocol error: " + e.getMessage());
+        }
+    }
+
+    /** Where the peer accepts connections: the dialed address, or the IP and BEP 10 {@code p} of an incoming one. */
+    InetSocketAddress listenAddress() {
+        if (!incoming) {
+            return transport.remote();
+        }
+        Integer p = peerExtensions == null ? null : peerExtensions.listenPort();
+        return p == null || transport.remote().getAddress() == null ? null
+                : new InetSocketAddress(transport.remote().getAddress(), p);
+    }
+
+    /** The peer has every piece (needs the piece count). */
+    boolean isSeed() {
+        return pieces != null && pieces.isComplete();
+    }
+
+    private void sendPex(long now) {
+        nextPexAt = now + bridge.config().exchange().pexInterval().toMillis();
+        Set<InetSocketAddress> current = new LinkedHashSet<>();
+        for (PeerConnection c : torrent.connections()) {
+            InetSocketAddress a = c.listenAddress();
+            if (c != this && c.isActive() && a != null && a.getAddress() != null) {
+                current.add(a);
+            }
+        }
+        List<PexMessage.Peer> added = new ArrayList<>();
+        for (InetSocketAddress a : current) {
+            if (added.size() < PexMessage.MAX_PER_MESSAGE && !pexLast.contains(a)) {
+                added.add(new PexMessage.Peer(a, flagsOf(a)));
+            }
+        }
+        List<InetSocketAddress> dropped = new ArrayList<>();
+        for (InetSocketAddress a : pexLast) {
+            if (dropped.size() < PexMessage.MAX_PER_MESSAGE && !current.contains(a)) {
+                dropped.add(a);
+            }
+        }
+        if (added.isEmpty() && dropped.isEmpty()) {
+            return;
+        }
+        added.forEach(p -> pexLast.add(p.address()));
+        dropped.forEach(pexLast::remove);
+        sendExtended(peerExtensions.idOf(UT_PEX), new PexMessage(added, dropped).encode(), now);
+        pexSent++;
+    }
+
+    private int flagsOf(InetSocketAddress a) {
+        for (PeerConnection c : torrent.connections()) {
+            if (a.equals(c.listenAddress())) {
+                return (c.isSeed() ? PexMessage.FLAG_SEED : 0) | (c.incoming ? 0 : PexMessage.FLAG_REACHABLE);
+            }
+        }
+        return 0;
     }
 
     /** Called every tick: timeouts, keep-alive, due {@code lt_tex} message. */
@@ -211,6 +364,9 @@ public final class PeerConnection {
                 texSent++;
                 torrent.noteAdvertised(urls);
             }
+        }
+        if (now >= nextPexAt && torrent.pexAllowed()) {
+            sendPex(now);
         }
         if (now - lastSent >= c.keepaliveInterval().toMillis()) {
             send(new PeerMessage.KeepAlive(), now);
@@ -244,7 +400,8 @@ public final class PeerConnection {
     public record View(String address, boolean incoming, String state, String peerId, String client,
             boolean extensions, boolean ltTex, int pieces, int pieceCount, boolean seed, boolean peerChoking,
             boolean peerInterested, long messages, long ignored, long texReceived, long texSent, Integer dhtPort,
-            long connectedMillis, String closeReason) {
+            long connectedMillis, String closeReason, String origin, boolean utPex, boolean utMetadata,
+            long pexReceived, long pexSent, String listen) {
     }
 
     View view(long now) {
@@ -252,8 +409,21 @@ public final class PeerConnection {
                 peerExtensions == null ? null : peerExtensions.client(), peerExtensions != null,
                 peerExtensions != null && peerExtensions.idOf(ExtensionHandshake.LT_TEX) != 0,
                 pieces == null ? 0 : pieces.count(), pieces == null ? -1 : pieces.pieceCount(),
-                pieces != null && pieces.isComplete(), peerChoking, peerInterested, messages, ignored, texReceived,
-                texSent, dhtPort, now - openedAt, closeReason);
+                isSeed(), peerChoking, peerInterested, messages, ignored, texReceived,
+                texSent, dhtPort, now - openedAt, closeReason, origin(),
+                peerExtensions != null && peerExtensions.idOf(UT_PEX) != 0,
+                peerExtensions != null && peerExtensions.idOf(UT_METADATA) != 0, pexReceived, pexSent,
+                listenAddress() == null ? null : hostPort(listenAddress()));
+    }
+
+    /**
+     * Where the peer was learned first, looked up by its listen address (so a peer that connected
+     * to us after we learned it keeps that origin); {@code incoming} when it is not known otherwise.
+     */
+    private String origin() {
+        InetSocketAddress a = listenAddress();
+        TorrentState.KnownPeer k = a == null || torrent == null ? null : torrent.known().get(a);
+        return k != null ? k.origin.toString() : incoming ? dev.swarm.peerbridge.peers.PeerOrigin.INCOMING.toString() : null;
     }
 
     private static String hostPort(java.net.InetSocketAddress a) {

@@ -1,5 +1,8 @@
 package dev.swarm.peerbridge.session;
 
+import dev.swarm.peerbridge.metadata.InfoDict;
+import dev.swarm.peerbridge.metadata.MetadataFetcher;
+import dev.swarm.peerbridge.peers.PeerOrigin;
 import dev.swarm.peerbridge.tex.TrackerSet;
 import dev.swarm.peerbridge.torrent.TorrentSpec;
 import dev.swarm.peerbridge.trackers.AnnounceSchedule;
@@ -22,11 +25,31 @@ import java.util.Set;
  * and the connections it has. Owned by the bridge's event loop thread.
  */
 final class TorrentState {
+    /** Bound on the distinct sources remembered per peer (trackers, dht, pex, ...). */
+    static final int MAX_SOURCES_PER_PEER = 16;
+
     static final class KnownPeer {
+        /** Where the peer was learned first. */
+        final PeerOrigin origin;
+        /** Every source that returned it (by {@link PeerOrigin#source()}), first one first; bounded. */
+        final Set<String> sources = new LinkedHashSet<>();
         long nextDialAt;
         int failures;
         boolean self;
         boolean connected;
+        /** A PEX message flagged it a seed (BEP 11), known before its bitfield. */
+        boolean pexSeed;
+
+        KnownPeer(PeerOrigin origin) {
+            this.origin = origin;
+            sources.add(origin.source());
+        }
+
+        void seenFrom(PeerOrigin o) {
+            if (sources.size() < MAX_SOURCES_PER_PEER) {
+                sources.add(o.source());
+            }
+        }
     }
 
     private final TorrentSpec spec;
@@ -40,10 +63,23 @@ final class TorrentState {
     private final Set<String> started = new HashSet<>();
     private final Set<String> advertisedEver = new LinkedHashSet<>();
     private final Map<String, String> lastError = new HashMap<>();
+    private final boolean pexEnabled;
+    /** Fetches the info dictionary of a magnet; null when the metadata came with the torrent or is fetched. */
+    private MetadataFetcher<PeerConnection> fetcher;
+    /** The verified info dictionary when fetched or loaded (not for .torrent inputs), else null. */
+    private byte[] info;
+    private InfoDict infoDict;
+    /** Whether a tracker answers its probes (the health monitor); one that does not is not advertised. */
     private final java.util.function.Predicate<String> answering;
 
     TorrentState(TorrentSpec spec, TrackerSet trackers, AnnounceSchedule schedule, TrackerRanking ranking,
-            boolean texEnabled, int maxKnown, java.util.function.Predicate<String> answering) {
+            boolean texEnabled, int maxKnown) {
+        this(spec, trackers, schedule, ranking, texEnabled, maxKnown, false, url -> true);
+    }
+
+    TorrentState(TorrentSpec spec, TrackerSet trackers, AnnounceSchedule schedule, TrackerRanking ranking,
+            boolean texEnabled, int maxKnown, boolean pexEnabled, java.util.function.Predicate<String> answering) {
+        this.pexEnabled = pexEnabled;
         this.answering = answering;
         this.spec = spec;
         this.trackers = trackers;
@@ -75,7 +111,49 @@ final class TorrentState {
 
     /** BEP 28 is used for this torrent: enabled and not private (BEP 27). */
     boolean texAllowed() {
-        return texEnabled && !spec.isPrivate();
+        return texEnabled && !isPrivate();
+    }
+
+    /** BEP 11 is used for this torrent: enabled and not private (BEP 27). */
+    boolean pexAllowed() {
+        return pexEnabled && !isPrivate();
+    }
+
+    /** Private by the .torrent or by the fetched info dictionary. */
+    boolean isPrivate() {
+        return spec.isPrivate() || (infoDict != null && infoDict.isPrivate());
+    }
+
+    /** The piece count: from the .torrent, from fetched metadata, or -1 while unknown. */
+    int pieceCount() {
+        if (spec.pieceCount() >= 0) {
+            return spec.pieceCount();
+        }
+        return infoDict == null ? -1 : infoDict.pieceCount();
+    }
+
+    MetadataFetcher<PeerConnection> fetcher() {
+        return fetcher;
+    }
+
+    void fetcher(MetadataFetcher<PeerConnection> f) {
+        this.fetcher = f;
+    }
+
+    /** The verified info dictionary (to answer ut_metadata requests), or null. */
+    byte[] info() {
+        return info;
+    }
+
+    InfoDict infoDict() {
+        return infoDict;
+    }
+
+    /** The info dictionary is verified: the torrent now has its piece count, name and files. */
+    void metadata(byte[] verified, InfoDict parsed) {
+        this.info = verified;
+        this.infoDict = parsed;
+        this.fetcher = null;
     }
 
     /**
@@ -129,9 +207,14 @@ final class TorrentState {
         return lastError.get(url);
     }
 
-    /** Remembers a peer address (bounded: the oldest unconnected one is forgotten first). */
-    void addPeer(InetSocketAddress a) {
-        if (known.containsKey(a)) {
+    /**
+     * Remembers a peer address and the source that offered it (bounded: the oldest unconnected one
+     * is forgotten first). A peer already known only gains the source.
+     */
+    void addPeer(InetSocketAddress a, PeerOrigin origin) {
+        KnownPeer k = known.get(a);
+        if (k != null) {
+            k.seenFrom(origin);
             return;
         }
         if (known.size() >= maxKnown) {
@@ -146,7 +229,7 @@ final class TorrentState {
                 return;
             }
         }
-        known.put(a, new KnownPeer());
+        known.put(a, new KnownPeer(origin));
     }
 
     Map<InetSocketAddress, KnownPeer> known() {

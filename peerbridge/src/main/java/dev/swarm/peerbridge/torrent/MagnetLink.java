@@ -36,6 +36,7 @@ public final class MagnetLink {
             throw new TorrentInputException("not a magnet link (must start with 'magnet:?')");
         }
         InfoHash hash = null;
+        byte[] v2 = null;
         String name = "";
         List<String> trackers = new ArrayList<>();
         List<InetSocketAddress> peers = new ArrayList<>();
@@ -52,6 +53,8 @@ public final class MagnetLink {
                 case "xt" -> {
                     if (value.regionMatches(true, 0, "urn:btih:", 0, 9) && hash == null) {
                         hash = btih(value.substring(9));
+                    } else if (value.regionMatches(true, 0, "urn:btmh:", 0, 9) && v2 == null) {
+                        v2 = btmh(value.substring(9));
                     }
                 }
                 case "dn" -> name = value;
@@ -69,7 +72,19 @@ public final class MagnetLink {
             throw new TorrentInputException("magnet link without xt=urn:btih:");
         }
         return new TorrentSpec(hash, name, trackers.isEmpty() ? List.of() : List.of(trackers), false, -1, peers,
-                "magnet");
+                "magnet", v2, null);
+    }
+
+    /** Parses a BEP 52 multihash: {@code 1220} (SHA-256, 32 bytes) and 64 hex digits. */
+    public static byte[] btmh(String s) throws TorrentInputException {
+        if (s.length() != 68 || !s.regionMatches(true, 0, "1220", 0, 4)) {
+            throw new TorrentInputException("btmh must be 1220 followed by 64 hex digits (SHA-256)");
+        }
+        try {
+            return HexFormat.of().parseHex(s.substring(4));
+        } catch (IllegalArgumentException e) {
+            throw new TorrentInputException("btmh is not hex: " + s);
+        }
     }
 
     /** Parses a 40-hex or 32-base32 info-hash. */

@@ -71,7 +71,7 @@ public final class Metainfo {
         Long priv = info.integer("private");
         String name = info.string("name");
         return new TorrentSpec(InfoHash.of(sha1(file, infoStart, infoLength)), name == null ? "" : name, tiers(top),
-                priv != null && priv == 1, pieces.length / 20, List.of(), source, file);
+                priv != null && priv == 1, pieces.length / 20, List.of(), source, null, file);
     }
 
     private static List<List<String>> tiers(BDict top) {

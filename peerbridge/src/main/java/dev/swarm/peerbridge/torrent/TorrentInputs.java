@@ -25,7 +25,7 @@ public final class TorrentInputs {
         String s = line.strip();
         if (s.regionMatches(true, 0, "magnet:", 0, 7)) {
             TorrentSpec m = MagnetLink.parse(s);
-            return new TorrentSpec(m.infoHash(), m.name(), m.tiers(), false, -1, m.peers(), source);
+            return new TorrentSpec(m.infoHash(), m.name(), m.tiers(), false, -1, m.peers(), source, m.v2Hash(), null);
         }
         String[] parts = s.split("\\s+");
         return infoHash(parts[0], List.of(parts).subList(1, parts.length), source);

@@ -15,22 +15,32 @@ import java.util.List;
  * @param pieceCount  number of pieces, or -1 when unknown (no metadata)
  * @param peers       peers to dial at once (magnet {@code x.pe}), unresolved
  * @param source      where it came from, for logs and the API
+ * @param v2Hash      the BEP 52 info-hash (SHA-256, 32 bytes) from a magnet's {@code xt=urn:btmh:1220...}, or null
  * @param metainfo    the .torrent file exactly as read (its info dictionary is what the info-hash hashes), or null
  *                    when there is none (magnet, hash line); the web package republishes it with ranked trackers
  */
 public record TorrentSpec(InfoHash infoHash, String name, List<List<String>> tiers, boolean isPrivate,
-        int pieceCount, List<InetSocketAddress> peers, String source, byte[] metainfo) {
+        int pieceCount, List<InetSocketAddress> peers, String source, byte[] v2Hash, byte[] metainfo) {
 
     public TorrentSpec {
         tiers = tiers.stream().map(List::copyOf).toList();
         peers = List.copyOf(peers);
+        if (v2Hash != null && v2Hash.length != 32) {
+            throw new IllegalArgumentException("v2 info-hash must be 32 bytes");
+        }
+        v2Hash = v2Hash == null ? null : v2Hash.clone();
         metainfo = metainfo == null ? null : metainfo.clone();
     }
 
-    /** A torrent known without its metainfo file (magnet link, info-hash line). */
+    /** A torrent known without its metainfo file and without a v2 hash (magnet link, info-hash line). */
     public TorrentSpec(InfoHash infoHash, String name, List<List<String>> tiers, boolean isPrivate, int pieceCount,
             List<InetSocketAddress> peers, String source) {
-        this(infoHash, name, tiers, isPrivate, pieceCount, peers, source, null);
+        this(infoHash, name, tiers, isPrivate, pieceCount, peers, source, null, null);
+    }
+
+    @Override
+    public byte[] v2Hash() {
+        return v2Hash == null ? null : v2Hash.clone();
     }
 
     /** A copy of the .torrent file, or null when there is none. */

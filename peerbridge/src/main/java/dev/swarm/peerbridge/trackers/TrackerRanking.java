@@ -16,7 +16,9 @@ import java.util.function.LongSupplier;
  * Ranks trackers per torrent and overall by the peers they return: distinct peers (seen within
  * the window), how many of them no other tracker of the same torrent returned, then success
  * rate, then latency. Peers are keyed by address and port. Memory is bounded: at most
- * {@code maxPeersPerTracker} peers per (torrent, tracker), the oldest forgotten first. Thread-safe.
+ * {@code maxPeersPerTracker} peers per (torrent, tracker), the oldest forgotten first. The DHT and
+ * PEX are ranked beside the trackers as sources named {@code dht} and {@code pex} (see
+ * {@link #recordPeers}, {@link #isTracker}). Thread-safe.
  */
 public final class TrackerRanking {
     /** One row of a ranking. {@code latencyMillis} is a moving average of successful announces, -1 if none. */
@@ -66,6 +68,29 @@ public final class TrackerRanking {
                 it.remove();
             }
         }
+    }
+
+    /**
+     * Peers a non-tracker source ({@code dht}, {@code pex}) returned for {@code torrent}. Such a source
+     * is ranked beside the trackers (its row has no attempts), so a tracker's unique peers are those
+     * neither another tracker nor the DHT nor PEX returned.
+     */
+    public synchronized void recordPeers(String torrent, String source, Collection<InetSocketAddress> peers) {
+        Stats s = stats(torrent, source);
+        long now = clockMillis.getAsLong();
+        for (InetSocketAddress p : peers) {
+            s.peers.put(p, now);
+            if (s.peers.size() > maxPeersPerTracker) {
+                Iterator<InetSocketAddress> it = s.peers.keySet().iterator();
+                it.next();
+                it.remove();
+            }
+        }
+    }
+
+    /** True for a row of a tracker (an announce URL), false for the {@code dht} and {@code pex} sources. */
+    public static boolean isTracker(String source) {
+        return source.contains("://");
     }
 
     /** A failed announce to {@code url} for {@code torrent}. */

@@ -25,6 +25,7 @@ import io.undertow.util.PathTemplateMatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -182,13 +183,13 @@ public final class WebServer implements AutoCloseable {
         if (t == null) {
             return;
         }
-        if (t.spec().isPrivate()) {
+        if (t.isPrivate()) {
             error(ex, 404, "torrent " + t.spec().infoHash().toHex() + " is private (BEP 27): its trackers are not "
                     + "republished");
             return;
         }
         text(ex, 200, "text/plain; charset=utf-8",
-                MagnetLinks.of(t.spec().infoHash(), t.spec().name(), RankedTrackers.flat(t)) + "\n");
+                MagnetLinks.of(t.spec().infoHash(), t.name(), RankedTrackers.flat(t)) + "\n");
     }
 
     private void torrentFile(HttpServerExchange ex) throws IOException {
@@ -203,14 +204,22 @@ public final class WebServer implements AutoCloseable {
             return;
         }
         String key = t.spec().infoHash().toHex();
-        if (t.spec().isPrivate()) {
+        if (t.isPrivate()) {
             error(ex, 404, "torrent " + key + " is private (BEP 27): its trackers are not republished");
             return;
         }
         byte[] original = t.spec().metainfo();
+        if (original == null && t.info() != null) {
+            // metadata fetched over ut_metadata: a .torrent around the verified info dictionary, byte for byte
+            ByteArrayOutputStream b = new ByteArrayOutputStream(t.info().length + 8);
+            b.writeBytes("d4:info".getBytes(StandardCharsets.US_ASCII));
+            b.writeBytes(t.info());
+            b.write('e');
+            original = b.toByteArray();
+        }
         if (original == null) {
-            error(ex, 404, "torrent " + key + " was added from a " + t.spec().source()
-                    + " without its metadata: there is no .torrent to give (use /torrents/" + key + "/magnet)");
+            error(ex, 404, "torrent " + key + " was added from a " + t.spec().source() + " and its metadata is not "
+                    + "known yet: there is no .torrent to give (use /torrents/" + key + "/magnet)");
             return;
         }
         byte[] out = TorrentRewriter.rewrite(original, RankedTrackers.tiers(t));

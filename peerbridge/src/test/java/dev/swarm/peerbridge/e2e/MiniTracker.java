@@ -54,6 +54,12 @@ final class MiniTracker implements TestTracker {
         udpThread.start();
     }
 
+    /** How many peers announced for an info-hash. */
+    synchronized int swarmSize(byte[] infoHash) {
+        Set<InetSocketAddress> swarm = swarms.get(HexFormat.of().formatHex(infoHash));
+        return swarm == null ? 0 : swarm.size();
+    }
+
     /** Records the peer, returns the others as compact IPv4 peers. */
     synchronized byte[] announce(byte[] infoHash, InetSocketAddress peer) {
         Set<InetSocketAddress> swarm = swarms.computeIfAbsent(HexFormat.of().formatHex(infoHash), k -> new LinkedHashSet<>());

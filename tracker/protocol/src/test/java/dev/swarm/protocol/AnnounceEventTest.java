@@ -16,8 +16,9 @@ class AnnounceEventTest {
         assertEquals(2, AnnounceEvent.STARTED.udpCode());
         assertEquals(3, AnnounceEvent.STOPPED.udpCode());
         for (AnnounceEvent e : AnnounceEvent.values()) {
-            assertEquals(e, AnnounceEvent.fromUdpCode(e.udpCode()));
+            assertEquals(e == AnnounceEvent.PAUSED ? AnnounceEvent.NONE : e, AnnounceEvent.fromUdpCode(e.udpCode()));
         }
+        assertEquals(0, AnnounceEvent.PAUSED.udpCode(), "BEP 15 has no paused: sent as none, as libtorrent does");
     }
 
     @Test
@@ -34,5 +35,6 @@ class AnnounceEventTest {
         assertEquals("completed", AnnounceEvent.COMPLETED.httpName());
         assertEquals("stopped", AnnounceEvent.STOPPED.httpName());
         assertEquals("empty", AnnounceEvent.NONE.httpName());
+        assertEquals("paused", AnnounceEvent.PAUSED.httpName(), "BEP 21");
     }
 }

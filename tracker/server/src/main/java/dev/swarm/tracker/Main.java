@@ -43,6 +43,9 @@ public final class Main {
             new ValueOption(List.of("--mode"), "public|private", "mode", "Tracking mode (overrides mode)."),
             new ValueOption(List.of("--admin"), "ADDR:PORT", "admin.listen",
                     "Admin API listen address (overrides admin.listen; 'off' disables)."),
+            new ValueOption(List.of("--cluster"), "URL[,URL...]", "cluster.redis",
+                    "Redis URL (or Redis Cluster seeds) shared by the nodes of a tier (overrides cluster.redis)."),
+            new ValueOption(List.of("--node"), "NAME", "cluster.node", "This node's name in the cluster (overrides cluster.node)."),
             new ValueOption(List.of("--log-level"), "LEVEL", null,
                     "Log level: error, warn, info (the default), debug or trace."));
 

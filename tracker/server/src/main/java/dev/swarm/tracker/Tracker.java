@@ -3,10 +3,15 @@ package dev.swarm.tracker;
 import dev.swarm.tracker.access.AccessChain;
 import dev.swarm.tracker.access.InfoHashList;
 import dev.swarm.tracker.admin.AdminServer;
+import dev.swarm.tracker.cluster.ClusterNode;
+import dev.swarm.tracker.cluster.RegistrySync;
 import dev.swarm.tracker.config.HostPort;
 import dev.swarm.tracker.config.TrackerConfig;
 import dev.swarm.tracker.frontend.http.HttpFrontend;
+import dev.swarm.tracker.frontend.http.NodeStatus;
+import dev.swarm.tracker.frontend.udp.ConnectionIdKeys;
 import dev.swarm.tracker.frontend.udp.UdpFrontend;
+import dev.swarm.tracker.logic.AnnounceObserver;
 import dev.swarm.tracker.logic.TrackerLogic;
 import dev.swarm.tracker.metrics.Metrics;
 import dev.swarm.tracker.metrics.dropwizard.DropwizardMetrics;
@@ -18,6 +23,8 @@ import dev.swarm.tracker.swarm.SwarmStores;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -50,6 +57,8 @@ public final class Tracker implements AutoCloseable {
     private HttpFrontend http;
     private UdpFrontend udp;
     private AdminServer admin;
+    private ClusterNode cluster;
+    private RegistrySync registrySync;
     private boolean closed;
 
     private Tracker(SwarmStore store, ScheduledExecutorService sweeper) {
@@ -116,14 +125,41 @@ public final class Tracker implements AutoCloseable {
         }
         t.accessList = list;
         AccessChain chain = AccessChain.of(cfg, t.registry, list, clock, metrics);
-        TrackerLogic logic = new TrackerLogic(cfg.announce(), store, chain.announce(), chain.observers(), chain.scrape(),
+        List<AnnounceObserver> observers = new ArrayList<>(chain.observers());
+        ConnectionIdKeys idKeys = new ConnectionIdKeys(UdpFrontend.initialKey(cfg.udp()));
+        if (cfg.cluster().enabled()) {
+            // Before the frontends: the shared connection-ID keys are in place when Redis is reachable.
+            t.cluster = ClusterNode.start(cfg.cluster(), store, cfg.announce().peerTimeout(), clock, metrics, idKeys::set);
+            observers.add(t.cluster.observer());
+            if (t.registry != null) {
+                // Users, passkeys, torrents and accounting shared by every node (private mode across nodes).
+                t.registrySync = RegistrySync.start(t.registry, t.cluster, cfg.cluster(), cfg.announce().peerTimeout(),
+                        metrics);
+            }
+        }
+        TrackerLogic logic = new TrackerLogic(cfg.announce(), store, chain.announce(), observers, chain.scrape(),
                 chain.invalidIds(), chain.swarmCreation(), chain.fullScrape(), clock, metrics);
         if (cfg.udp().listen() != null) {
             t.udp = t.listen("udp", cfg.udp().listen(), () -> UdpFrontend.start(cfg.udp(), cfg.requestLog(),
-                    logic, clock, metrics));
+                    logic, clock, metrics, idKeys));
         }
         if (cfg.http().listen() != null) {
-            t.http = t.listen("http", cfg.http().listen(), () -> HttpFrontend.start(cfg, logic, metrics));
+            ClusterNode node = t.cluster;
+            RegistrySync sync = t.registrySync;
+            NodeStatus status = node == null ? NodeStatus.ALONE : new NodeStatus() {
+                @Override
+                public Object stats() {
+                    return node.status();
+                }
+
+                @Override
+                public boolean healthy() {
+                    // Also not while the users and torrents are being caught up with Redis reachable: this node
+                    // would refuse passkeys made elsewhere meanwhile.
+                    return node.healthy() && (sync == null || sync.synced() || !node.status().redis());
+                }
+            };
+            t.http = t.listen("http", cfg.http().listen(), () -> HttpFrontend.start(cfg, logic, metrics, status));
         }
         if (cfg.admin().listen() != null) {
             t.admin = t.listen("admin", cfg.admin().listen(),
@@ -257,6 +293,16 @@ public final class Tracker implements AutoCloseable {
         return store;
     }
 
+    /** Private mode's state shared with the cluster, or null (no cluster, or no registry). */
+    public RegistrySync registrySync() {
+        return registrySync;
+    }
+
+    /** This node of a cluster, or null when {@code cluster.redis} is empty (the tracker runs alone). */
+    public ClusterNode cluster() {
+        return cluster;
+    }
+
     /** The registry, or null in public mode without the admin API. */
     public Registry registry() {
         return registry;
@@ -280,6 +326,12 @@ public final class Tracker implements AutoCloseable {
         }
         if (admin != null) {
             admin.close();
+        }
+        if (registrySync != null) {
+            registrySync.close(); // before the cluster's client: sends what is queued
+        }
+        if (cluster != null) {
+            cluster.close(); // after the frontends: what they accepted last is still published
         }
         stop(sweeper);
         if (flusher != null) {

@@ -81,7 +81,7 @@ public final class HttpQueryParser {
 
     private static final byte[][] EVENTS = ascii("started", "completed", "stopped", "empty", "paused");
     private static final AnnounceEvent[] EVENT_VALUES = {AnnounceEvent.STARTED, AnnounceEvent.COMPLETED,
-            AnnounceEvent.STOPPED, AnnounceEvent.NONE, AnnounceEvent.NONE};
+            AnnounceEvent.STOPPED, AnnounceEvent.NONE, AnnounceEvent.PAUSED};
 
     private HttpQueryParser() {
     }

@@ -67,7 +67,7 @@ class HttpQueryParserTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"started,STARTED", "completed,COMPLETED", "stopped,STOPPED", "empty,NONE", "'',NONE", "paused,NONE"})
+    @CsvSource({"started,STARTED", "completed,COMPLETED", "stopped,STOPPED", "empty,NONE", "'',NONE", "paused,PAUSED"})
     void events(String value, AnnounceEvent expected) throws ProtocolException {
         assertEquals(expected, parse(MINIMAL + "&event=" + value).event());
     }

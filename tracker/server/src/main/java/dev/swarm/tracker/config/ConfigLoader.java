@@ -245,7 +245,68 @@ public final class ConfigLoader {
         }
         return new TrackerConfig(mode, h, u, a, s, st, registry(root.section("registry"), st), admin(root.section("admin")),
                 access(root.section("access")), proxy(root.section("proxy")), limits(root.section("limits")),
-                ratio(root.section("ratio")), requestLog(root.section("request-log")));
+                ratio(root.section("ratio")), requestLog(root.section("request-log")),
+                cluster(root.section("cluster"), u));
+    }
+
+    /** Longest node name: it is part of every stream entry and of the membership set. */
+    static final int MAX_NODE_NAME = 64;
+
+    private static TrackerConfig.Cluster cluster(Node c, TrackerConfig.Udp udp) {
+        List<String> redis = c.list("redis");
+        for (String url : redis) {
+            if (!url.matches("(redis|rediss|redis-socket)://.+")) {
+                throw new ConfigException(c.key("redis") + ": '" + TrackerConfig.Cluster.redactUrl(url)
+                        + "' is not a Redis URL (redis://host:port, rediss://host:port or redis-socket:///path)");
+            }
+        }
+        if (redis.size() > 1 && redis.stream().anyMatch(u -> u.startsWith("redis-socket:"))) {
+            throw new ConfigException(c.key("redis") + ": the seeds of a Redis Cluster must be redis:// or rediss:// URLs");
+        }
+        String node = c.text("node");
+        if (!node.matches("[A-Za-z0-9._:-]{0," + MAX_NODE_NAME + "}")) {
+            throw new ConfigException(c.key("node") + ": '" + node + "' is not a node name (1 to " + MAX_NODE_NAME
+                    + " letters, digits, '.', '_', ':' or '-')");
+        }
+        if (node.isEmpty()) {
+            node = defaultNodeName();
+        }
+        int shards = c.integer("shards", 1, 1024);
+        if (Integer.bitCount(shards) != 1) {
+            throw new ConfigException(c.key("shards") + ": must be a power of two (e.g. 16), got " + shards);
+        }
+        String prefix = c.text("key-prefix");
+        if (!prefix.matches("[A-Za-z0-9._:-]{1,32}")) {
+            throw new ConfigException(c.key("key-prefix") + ": '" + prefix
+                    + "' is not a key prefix (1 to 32 letters, digits, '.', '_', ':' or '-')");
+        }
+        TrackerConfig.Cluster out = new TrackerConfig.Cluster(redis, node, shards,
+                c.longValue("stream-max-length", 1000, 100_000_000),
+                c.integer("outbox", 1024, 16_777_216),
+                c.durationMillis("poll-interval", 1, 10_000),
+                c.durationMillis("heartbeat", 100, 600_000),
+                c.duration("key-rotation", 60, 30 * 86_400),
+                prefix,
+                c.durationMillis("command-timeout", 10, 60_000));
+        if (out.keyRotation().compareTo(udp.connectionIdLifetime()) < 0) {
+            throw new ConfigException(c.key("key-rotation") + ": must not be shorter than udp.connection-id-lifetime ("
+                    + udp.connectionIdLifetime() + "), or connection IDs would outlive both kept keys");
+        }
+        return out;
+    }
+
+    /** The host name, or "tracker" when it is unknown: a single node per host needs no configured name. */
+    private static String defaultNodeName() {
+        String host = System.getenv("HOSTNAME");
+        if (host == null || host.isBlank()) {
+            try {
+                host = java.net.InetAddress.getLocalHost().getHostName();
+            } catch (java.net.UnknownHostException e) {
+                host = "tracker";
+            }
+        }
+        String name = host.replaceAll("[^A-Za-z0-9._:-]", "-");
+        return name.length() > MAX_NODE_NAME ? name.substring(0, MAX_NODE_NAME) : name;
     }
 
     /** auto, or on/off also written as a YAML boolean (true, yes, false, no). */

@@ -10,7 +10,7 @@ import java.util.List;
  */
 public record TrackerConfig(Mode mode, Http http, Udp udp, Announce announce, Scrape scrape, Store store,
                             Registry registry, Admin admin, Access access, Proxy proxy, Limits limits, Ratio ratio,
-                            RequestLog requestLog) {
+                            RequestLog requestLog, Cluster cluster) {
 
     /** Who may use the tracker: anyone (subject to access lists), or registered users on registered torrents. */
     public enum Mode { PUBLIC, PRIVATE }
@@ -63,6 +63,50 @@ public record TrackerConfig(Mode mode, Http http, Udp udp, Announce announce, Sc
      * @param sample log one request in this many (1: every request)
      */
     public record RequestLog(boolean enabled, int sample) {
+    }
+
+    /**
+     * Several nodes serving one set of swarms through Redis (the {@code cluster} package); off when {@code redis}
+     * is empty. See the {@code cluster} section of {@code conf/tracker.yaml}.
+     *
+     * @param redis          one Redis URL ({@code redis://host:port}, {@code redis-socket:///path}), or two or more
+     *                       seed nodes of a Redis Cluster; empty: this node runs alone
+     * @param node           this node's name, unique in the cluster (never empty once loaded)
+     * @param shards         streams the changes are spread over by info-hash (a power of two)
+     * @param streamMaxLength approximate most entries kept per stream (XADD MAXLEN ~)
+     * @param outbox         most accepted changes queued for publishing; more are dropped and counted
+     * @param pollInterval   how long the applier waits after a round that read nothing
+     * @param heartbeat      how often the node says it is alive; a node silent for three heartbeats is gone
+     * @param keyRotation    how often the shared UDP connection-ID key is replaced (the previous one stays valid)
+     * @param keyPrefix      prefix of every Redis key, so several clusters can share one Redis
+     * @param commandTimeout longest wait for one Redis command (on the cluster's own threads, never a request's)
+     */
+    public record Cluster(List<String> redis, String node, int shards, long streamMaxLength, int outbox,
+                          Duration pollInterval, Duration heartbeat, Duration keyRotation, String keyPrefix,
+                          Duration commandTimeout) {
+        public boolean enabled() {
+            return !redis.isEmpty();
+        }
+
+        /** Whether {@link #redis} names the seeds of a Redis Cluster (two or more) rather than one server. */
+        public boolean redisCluster() {
+            return redis.size() > 1;
+        }
+
+        @Override
+        public String toString() {
+            return "Cluster[redis=" + redis.stream().map(Cluster::redactUrl).toList() + ", node=" + node + ", shards="
+                    + shards + ", streamMaxLength=" + streamMaxLength + ", outbox=" + outbox + ", pollInterval="
+                    + pollInterval + ", heartbeat=" + heartbeat + ", keyRotation=" + keyRotation + ", keyPrefix="
+                    + keyPrefix + ", commandTimeout=" + commandTimeout + "]";
+        }
+
+        /** A URL with its password (user info) replaced, for logs. */
+        public static String redactUrl(String url) {
+            int scheme = url.indexOf("://");
+            int at = url.lastIndexOf('@');
+            return scheme >= 0 && at > scheme ? url.substring(0, scheme + 3) + "(redacted)" + url.substring(at) : url;
+        }
     }
 
     public enum StoreType { OFFHEAP, HEAP }

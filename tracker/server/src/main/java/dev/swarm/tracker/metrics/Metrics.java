@@ -46,6 +46,13 @@ public interface Metrics {
     /** Registers a value read when metrics are exported (store sizes and the like). */
     void gauge(String name, LongSupplier value);
 
+    /**
+     * Registers a constant fact about this process as an info metric, e.g. ({@code cluster.node}, {@code node},
+     * {@code a}): exported as {@code tracker_cluster_node_info{node="a"} 1}. No-op by default.
+     */
+    default void info(String name, String label, String value) {
+    }
+
     /** All counters, for the JSON status page. */
     List<Rate> snapshot();
 

@@ -68,6 +68,8 @@ public final class Accounting {
         int stopSeeders = -1;
         int stopLeechers = -1;
         long stopMillis;
+        /** Version of the cluster's state this account holds (0: none yet); see {@link #applyShared}. */
+        long version;
     }
 
     /** One member's sums over all their accounts. */
@@ -104,6 +106,16 @@ public final class Accounting {
     private final Set<AccountKey> dirtyAccounts = ConcurrentHashMap.newKeySet();
     private final Set<SessionKey> dirtySessions = ConcurrentHashMap.newKeySet();
     private final ReentrantReadWriteLock cut = new ReentrantReadWriteLock();
+    private volatile SharedRegistry shared = SharedRegistry.LOCAL;
+
+    /**
+     * An account as the cluster's system of record holds it: absolute values and the version they have there (each
+     * accounted announce anywhere in the cluster makes a new version).
+     */
+    public record SharedAccount(String user, InfoHash infoHash, long uploaded, long downloaded, long downloadedFreeleech,
+                                long seedingMillis, long completed, long completedAtMillis, long lastMillis,
+                                boolean leeching, long version) {
+    }
 
     Accounting(long maxAccounts, int maxSessions, int maxSessionsPerUser, long peerTimeoutMillis) {
         this.maxAccounts = maxAccounts;
@@ -121,7 +133,20 @@ public final class Accounting {
     public Result record(String user, byte[] infoHash, byte[] peerId, long uploaded, long downloaded, long left,
                          AnnounceEvent event, boolean freeleech, long nowMillis) {
         InfoHash ih = InfoHash.of(infoHash, 0);
-        SessionKey sk = new SessionKey(user, ih, PeerId.of(peerId, 0));
+        PeerId pid = PeerId.of(peerId, 0);
+        Result r = recordLocal(user, ih, pid, uploaded, downloaded, left, event, freeleech, nowMillis);
+        if (r != Result.USER_LIMIT) {
+            // In a cluster the node counts nothing itself: the cluster's accounting computes the delta against the
+            // last counters any node saw for the session, and every node adopts the account it results in.
+            shared.observe(new SharedRegistry.Observation(user, ih, pid, uploaded, downloaded, left, event, freeleech,
+                    nowMillis));
+        }
+        return r;
+    }
+
+    private Result recordLocal(String user, InfoHash ih, PeerId pid, long uploaded, long downloaded, long left,
+                               AnnounceEvent event, boolean freeleech, long nowMillis) {
+        SessionKey sk = new SessionKey(user, ih, pid);
         AccountKey ak = new AccountKey(user, ih);
         long up = Math.max(0, uploaded);
         long down = Math.max(0, downloaded);
@@ -183,6 +208,14 @@ public final class Accounting {
                 // A fresh session only sets baselines, its completion included: otherwise a peer alternating
                 // 'completed' and 'stopped' (each stop ends the session) would count a download per cycle.
                 boolean completedNow = event == AnnounceEvent.COMPLETED && !fresh && !s.completed;
+                if (shared != SharedRegistry.LOCAL) {
+                    // In a cluster only the cluster's accounting counts (it sees the client's announces to every
+                    // node); this node adopts its results. The local session still keeps the per-user limits.
+                    dUp = 0;
+                    dDown = 0;
+                    seeding = 0;
+                    completedNow = false;
+                }
                 synchronized (a) {
                     a.uploaded = add(a.uploaded, dUp);
                     a.downloaded = add(a.downloaded, dDown);
@@ -228,6 +261,77 @@ public final class Accounting {
         }
     }
 
+    /** Hands every accounted announce to {@code s} too (see {@link Registry#share}). */
+    void share(SharedRegistry s) {
+        shared = s;
+    }
+
+    /**
+     * Adopts the cluster's state of one account when it is newer than what this node holds (a higher version): the
+     * numbers are replaced, the member's totals follow. Older or equal versions are ignored, so a state delivered
+     * twice or out of order changes nothing. The last {@code stopped}'s swarm counts stay this node's.
+     *
+     * @return whether the account changed; false also when the account table is full
+     */
+    public boolean applyShared(SharedAccount s) {
+        AccountKey ak = new AccountKey(s.user(), s.infoHash());
+        cut.readLock().lock();
+        try {
+            Account a = accounts.get(ak);
+            if (a == null) {
+                if (accounts.size() >= maxAccounts) {
+                    return false;
+                }
+                a = accounts.computeIfAbsent(ak, k -> new Account());
+            }
+            long dUp;
+            long dDown;
+            long dFree;
+            long dSeed;
+            synchronized (a) {
+                if (a.version >= s.version()) {
+                    return false;
+                }
+                dUp = s.uploaded() - a.uploaded;
+                dDown = s.downloaded() - a.downloaded;
+                dFree = s.downloadedFreeleech() - a.downloadedFreeleech;
+                dSeed = s.seedingMillis() - a.seedingMillis;
+                a.uploaded = s.uploaded();
+                a.downloaded = s.downloaded();
+                a.downloadedFreeleech = s.downloadedFreeleech();
+                a.seedingMillis = s.seedingMillis();
+                a.completed = s.completed();
+                a.completedAtMillis = s.completedAtMillis();
+                a.lastMillis = Math.max(a.lastMillis, s.lastMillis());
+                a.leeching = s.leeching();
+                a.version = s.version();
+            }
+            Totals t = totals.computeIfAbsent(s.user(), k -> new Totals());
+            synchronized (t) {
+                t.uploaded = addSigned(t.uploaded, dUp);
+                t.downloaded = addSigned(t.downloaded, dDown);
+                t.downloadedFreeleech = addSigned(t.downloadedFreeleech, dFree);
+                t.seedingMillis = addSigned(t.seedingMillis, dSeed);
+            }
+            dirtyAccounts.add(ak);
+            return true;
+        } finally {
+            cut.readLock().unlock();
+        }
+    }
+
+    /** Every account with the cluster version it holds (to seed an empty cluster from this node's journal). */
+    public void forEachShared(Consumer<SharedAccount> sink) {
+        accounts.forEach((k, a) -> {
+            SharedAccount s;
+            synchronized (a) {
+                s = new SharedAccount(k.user(), k.infoHash(), a.uploaded, a.downloaded, a.downloadedFreeleech,
+                        a.seedingMillis, a.completed, a.completedAtMillis, a.lastMillis, a.leeching, a.version);
+            }
+            sink.accept(s);
+        });
+    }
+
     /** Counts a new session of {@code user}; false (nothing counted) when the user is at its limit. */
     private boolean addSession(String user) {
         boolean[] ok = {false};
@@ -249,6 +353,11 @@ public final class Accounting {
     /** Live sessions of {@code user}. */
     public int sessionCount(String user) {
         return sessionsPerUser.getOrDefault(user, 0);
+    }
+
+    /** {@code a + d} for a change {@code d} of either sign: saturating at {@link Long#MAX_VALUE}, never below 0. */
+    private static long addSigned(long a, long d) {
+        return d >= 0 ? add(a, d) : Math.max(0, a + d);
     }
 
     private static long add(long a, long b) {
@@ -448,6 +557,7 @@ public final class Accounting {
         c.stopSeeders = a.stopSeeders;
         c.stopLeechers = a.stopLeechers;
         c.stopMillis = a.stopMillis;
+        c.version = a.version;
         return c;
     }
 
@@ -486,6 +596,9 @@ public final class Accounting {
             }
             if (a.stopSeeders >= 0) {
                 n.put("stop_seeders", a.stopSeeders).put("stop_leechers", a.stopLeechers).put("stop_at", a.stopMillis);
+            }
+            if (a.version != 0) {
+                n.put("v", a.version);
             }
         }
         return n;
@@ -532,6 +645,7 @@ public final class Accounting {
                     a.stopLeechers = (int) requireLong(r, "stop_leechers");
                     a.stopMillis = requireLong(r, "stop_at");
                 }
+                a.version = r.path("v").asLong(0);
                 accounts.put(new AccountKey(user, ih), a);
             }
             case "session" -> {

@@ -12,8 +12,10 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -44,6 +46,7 @@ public final class Registry implements AutoCloseable {
     private final Standings standings;
     private final SecureRandom random = new SecureRandom();
     private final Object writeLock = new Object();
+    private volatile SharedRegistry shared = SharedRegistry.LOCAL;
     private boolean closed;
 
     private Registry(Journal journal, TrackerConfig.Registry cfg, TrackerConfig.Ratio ratio, Duration peerTimeout,
@@ -187,6 +190,132 @@ public final class Registry implements AutoCloseable {
         return standings;
     }
 
+    // ---- cluster (private mode on several nodes) ----
+
+    /**
+     * Shares this registry through {@code s}: admin changes are committed there first, accepted announces are
+     * observed there. Call once, before the tracker serves.
+     */
+    public void share(SharedRegistry s) {
+        shared = s;
+        accounting.share(s);
+    }
+
+    /**
+     * Applies a change another node (or this one) committed to the cluster: journalled locally (the journal is this
+     * node's cache of the cluster's state) and applied, unless it changes nothing. A malformed record is ignored.
+     *
+     * @return whether it changed this node's registry
+     */
+    public boolean applyShared(JsonNode rec) {
+        synchronized (writeLock) {
+            if (closed) {
+                return false;
+            }
+            ObjectNode change;
+            try {
+                change = sharedChange(rec);
+            } catch (IllegalArgumentException e) {
+                LOG.warn("cluster: ignoring a registry change that is not valid: {}", e.getMessage());
+                return false;
+            }
+            if (change == null) {
+                return false;
+            }
+            writeOne(change);
+            apply(change, clock.millis(), 0);
+            return true;
+        }
+    }
+
+    /** The change {@code rec} makes here as a journal record (validated), or null when it changes nothing. */
+    private ObjectNode sharedChange(JsonNode rec) {
+        String type = rec.path("type").asText();
+        switch (type) {
+            case "user" -> {
+                User u = new User(Accounting.requireText(rec, "name"), Accounting.requireText(rec, "passkey"),
+                        rec.path("enabled").asBoolean(true), rec.path("may_download").asBoolean(true));
+                if (!User.validName(u.name()) || !User.validPasskey(u.passkey())) {
+                    throw new IllegalArgumentException("bad user name or passkey");
+                }
+                return u.equals(byName.get(u.name())) ? null : userRecord(u);
+            }
+            case "user-removed" -> {
+                String name = Accounting.requireText(rec, "name");
+                return byName.containsKey(name) ? NODES.objectNode().put("type", type).put("name", name) : null;
+            }
+            case "torrent" -> {
+                InfoHash ih = InfoHash.fromHex(Accounting.requireText(rec, "info_hash"));
+                Torrent t = new Torrent(ih, rec.path("freeleech").asBoolean(false), rec.path("added").asLong(0));
+                return t.equals(torrents.get(ih)) ? null : torrentRecord(t);
+            }
+            case "torrent-removed" -> {
+                InfoHash ih = InfoHash.fromHex(Accounting.requireText(rec, "info_hash"));
+                return torrents.containsKey(ih) ? NODES.objectNode().put("type", type).put("info_hash", ih.toHex()) : null;
+            }
+            default -> throw new IllegalArgumentException("not a shared registry change: '" + type + "'");
+        }
+    }
+
+    /**
+     * Makes this node's users and torrents exactly the cluster's: {@code records} (of type {@code user} and
+     * {@code torrent}) are applied, and local users and torrents they do not name are removed.
+     *
+     * @return changes made
+     */
+    public int replaceShared(List<? extends JsonNode> records) {
+        synchronized (writeLock) {
+            if (closed) {
+                return 0;
+            }
+            Set<String> names = new HashSet<>();
+            Set<InfoHash> hashes = new HashSet<>();
+            List<ObjectNode> changes = new ArrayList<>();
+            for (JsonNode r : records) {
+                ObjectNode change;
+                try {
+                    change = sharedChange(r);
+                    if (r.has("name")) {
+                        names.add(Accounting.requireText(r, "name"));
+                    } else {
+                        hashes.add(InfoHash.fromHex(Accounting.requireText(r, "info_hash")));
+                    }
+                } catch (IllegalArgumentException e) {
+                    LOG.warn("cluster: ignoring a registry record that is not valid: {}", e.getMessage());
+                    continue;
+                }
+                if (change != null) {
+                    changes.add(change);
+                }
+            }
+            for (String name : byName.keySet()) {
+                if (!names.contains(name)) {
+                    changes.add(NODES.objectNode().put("type", "user-removed").put("name", name));
+                }
+            }
+            for (InfoHash ih : torrents.keySet()) {
+                if (!hashes.contains(ih)) {
+                    changes.add(NODES.objectNode().put("type", "torrent-removed").put("info_hash", ih.toHex()));
+                }
+            }
+            // One journal batch (one fsync) for the whole catch-up, then applied.
+            writeOne(changes);
+            long now = clock.millis();
+            for (ObjectNode c : changes) {
+                apply(c, now, 0);
+            }
+            return changes.size();
+        }
+    }
+
+    /** This node's users and torrents as records of type {@code user} and {@code torrent} (to seed an empty cluster). */
+    public List<ObjectNode> sharedState() {
+        List<ObjectNode> out = new ArrayList<>();
+        byName.values().forEach(u -> out.add(userRecord(u)));
+        torrents.values().forEach(t -> out.add(torrentRecord(t)));
+        return out;
+    }
+
     // ---- changes (serialised, durable when they return) ----
 
     /**
@@ -206,7 +335,7 @@ public final class Registry implements AutoCloseable {
             if (byName.size() >= maxUsers) {
                 throw new RegistryException(RegistryException.Kind.FULL, "registry.max-users (" + maxUsers + ") reached");
             }
-            return commitUser(new User(name, newPasskey(), enabled, mayDownload));
+            return commitUser(new User(name, newPasskey(), enabled, mayDownload), true);
         }
     }
 
@@ -219,7 +348,7 @@ public final class Registry implements AutoCloseable {
         synchronized (writeLock) {
             User u = existing(name);
             return commitUser(new User(u.name(), u.passkey(), enabled == null ? u.enabled() : enabled,
-                    mayDownload == null ? u.mayDownload() : mayDownload));
+                    mayDownload == null ? u.mayDownload() : mayDownload), false);
         }
     }
 
@@ -227,7 +356,7 @@ public final class Registry implements AutoCloseable {
     public User rotatePasskey(String name) {
         synchronized (writeLock) {
             User u = existing(name);
-            return commitUser(new User(u.name(), newPasskey(), u.enabled(), u.mayDownload()));
+            return commitUser(new User(u.name(), newPasskey(), u.enabled(), u.mayDownload()), false);
         }
     }
 
@@ -235,7 +364,9 @@ public final class Registry implements AutoCloseable {
     public void removeUser(String name) {
         synchronized (writeLock) {
             existing(name);
-            writeOne(NODES.objectNode().put("type", "user-removed").put("name", name));
+            ObjectNode rec = NODES.objectNode().put("type", "user-removed").put("name", name);
+            shared.commit(rec, false);
+            writeOne(rec);
             dropUser(name);
         }
     }
@@ -256,6 +387,7 @@ public final class Registry implements AutoCloseable {
             }
             boolean fl = freeleech != null ? freeleech : !isNew && old.freeleech();
             Torrent t = new Torrent(infoHash, fl, isNew ? clock.millis() : old.addedMillis());
+            shared.commit(torrentRecord(t), false);
             writeOne(torrentRecord(t));
             torrents.put(infoHash, t);
             return isNew;
@@ -268,7 +400,9 @@ public final class Registry implements AutoCloseable {
             if (!torrents.containsKey(infoHash)) {
                 throw new RegistryException(RegistryException.Kind.NOT_FOUND, "torrent " + infoHash + " is not registered");
             }
-            writeOne(NODES.objectNode().put("type", "torrent-removed").put("info_hash", infoHash.toHex()));
+            ObjectNode rec = NODES.objectNode().put("type", "torrent-removed").put("info_hash", infoHash.toHex());
+            shared.commit(rec, false);
+            writeOne(rec);
             torrents.remove(infoHash);
         }
     }
@@ -318,7 +452,8 @@ public final class Registry implements AutoCloseable {
         return u;
     }
 
-    private User commitUser(User u) {
+    private User commitUser(User u, boolean create) {
+        shared.commit(userRecord(u), create);
         writeOne(userRecord(u));
         putUser(u);
         return u;

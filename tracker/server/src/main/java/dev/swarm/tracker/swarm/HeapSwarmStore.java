@@ -127,6 +127,10 @@ public final class HeapSwarmStore implements SwarmStore {
                     out.finish(Outcome.REMOVED, 0, 0, 0);
                     return;
                 }
+                if (op.event == AnnounceEvent.PAUSED) { // not listed: no swarm is made for it
+                    out.finish(Outcome.OK, 0, 0, 0);
+                    return;
+                }
                 if (!op.createSwarm) {
                     out.finish(Outcome.TOO_MANY_SWARMS, 0, 0, 0);
                     return;
@@ -166,6 +170,15 @@ public final class HeapSwarmStore implements SwarmStore {
                 (self.seeder ? f.seeders : f.leechers).decrement();
             }
             out.finish(Outcome.REMOVED, swarm.seeders, swarm.leechers(), swarm.downloaded);
+            return;
+        }
+        if (op.event == AnnounceEvent.PAUSED) { // BEP 21: given peers, neither listed nor counted
+            if (self != null) {
+                swarm.remove(self);
+                (self.seeder ? f.seeders : f.leechers).decrement();
+            }
+            sample(swarm, null, op, now, out);
+            out.finish(Outcome.OK, swarm.seeders, swarm.leechers(), swarm.downloaded);
             return;
         }
         boolean completed = op.event == AnnounceEvent.COMPLETED;

@@ -239,6 +239,10 @@ public final class OffHeapSwarmStore implements SwarmStore {
             out.finish(Outcome.REMOVED, 0, 0, 0);
             return;
         }
+        if (op.event == AnnounceEvent.PAUSED) { // not listed: no swarm is made for it
+            out.finish(Outcome.OK, 0, 0, 0);
+            return;
+        }
         if (!op.createSwarm) {
             out.finish(Outcome.TOO_MANY_SWARMS, 0, 0, 0);
             return;
@@ -296,6 +300,20 @@ public final class OffHeapSwarmStore implements SwarmStore {
                 shrinkIfSlack(fm, c, c.entry(), ps, s);
             }
             out.finish(Outcome.REMOVED, ps.seeders(), ps.leechers(), ps.downloaded());
+            return;
+        }
+        if (op.event == AnnounceEvent.PAUSED) { // BEP 21: given peers, neither listed nor counted
+            if (self >= 0) {
+                (ps.seederAt(self) ? fm.seeders : fm.leechers).decrement();
+                ps.remove(self);
+                ps.touch(now);
+                shrinkIfSlack(fm, c, c.entry(), ps, s);
+            }
+            int leechers = ps.leechers();
+            int want = Math.min(Math.max(op.numWant, 0), out.maxPeers());
+            out.count(ps.sample(0, op.seeder ? leechers : leechers + ps.seeders(), -1, want, now, timeoutSec,
+                    out.buffer()));
+            out.finish(Outcome.OK, ps.seeders(), leechers, ps.downloaded());
             return;
         }
         boolean completed = op.event == AnnounceEvent.COMPLETED;

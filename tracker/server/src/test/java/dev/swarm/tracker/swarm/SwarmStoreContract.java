@@ -99,6 +99,28 @@ abstract class SwarmStoreContract {
     }
 
     @Test
+    void aPausedPeerGetsPeersButIsNeitherListedNorCounted() {
+        SwarmStore s = store();
+        assertCounts(announce(s, 1, V4, 9, AnnounceEvent.PAUSED, false, 50, T0), Outcome.OK, 0, 0, 0);
+        assertEquals(0, out.count());
+        assertEquals(0, s.stats().v4().swarms(), "no swarm made for a paused peer alone");
+        announce(s, 1, V4, 1, STARTED, true, 50, T0);
+        announce(s, 1, V4, 2, STARTED, false, 50, T0);
+        assertCounts(announce(s, 1, V4, 9, AnnounceEvent.PAUSED, false, 50, T0 + 1000), Outcome.OK, 1, 1, 0);
+        assertEquals(Set.of(Peers.record(V4, 1), Peers.record(V4, 2)), Peers.records(out), "handed seeds and leechers");
+        assertCounts(announce(s, 1, V4, 2, NONE, false, 50, T0 + 1000), Outcome.OK, 1, 1, 0);
+        assertEquals(Set.of(Peers.record(V4, 1)), Peers.records(out), "the paused peer is not handed out");
+        ScrapeHolder h = scrape(s, 1, T0 + 1000);
+        assertEquals(1, h.seeders());
+        assertEquals(1, h.leechers(), "the paused peer is not a leecher");
+        // A listed leecher that pauses leaves the counts (BEP 21 partial seed / observer).
+        assertCounts(announce(s, 1, V4, 2, AnnounceEvent.PAUSED, false, 50, T0 + 2000), Outcome.OK, 1, 0, 0);
+        assertEquals(Set.of(Peers.record(V4, 1)), Peers.records(out));
+        assertEquals(0, scrape(s, 1, T0 + 2000).leechers());
+        assertEquals(new StoreStats.FamilyStats(1, 1, 0), s.stats().v4());
+    }
+
+    @Test
     void addRefreshAndStop() {
         SwarmStore s = store();
         assertCounts(announce(s, 1, V4, 1, STARTED, false, 50, T0), Outcome.OK, 0, 1, 0);
@@ -768,6 +790,8 @@ abstract class SwarmStoreContract {
             Outcome expected;
             if (swarm == null && e == STOPPED) {
                 expected = Outcome.REMOVED;
+            } else if (swarm == null && e == AnnounceEvent.PAUSED) {
+                expected = Outcome.OK; // answered, nothing made or listed
             } else if (swarm == null && m.swarmCount(f) >= maxSwarms) {
                 expected = Outcome.TOO_MANY_SWARMS;
             } else {
@@ -776,6 +800,9 @@ abstract class SwarmStoreContract {
                 if (e == STOPPED) {
                     swarm.remove(peer);
                     expected = Outcome.REMOVED;
+                } else if (e == AnnounceEvent.PAUSED) {
+                    swarm.remove(peer); // BEP 21: handed peers, neither listed nor counted
+                    expected = Outcome.OK;
                 } else if (p == null && swarm.size() >= maxPeers) {
                     expected = Outcome.SWARM_FULL;
                 } else {

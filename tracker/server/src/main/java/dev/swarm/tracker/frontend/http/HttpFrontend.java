@@ -57,9 +57,15 @@ public final class HttpFrontend implements AutoCloseable {
     }
 
     public static HttpFrontend start(TrackerConfig cfg, TrackerLogic logic, Metrics metrics) throws Exception {
+        return start(cfg, logic, metrics, NodeStatus.ALONE);
+    }
+
+    /** @param node what {@code /stats} and {@code /health} say about this node beyond the store */
+    public static HttpFrontend start(TrackerConfig cfg, TrackerLogic logic, Metrics metrics, NodeStatus node)
+            throws Exception {
         TrackerConfig.Http h = cfg.http();
         InetSocketAddress addr = h.listen().resolve();
-        TrackerHttpHandler handler = new TrackerHttpHandler(cfg, logic, metrics);
+        TrackerHttpHandler handler = new TrackerHttpHandler(cfg, logic, metrics, node);
         int idleMs = (int) Math.min(Integer.MAX_VALUE, h.idleTimeout().toMillis());
         OptionMap serverOptions = OptionMap.builder()
                 .set(UndertowOptions.DECODE_URL, false)

@@ -60,6 +60,7 @@ final class TrackerHttpHandler implements HttpHandler {
     private final RequestLog requestLog;
     private final Metrics.Latency announceLatency;
     private final Metrics.Latency scrapeLatency;
+    private final NodeStatus node;
 
     /** Per I/O thread reusable state. */
     private static final class Scratch {
@@ -78,6 +79,11 @@ final class TrackerHttpHandler implements HttpHandler {
     }
 
     TrackerHttpHandler(TrackerConfig cfg, TrackerLogic logic, Metrics metrics) {
+        this(cfg, logic, metrics, NodeStatus.ALONE);
+    }
+
+    TrackerHttpHandler(TrackerConfig cfg, TrackerLogic logic, Metrics metrics, NodeStatus node) {
+        this.node = node;
         this.logic = logic;
         this.metrics = metrics;
         this.exposeMetrics = cfg.http().exposeMetrics();
@@ -130,6 +136,8 @@ final class TrackerHttpHandler implements HttpHandler {
             prometheus(exchange);
         } else if (exposeMetrics && path.equals("/stats")) {
             stats(exchange);
+        } else if (path.equals("/health")) {
+            health(exchange);
         } else if (exposeMetrics && path.equals("/")) {
             exchange.dispatch(() -> statusPage(exchange)); // may walk the store: not on the I/O thread
         } else {
@@ -351,12 +359,40 @@ final class TrackerHttpHandler implements HttpHandler {
             rates.put(r.name(), Map.of("count", r.count(), "per_second_1m", Math.round(r.oneMinuteRate() * 100) / 100.0));
         }
         doc.put("requests", rates);
+        Object cluster = node.stats();
+        if (cluster != null) {
+            doc.put("cluster", cluster);
+        }
         try {
             byte[] body = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(doc);
             exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
             exchange.getResponseSender().send(ByteBuffer.wrap(body));
         } catch (IOException e) {
             plain(exchange, 500, "stats unavailable: " + e.getMessage());
+        }
+    }
+
+    /**
+     * For load balancers: 200 when this node should get clients, 503 when not (a cluster node that has not caught up
+     * yet); the JSON body says which, with the cluster state when there is one. Served whatever
+     * {@code http.expose-metrics} says: it names no torrent.
+     */
+    private void health(HttpServerExchange exchange) {
+        boolean healthy = node.healthy();
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("status", healthy ? "ok" : "catching up");
+        Object cluster = node.stats();
+        if (cluster != null) {
+            doc.put("cluster", cluster);
+        }
+        try {
+            byte[] body = JSON.writeValueAsBytes(doc);
+            exchange.setStatusCode(healthy ? 200 : 503);
+            exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
+            exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-store");
+            exchange.getResponseSender().send(ByteBuffer.wrap(body));
+        } catch (IOException e) {
+            plain(exchange, 500, "health unavailable: " + e.getMessage());
         }
     }
 

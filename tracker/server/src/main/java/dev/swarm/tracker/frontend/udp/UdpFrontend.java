@@ -63,6 +63,15 @@ public final class UdpFrontend implements AutoCloseable {
     /** @param log the request log ({@code request-log.*}), one for all the sockets */
     public static UdpFrontend start(TrackerConfig.Udp cfg, TrackerConfig.RequestLog log, TrackerLogic logic,
                                     InstantSource clock, Metrics metrics) throws Exception {
+        return start(cfg, log, logic, clock, metrics, null);
+    }
+
+    /**
+     * @param idKeys the connection-ID keys (shared with other nodes of a cluster); null: the configured
+     *               {@code udp.connection-id-secret}, or a random key
+     */
+    public static UdpFrontend start(TrackerConfig.Udp cfg, TrackerConfig.RequestLog log, TrackerLogic logic,
+                                    InstantSource clock, Metrics metrics, ConnectionIdKeys idKeys) throws Exception {
         RequestLog requestLog = new RequestLog(log);
         // No other socket may hold the port (see UdpPortOwnership). Port 0 needs no probe: the first bind gets a port
         // that no socket uses, and our other sockets bind to that one.
@@ -78,12 +87,7 @@ public final class UdpFrontend implements AutoCloseable {
                 epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         UdpFrontend f = new UdpFrontend(group);
         // One key for all sockets: the kernel may move a client to another socket of the port.
-        byte[] key = cfg.connectionIdSecret();
-        if (key == null) {
-            key = new byte[16];
-            new SecureRandom().nextBytes(key);
-        }
-        byte[] idKey = key;
+        ConnectionIdKeys keys = idKeys != null ? idKeys : new ConnectionIdKeys(initialKey(cfg));
         // An IPv4 address gets an IPv4 socket: Netty's default dual-stack IPv6 socket would see every client as an
         // IPv4-mapped address and take the kernel's IPv6 path for each datagram (an IPv6 address keeps dual stack).
         SocketProtocolFamily family = addr.getAddress() instanceof Inet4Address ? SocketProtocolFamily.INET
@@ -103,7 +107,7 @@ public final class UdpFrontend implements AutoCloseable {
                             @Override
                             protected void initChannel(Channel ch) {
                                 ch.pipeline().addLast(new UdpHandler(logic,
-                                        new ConnectionIds(idKey, cfg.connectionIdLifetime()), clock, metrics,
+                                        new ConnectionIds(keys, cfg.connectionIdLifetime()), clock, metrics,
                                         requestLog));
                             }
                         });
@@ -125,6 +129,16 @@ public final class UdpFrontend implements AutoCloseable {
         }
         LOG.info("UDP listening on {} ({} socket{}, {})", addr, threads, threads == 1 ? "" : "s", epoll ? "epoll" : "nio");
         return f;
+    }
+
+    /** The configured {@code udp.connection-id-secret}, or a random key when none is configured. */
+    public static byte[] initialKey(TrackerConfig.Udp cfg) {
+        byte[] key = cfg.connectionIdSecret();
+        if (key == null) {
+            key = new byte[16];
+            new SecureRandom().nextBytes(key);
+        }
+        return key;
     }
 
     /** Fails if a socket that is not ours joined the port between the probe and our binds (SO_REUSEPORT). */

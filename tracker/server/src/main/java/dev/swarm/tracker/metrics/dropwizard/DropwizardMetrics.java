@@ -5,6 +5,7 @@ import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
 import dev.swarm.tracker.metrics.MetricHelp;
 import dev.swarm.tracker.metrics.Metrics;
+import io.prometheus.metrics.core.metrics.Info;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.instrumentation.dropwizard.DropwizardExports;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
@@ -72,6 +73,12 @@ public final class DropwizardMetrics implements Metrics {
     public void gauge(String name, LongSupplier value) {
         names.put(prometheusName(name), name);
         registry.gauge(PREFIX + name, () -> (Gauge<Long>) value::getAsLong);
+    }
+
+    @Override
+    public void info(String name, String label, String value) {
+        Info.builder().name((PREFIX + name).replace('.', '_')).help(MetricHelp.of(name) == null ? name : MetricHelp.of(name))
+                .labelNames(label).register(prometheus).addLabelValues(value);
     }
 
     @Override

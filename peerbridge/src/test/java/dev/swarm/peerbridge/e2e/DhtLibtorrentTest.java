@@ -1,0 +1,130 @@
+package dev.swarm.peerbridge.e2e;
+
+import static dev.swarm.peerbridge.e2e.Bridges.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.swarm.peerbridge.config.BridgeConfig;
+import dev.swarm.peerbridge.config.ConfigLoader;
+import dev.swarm.peerbridge.dht.DhtNode;
+import dev.swarm.peerbridge.session.Bridge;
+import dev.swarm.peerbridge.session.PeerConnection;
+import dev.swarm.peerbridge.torrent.TorrentInputs;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The bridge's DHT node among ten python3-libtorrent 2.0 DHT nodes on loopback (127.0.0.2..11),
+ * bootstrapped from each other only; libtorrent node 0 seeds a torrent that lists no tracker.
+ */
+@Timeout(120)
+class DhtLibtorrentTest {
+    @TempDir
+    Path dir;
+
+    private static Bridge bridge(String address, String bootstrap, boolean readOnly, Path stateFile) throws Exception {
+        BridgeConfig c = ConfigLoader.parse("""
+                listen: %s:0
+                api: ""
+                connections:
+                  redial-delay: 1s
+                trackers:
+                  udp-bind: 127.0.0.1:0
+                dht:
+                  bootstrap: ["%s"]
+                  listen: %s:0
+                  read-only: %s
+                  state-file: "%s"
+                  lookup-interval: 2s
+                  query-timeout: 1s
+                """.formatted(address, bootstrap, address, readOnly, stateFile));
+        return Bridge.start(c);
+    }
+
+    private static List<String> connectedAddresses(Bridge b, String ih) {
+        List<String> out = new ArrayList<>();
+        for (Object o : Bridges.peers(b, ih)) {
+            out.add(((PeerConnection.View) o).address());
+        }
+        return out;
+    }
+
+    private static List<String> seeds(Bridge b, String ih) {
+        List<String> out = new ArrayList<>();
+        for (Object o : Bridges.peers(b, ih)) {
+            PeerConnection.View v = (PeerConnection.View) o;
+            if (v.seed()) {
+                out.add(v.address());
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void bareMagnetFindsTheSeederOverTheDhtAndTheTableSurvivesARestart() throws Exception {
+        Path state = dir.resolve("dht-state.txt");
+        try (LibtorrentDht lt = new LibtorrentDht(dir, 10)) {
+            byte[] idBefore;
+            try (Bridge b = bridge("127.0.0.20", lt.nodes.get(3), true, state)) {
+                assertNull(b.addTorrent(TorrentInputs.line("magnet:?xt=urn:btih:" + lt.infoHash, "test")));
+                await("the bridge connects to the seeder " + lt.seeder + " found over the DHT", 30_000,
+                        () -> connectedAddresses(b, lt.infoHash).contains(lt.seeder));
+                // with the metadata fetched over ut_metadata (BEP 9) the piece count is known: a seed by its bitfield
+                await("the seeder, found from a bare magnet, is counted as a seed", 30_000,
+                        () -> seeds(b, lt.infoHash).contains(lt.seeder));
+                DhtNode.Status s = b.dht().status();
+                assertTrue(s.readOnly());
+                assertTrue(s.nodes() >= 3, "libtorrent nodes in the bridge's table: " + s);
+                assertTrue(s.peersFound().get(lt.infoHash) >= 1, "peers found: " + s);
+                idBefore = b.dht().nodeId();
+            }
+            List<String> lines = Files.readAllLines(state);
+            assertTrue(lines.get(0).startsWith("id "), lines.toString());
+            assertTrue(lines.stream().filter(l -> l.startsWith("node ")).count() >= 3, "saved table: " + lines);
+
+            // restarted with a bootstrap node that does not answer: the saved nodes are enough to join again
+            try (Bridge b = bridge("127.0.0.20", "127.0.0.1:9", true, state)) {
+                assertTrue(java.util.Arrays.equals(idBefore, b.dht().nodeId()), "same node id after the restart");
+                await("the saved libtorrent nodes answer again", 20_000, () -> b.dht().status().nodes() >= 3);
+                assertNull(b.addTorrent(TorrentInputs.line("magnet:?xt=urn:btih:" + lt.infoHash, "test")));
+                await("the seeder is found again", 30_000, () -> connectedAddresses(b, lt.infoHash).contains(lt.seeder));
+            }
+        }
+    }
+
+    @Test
+    void anAnsweringNodeJoinsLibtorrentsTablesAndAReadOnlyOneDoesNot() throws Exception {
+        try (LibtorrentDht lt = new LibtorrentDht(dir, 10);
+                Bridge answering = bridge("127.0.0.21", lt.nodes.get(4), false, dir.resolve("a.txt"));
+                Bridge readOnly = bridge("127.0.0.22", lt.nodes.get(5), true, dir.resolve("b.txt"))) {
+            InetSocketAddress a = answering.dht().address();
+            InetSocketAddress r = readOnly.dht().address();
+            await("both bridges joined", 20_000,
+                    () -> answering.dht().status().nodes() >= 3 && readOnly.dht().status().nodes() >= 3);
+            assertTrue(lt.inTables(lt.node(1)) >= 1, "control: libtorrent's own nodes are in its tables");
+            lt.addNode(a);
+            lt.addNode(r);
+            await("libtorrent adds the answering bridge to its routing tables", 20_000, () -> {
+                try {
+                    return lt.inTables(a) >= 3;
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            });
+            DhtNode.Status as = answering.dht().status();
+            assertTrue(as.queriesIn() > 0 && as.answered() > 0, "the answering bridge answered libtorrent: " + as);
+            assertEquals(0, lt.inTables(r), "a read-only bridge is in no libtorrent routing table");
+            DhtNode.Status rs = readOnly.dht().status();
+            assertEquals(0, rs.answered(), "a read-only bridge answers nothing: " + rs);
+            assertTrue(rs.queriesIn() > 0, "control: libtorrent did query the read-only bridge: " + rs);
+        }
+    }
+}

@@ -1,0 +1,166 @@
+package dev.swarm.tracker.cluster;
+
+import dev.swarm.tracker.config.TrackerConfig;
+import dev.swarm.tracker.metrics.Metrics;
+import io.lettuce.core.LettuceFutures;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.XAddArgs;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The publisher thread: takes batches from the {@link Outbox} and writes them to Redis in one pipeline per batch,
+ * on its own connection:
+ * <ul>
+ *   <li>per shard one {@code XADD {p:s}:changes MAXLEN ~ n * n <node> d <records>} (the changes, for the appliers);</li>
+ *   <li>per change the snapshot: {@code HSET} (added or refreshed) or {@code HDEL} (stopped) in the swarm's hash,
+ *       then per swarm {@code PEXPIRE} of a peer timeout and {@code SADD} to the shard's swarm set (for catch-up).
+ *       A stop without a port names no peer, so it is in the stream but leaves the snapshot entry to expire.</li>
+ * </ul>
+ * A batch that fails (Redis down, timeout) is kept and retried with a growing pause (up to 1 s) until it goes
+ * through or the node stops; meanwhile new changes wait in the outbox, which drops and counts what does not fit.
+ * So an outage loses nothing that fits in the outbox, and memory stays bounded.
+ */
+final class Publisher implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(Publisher.class);
+    /** Most changes in one pipeline: about 50 KiB of stream data, a few thousand commands. */
+    static final int BATCH = 1024;
+    private static final byte[] NODE_FIELD = {'n'};
+    private static final byte[] DATA_FIELD = {'d'};
+
+    private final TrackerConfig.Cluster cfg;
+    private final RedisLink link;
+    private final Outbox outbox;
+    private final Keys keys;
+    private final byte[] node;
+    private final long peerTimeoutMillis;
+    private final Metrics.Counter published;
+    private final XAddArgs xadd;
+    private volatile boolean running = true;
+
+    Publisher(TrackerConfig.Cluster cfg, RedisLink link, Outbox outbox, Keys keys, long peerTimeoutMillis,
+              Metrics metrics) {
+        this.cfg = cfg;
+        this.link = link;
+        this.outbox = outbox;
+        this.keys = keys;
+        this.node = cfg.node().getBytes(StandardCharsets.UTF_8);
+        this.peerTimeoutMillis = peerTimeoutMillis;
+        this.published = metrics.counter("cluster.published");
+        this.xadd = new XAddArgs().maxlen(cfg.streamMaxLength()).approximateTrimming();
+    }
+
+    void stop() {
+        running = false;
+    }
+
+    @Override
+    public void run() {
+        List<byte[]> batch = new ArrayList<>(BATCH);
+        long pause = 10;
+        while (running) {
+            try {
+                if (batch.isEmpty() && outbox.drain(batch, BATCH, 100) == 0) {
+                    continue;
+                }
+                publish(batch);
+                published.inc(batch.size());
+                batch.clear();
+                link.ok();
+                pause = 10;
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                if (!running) {
+                    return; // stopping: the interrupt ended the wait for replies
+                }
+                link.failed("publish", e);
+                try {
+                    Thread.sleep(pause);
+                } catch (InterruptedException ie) {
+                    return;
+                }
+                pause = Math.min(1000, pause * 2);
+            }
+        }
+    }
+
+    /** Sends one batch as one pipeline and waits for every reply (bounded by the command timeout). */
+    void publish(List<byte[]> batch) {
+        int shards = cfg.shards();
+        Map<Integer, ByteArrayOutputStream> perShard = new HashMap<>();
+        Map<ByteBuffer, List<byte[]>> perSwarm = new LinkedHashMap<>();
+        for (byte[] rec : batch) {
+            int shard = PeerChange.shardOf(subHash(rec), shards);
+            perShard.computeIfAbsent(shard, s -> new ByteArrayOutputStream(4096)).writeBytes(rec);
+            perSwarm.computeIfAbsent(ByteBuffer.wrap(rec, 3, 20).slice(), h -> new ArrayList<>()).add(rec);
+        }
+        StatefulConnection<byte[], byte[]> conn = link.connection(RedisLink.Use.PUBLISH);
+        RedisClusterAsyncCommands<byte[], byte[]> cmd = link.async(RedisLink.Use.PUBLISH);
+        List<RedisFuture<?>> replies = new ArrayList<>();
+        conn.setAutoFlushCommands(false);
+        try {
+            PeerChange c = PeerChange.create();
+            for (Map.Entry<ByteBuffer, List<byte[]>> e : perSwarm.entrySet()) {
+                byte[] hash = new byte[20];
+                e.getKey().duplicate().get(hash);
+                int shard = PeerChange.shardOf(hash, shards);
+                byte[] key = keys.peers(shard, hash);
+                boolean upserted = false;
+                for (byte[] rec : e.getValue()) {
+                    c.decode(rec, 0, rec.length);
+                    byte[] field = PeerChange.snapshotField(c.family, c.peer);
+                    if (c.kind == PeerChange.UPSERT) {
+                        replies.add(cmd.hset(key, field, PeerChange.snapshotValue(c.flags, c.timeMillis)));
+                        upserted = true;
+                    } else if (c.kind == PeerChange.REMOVE) {
+                        replies.add(cmd.hdel(key, field));
+                    }
+                }
+                if (upserted) {
+                    replies.add(cmd.pexpire(key, peerTimeoutMillis));
+                    replies.add(cmd.sadd(keys.swarms(shard), hash));
+                }
+            }
+            // The stream entries last: a node that sees an entry (catch-up notes the last ids) then also sees its
+            // snapshot writes, which went before it on this connection.
+            for (Map.Entry<Integer, ByteArrayOutputStream> e : perShard.entrySet()) {
+                Map<byte[], byte[]> body = new LinkedHashMap<>();
+                body.put(NODE_FIELD, node);
+                body.put(DATA_FIELD, e.getValue().toByteArray());
+                replies.add(cmd.xadd(keys.stream(e.getKey()), xadd, body));
+            }
+            conn.flushCommands();
+        } finally {
+            conn.setAutoFlushCommands(true);
+        }
+        long timeout = cfg.commandTimeout().toMillis();
+        if (!LettuceFutures.awaitAll(timeout, TimeUnit.MILLISECONDS, replies.toArray(new RedisFuture<?>[0]))) {
+            throw new IllegalStateException("no reply within cluster.command-timeout (" + timeout + " ms)");
+        }
+        for (RedisFuture<?> f : replies) {
+            String err = f.getError();
+            if (err != null) {
+                throw new IllegalStateException("Redis refused a write: " + err);
+            }
+        }
+        if (LOG.isTraceEnabled()) {
+            LOG.trace("published {} changes in {} shards", batch.size(), perShard.size());
+        }
+    }
+
+    private static byte[] subHash(byte[] rec) {
+        return new byte[] {rec[3], rec[4]};
+    }
+}
