@@ -78,15 +78,13 @@ public final class Bridge implements AutoCloseable {
     private final HttpAnnouncer http;
     private final UdpAnnouncer udp;
     private final TrackerRanking ranking;
+    private final HealthMonitor health;
+    private boolean sampled;
+    private long lastHealthSample;
     private final Resolver resolver;
     private final RequestBudget requestBudget;
     /** HTTP trackers (normal form) that refused {@code event=paused}; bounded. Loop thread only. */
     private final Set<String> noPaused = new java.util.HashSet<>();
-    private final HealthMonitor health;
-    /** Learned tracker URLs the prober checks against the address filter (written on the loop, read by probes). */
-    private volatile Set<String> probeRestricted = Set.of();
-    private boolean sampled;
-    private long lastHealthSample;
     private final Map<InfoHash, TorrentState> torrents = new LinkedHashMap<>();
     private final Set<PeerConnection> open = new LinkedHashSet<>();
     private final java.util.Random random = new SecureRandom();
@@ -102,18 +100,21 @@ public final class Bridge implements AutoCloseable {
         this.announceKey = random.nextInt();
         var t = config.trackers();
         this.ranking = new TrackerRanking(clock, t.rankingWindow(), t.maxPeersPerTracker());
-        // the history is opened first: a refused file stops the start before any thread or socket exists
-        var h = config.health();
-        HistoryStore store = SqliteHistoryStore.open(h.dataDir(), clock, h.rawRetention(), h.rollupRetention(),
-                h.flushInterval());
-        // Learned trackers are probed only on addresses the filter allows (see healthTick for which are probed).
-        NetProbeClient prober = new NetProbeClient(h.probeTimeout(), clock,
-                AddressFilter.of(config.tex().allowPrivateAddresses()), url -> probeRestricted.contains(url));
-        this.health = new HealthMonitor(h, clock, prober, store,
-                new Alerts(h.webhook(), h.webhookTimeout(), h.webhookQueue()), ranking::overall);
-        this.network = new PeerNetwork(config.connections().maxMessageSize(), config.connections().connectTimeout());
         this.resolver = Resolver.standard();
         AddressFilter filter = AddressFilter.of(config.tex().allowPrivateAddresses());
+        // the history is opened first: a refused file stops the start before any socket exists
+        var h = config.health();
+        HistoryStore store;
+        try {
+            store = SqliteHistoryStore.open(h.dataDir(), clock, h.rawRetention(), h.rollupRetention(),
+                    h.flushInterval());
+        } catch (RuntimeException e) {
+            resolver.close();
+            throw e;
+        }
+        this.health = new HealthMonitor(h, clock, new NetProbeClient(h.probeTimeout(), clock, resolver, filter), store,
+                new Alerts(h.webhook(), h.webhookTimeout(), h.webhookQueue()), ranking::overall);
+        this.network = new PeerNetwork(config.connections().maxMessageSize(), config.connections().connectTimeout());
         this.http = new HttpAnnouncer(t.announceTimeout(), t.maxConcurrent(), resolver, filter);
         this.udp = new UdpAnnouncer(t.udpBind(), t.announceTimeout(), t.maxConcurrent(), resolver, filter);
         this.requestBudget = new RequestBudget(t.minInterval().toMillis() == 0 ? 1 : t.minInterval().toMillis(), 4096);
@@ -437,22 +438,22 @@ public final class Bridge implements AutoCloseable {
     /** Starts due probes; about once a second hands the torrents' figures to the health monitor. */
     private void healthTick(long now) {
         Map<String, List<byte[]>> urls = new LinkedHashMap<>();
-        Set<String> restricted = new java.util.HashSet<>();
+        Set<String> learned = new java.util.HashSet<>();
+        Set<String> candidates = new java.util.HashSet<>();
         for (TorrentState t : torrents.values()) {
             for (TrackerSet.Tracker tr : t.trackers().trackers()) {
-                if (tr.origin() == TrackerSet.Origin.LEARNED) {
-                    if (tr.status() == TrackerSet.Status.CANDIDATE) {
-                        continue; // a peer's URL is first asked by announces, under the request budget
-                    }
-                    restricted.add(tr.url());
-                }
                 urls.computeIfAbsent(tr.url(), k -> new ArrayList<>()).add(t.infoHash().bytes());
+                if (tr.origin() == TrackerSet.Origin.LEARNED) {
+                    learned.add(tr.url());
+                    if (tr.status() == TrackerSet.Status.CANDIDATE) {
+                        candidates.add(tr.url());
+                    }
+                }
             }
         }
-        if (!restricted.equals(probeRestricted)) {
-            probeRestricted = Set.copyOf(restricted);
-        }
-        health.tick(now, urls);
+        // probes of unverified learned trackers take from the same per-host budget as their announces
+        health.tick(now, urls, learned::contains,
+                (url, at) -> !candidates.contains(url) || requestBudget.tryAcquire(url, at));
         if (sampled && now - lastHealthSample < 1000) {
             return;
         }
