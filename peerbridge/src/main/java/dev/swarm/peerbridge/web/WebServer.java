@@ -91,8 +91,8 @@ public final class WebServer implements AutoCloseable {
                 .get("/api/health", this::health)
                 .get("/api/trackers", ex -> json(ex, 200, published()))
                 .get("/api/dashboard", this::dashboard)
-                .post("/api/torrents", this::addTorrent)
-                .delete("/api/torrents/{hash}", this::removeTorrent)
+                .post("/api/torrents", sameOrigin(this::addTorrent))
+                .delete("/api/torrents/{hash}", sameOrigin(this::removeTorrent))
                 .get("/trackers.txt", this::trackersTxt)
                 .get("/torrents/{hash}/magnet", this::magnet)
                 .get("/torrents/{file}", this::torrentFile)
@@ -314,6 +314,23 @@ public final class WebServer implements AutoCloseable {
                 return;
             }
             h.handleRequest(ex);
+        };
+    }
+
+    /**
+     * Refuses a state-changing request that a browser sends from another origin (a page elsewhere posting to the
+     * bridge on the user's machine): a request with an {@code Origin} header must name this host and port. Clients
+     * that are not browsers send no {@code Origin} and pass.
+     */
+    private static HttpHandler sameOrigin(HttpHandler next) {
+        return ex -> {
+            String origin = ex.getRequestHeaders().getFirst(Headers.ORIGIN);
+            String host = ex.getRequestHeaders().getFirst(Headers.HOST);
+            if (origin != null && (host == null || !(origin.equals("http://" + host)))) {
+                error(ex, 403, "cross-origin request refused (Origin " + clip(origin) + ")");
+                return;
+            }
+            next.handleRequest(ex);
         };
     }
 

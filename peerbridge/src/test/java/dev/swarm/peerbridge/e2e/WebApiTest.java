@@ -244,6 +244,12 @@ class WebApiTest {
                 assertEquals(ih2, JSON.readTree(added.body()).path("infoHash").asText());
                 assertJsonError(send(web, "POST", "/api/torrents", "magnet:?xt=urn:btih:" + ih2), 409, "already added");
                 assertJsonError(send(web, "POST", "/api/torrents", "not a torrent"), 400, "");
+                HttpResponse<String> crossSite = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                        + web.address().getPort() + "/api/torrents")).header("Origin", "http://evil.example")
+                        .POST(HttpRequest.BodyPublishers.ofString("magnet:?xt=urn:btih:" + "ab".repeat(20)))
+                        .timeout(Duration.ofSeconds(15)).build(), HttpResponse.BodyHandlers.ofString());
+                assertJsonError(crossSite, 403, "cross-origin request refused");
+                assertFalse(get(web, "/api/status").body().contains("ab".repeat(20)), "nothing added from another origin");
                 assertJsonError(send(web, "POST", "/api/torrents", ""), 400, "empty body");
                 assertJsonError(get(web, "/torrents/" + ih2 + ".torrent"), 404, "metadata is not known yet");
                 assertEquals(200, get(web, "/torrents/" + ih2 + "/magnet").statusCode());
