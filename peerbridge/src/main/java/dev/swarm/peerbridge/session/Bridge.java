@@ -788,10 +788,14 @@ public final class Bridge implements AutoCloseable {
      * @param peers       the open peer connections
      * @param knownPeers  peer addresses remembered
      * @param lastErrors  the last error per tracker that is failing now
+     * @param isPrivate   private by the .torrent or by the fetched info dictionary (BEP 27)
+     * @param name        the .torrent's or magnet's name, else the fetched info dictionary's, else empty
+     * @param info        the info dictionary fetched over ut_metadata (or loaded from the metadata store), verified
+     *                    against the info-hash; null when it came with a .torrent ({@code spec.metainfo()}) or is unknown
      */
     public record TorrentSnapshot(TorrentSpec spec, List<TrackerSet.Tracker> trackers, List<String> advertising,
             List<TrackerRanking.Rank> ranking, List<PeerConnection.View> peers, int knownPeers,
-            Map<String, String> lastErrors) {
+            Map<String, String> lastErrors, boolean isPrivate, String name, byte[] info) {
     }
 
     /** Every torrent, typed: what the web package publishes, beside the health monitor's figures ({@link #health()}). */
@@ -811,8 +815,10 @@ public final class Bridge implements AutoCloseable {
                         errors.put(tr.url(), e);
                     }
                 }
+                String name = !t.spec().name().isEmpty() || t.infoDict() == null ? t.spec().name() : t.infoDict().name();
                 out.add(new TorrentSnapshot(t.spec(), t.trackers().trackers(), t.advertisable(),
-                        ranking.rank(t.key()), List.copyOf(peers), t.known().size(), errors));
+                        ranking.rank(t.key()), List.copyOf(peers), t.known().size(), errors, t.isPrivate(), name,
+                        t.info()));
             }
             return out;
         });
