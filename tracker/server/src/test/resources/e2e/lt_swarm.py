@@ -9,7 +9,8 @@ Modes:
              closes or --timeout passes (for driving another client, e.g. aria2c, against it).
   make       only creates the payload (WORKDIR/seed/payload.bin) and the torrent; prints "MADE <info-hash hex> <torrent>".
   leech      downloads --torrent into WORKDIR/leech from whatever peers the tracker gives; prints one JSON line, then
-             stays in the swarm until stdin closes (or --timeout passes).
+             stays in the swarm until stdin closes (or --timeout passes). With --tracker, it announces only there
+             (the torrent's own trackers are dropped), e.g. to another node of a tracker cluster.
 
 Every wait has a deadline; the script always ends by itself.
 """
@@ -191,7 +192,15 @@ def leech(args):
     log = []
     dst = os.path.join(args.workdir, 'leech')
     os.makedirs(dst, exist_ok=True)
-    h = add(ses, args.torrent, dst)
+    torrent = args.torrent
+    if args.tracker:
+        meta = lt.bdecode(open(torrent, 'rb').read())
+        meta.pop(b'announce', None)
+        meta.pop(b'announce-list', None)
+        torrent = os.path.join(args.workdir, 'leech-only-tracker.torrent')
+        with open(torrent, 'wb') as f:
+            f.write(lt.bencode(meta))
+    h = add(ses, torrent, dst, args.tracker or None)
     t0 = time.time()
     finished = wait_for(lambda: h.status().is_seeding, [('leecher', ses)], log, args.timeout)
     print(json.dumps({

@@ -15,9 +15,6 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollDatagramChannel;
-import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.nio.NioDatagramChannel;
@@ -85,6 +82,11 @@ public final class DhtNode implements AutoCloseable {
     static final long SAVE_MILLIS = 5 * 60_000;
     /** Sources that answered us, remembered as verified beyond the routing table. */
     static final int MAX_VERIFIED = 4096;
+    /**
+     * A source IP that queries us is pinged (to verify it and add it to the table) at most once per this
+     * long, so spoofed queries cannot make us send a stream of pings to a victim.
+     */
+    static final long VERIFY_PING_MILLIS = 10 * 60_000;
     /** Announced peers per info-hash. */
     static final int MAX_PEERS_PER_HASH = 200;
 
@@ -133,6 +135,14 @@ public final class DhtNode implements AutoCloseable {
             return size() > MAX_VERIFIED;
         }
     };
+    private final Map<InetAddress, Long> verifyPinged = new LinkedHashMap<>(64, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<InetAddress, Long> eldest) {
+            return size() > MAX_VERIFIED;
+        }
+    };
     private final List<NodeInfo> saved;
     private Channel channel;
     private ScheduledFuture<?> ticker;
@@ -153,9 +163,8 @@ public final class DhtNode implements AutoCloseable {
         this.config = config;
         this.clock = clock;
         this.sink = sink;
-        boolean epoll = Epoll.isAvailable();
         this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("pb-dht", true),
-                epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+                NioIoHandler.newFactory());
         this.loop = group.next();
         StateFile.State state = StateFile.read(config.stateFile(), config.maxNodes());
         byte[] id = state.id();
@@ -182,8 +191,7 @@ public final class DhtNode implements AutoCloseable {
             BiConsumer<byte[], List<InetSocketAddress>> sink) throws InterruptedException {
         DhtNode n = new DhtNode(config, clock, sink);
         try {
-            Class<? extends Channel> type = Epoll.isAvailable() ? EpollDatagramChannel.class : NioDatagramChannel.class;
-            n.channel = new Bootstrap().group(n.group).channel(type)
+            n.channel = new Bootstrap().group(n.group).channel(NioDatagramChannel.class)
                     .handler(new SimpleChannelInboundHandler<DatagramPacket>() {
                         @Override
                         protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket p) {
@@ -312,8 +320,12 @@ public final class DhtNode implements AutoCloseable {
         send(from, reply, queryLength);
         if (!q.readOnly() && !table.contains(from) && table.wouldAdd(q.senderId())
                 && pending.size() < config.maxOutstanding() / 2) {
-            // a node we do not know: it joins the table once it answers a ping of ours
-            query(from, KrpcMessage.Method.PING, null, null, now);
+            Long last = verifyPinged.get(from.getAddress());
+            if (last == null || now - last >= VERIFY_PING_MILLIS) {
+                // a node we do not know: it joins the table once it answers a ping of ours
+                verifyPinged.put(from.getAddress(), now);
+                query(from, KrpcMessage.Method.PING, null, null, now);
+            }
         }
     }
 

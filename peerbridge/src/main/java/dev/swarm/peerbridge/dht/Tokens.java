@@ -27,11 +27,16 @@ final class Tokens {
     }
 
     private void rotate(long now) {
-        while (now - rotatedAt >= rotateMillis) {
+        if (now - rotatedAt >= 2 * rotateMillis) {
+            // two periods or more passed: no token issued before is valid any more
+            random.nextBytes(previous);
+            random.nextBytes(current);
+            rotatedAt = now;
+        } else if (now - rotatedAt >= rotateMillis) {
             previous = current;
             current = new byte[20];
             random.nextBytes(current);
-            rotatedAt = now - rotatedAt >= 2 * rotateMillis ? now : rotatedAt + rotateMillis;
+            rotatedAt += rotateMillis;
         }
     }
 

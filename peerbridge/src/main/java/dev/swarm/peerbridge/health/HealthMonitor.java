@@ -52,6 +52,10 @@ public final class HealthMonitor implements HealthView, AutoCloseable {
     private final Map<String, TorrentHealth> torrents = new ConcurrentHashMap<>();
     private final Map<String, Long> lastSampleStored = new HashMap<>();
     private final Map<String, Double> lastAvailability = new HashMap<>();
+    /** Trackers of the stored history, read when the monitor is made (not on the event loop), taken on first use. */
+    private final Map<String, TrackerState> restored = new HashMap<>();
+    /** Bound on the trackers restored from the history at start. */
+    static final int MAX_RESTORED = 10_000;
 
     private static final class FamilyState {
         int consecutiveFailed;
@@ -140,6 +144,16 @@ public final class HealthMonitor implements HealthView, AutoCloseable {
         this.ranking = ranking;
         this.intervalMillis = config.probeInterval().toMillis();
         this.lastN = config.lastN();
+        try {
+            for (String url : store.trackerUrls()) {
+                if (restored.size() >= MAX_RESTORED) {
+                    break;
+                }
+                restored.put(url, restore(url));
+            }
+        } catch (HistoryStoreException e) {
+            LOG.warn("{}", e.getMessage());
+        }
     }
 
     /**
@@ -148,28 +162,44 @@ public final class HealthMonitor implements HealthView, AutoCloseable {
      * @param urls every tracker URL in use, with the info-hashes of the torrents that use it
      * @return the probes started (for tests: completing each means its results were taken in)
      */
-    public synchronized List<CompletableFuture<Void>> tick(long now, Map<String, List<byte[]>> urls) {
+    public List<CompletableFuture<Void>> tick(long now, Map<String, List<byte[]>> urls) {
+        return tick(now, urls, u -> false, (u, t) -> true);
+    }
+
+    /**
+     * As {@link #tick(long, Map)}, for a bridge that learns trackers from peers.
+     *
+     * @param learned    URLs learned from peers (their addresses are filtered before a probe sends anything)
+     * @param mayRequest asked once a probe is due; false keeps it due (the per-host budget of unverified
+     *                   learned trackers: a peer cannot make the bridge send more than one request per interval)
+     */
+    public synchronized List<CompletableFuture<Void>> tick(long now, Map<String, List<byte[]>> urls,
+            java.util.function.Predicate<String> learned, java.util.function.BiPredicate<String, Long> mayRequest) {
         List<CompletableFuture<Void>> started = new ArrayList<>();
         for (Iterator<Map.Entry<String, TrackerState>> it = trackers.entrySet().iterator(); it.hasNext();) {
             Map.Entry<String, TrackerState> e = it.next();
             if (!urls.containsKey(e.getKey())) {
                 it.remove();
+                restored.remove(e.getKey());
                 down.remove(e.getKey());
             }
         }
         for (Map.Entry<String, List<byte[]>> e : urls.entrySet()) {
-            TrackerState t = trackers.computeIfAbsent(e.getKey(), this::restore);
-            if (t.probing || t.nextProbeAt > now) {
+            TrackerState t = trackers.computeIfAbsent(e.getKey(), u -> {
+                TrackerState r = restored.remove(u);
+                return r != null ? r : new TrackerState(u);
+            });
+            if (t.probing || t.nextProbeAt > now || !mayRequest.test(t.url, now)) {
                 continue;
             }
             t.probing = true;
             t.nextProbeAt = now + intervalMillis;
-            started.add(probes.probe(t.url, e.getValue()).thenAccept(rs -> onProbe(t, rs)));
+            started.add(probes.probe(t.url, e.getValue(), learned.test(t.url)).thenAccept(rs -> onProbe(t, rs)));
         }
         return started;
     }
 
-    /** A tracker's state from its stored results (after a restart), or a fresh one. */
+    /** A tracker's state from its stored results (after a restart). */
     private TrackerState restore(String url) {
         TrackerState t = new TrackerState(url);
         List<ProbeResult> stored;

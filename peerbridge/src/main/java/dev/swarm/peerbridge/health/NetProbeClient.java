@@ -1,5 +1,7 @@
 package dev.swarm.peerbridge.health;
 
+import dev.swarm.peerbridge.net.AddressFilter;
+import dev.swarm.peerbridge.net.Resolver;
 import dev.swarm.protocol.ProtocolException;
 import dev.swarm.protocol.client.HttpAnnounceClient;
 import dev.swarm.protocol.client.TrackerAnnounceResponse;
@@ -57,6 +59,9 @@ import java.util.function.LongSupplier;
  *     name, so an HTTP tracker is reported as one family ({@code ipv4}/{@code ipv6} for an address
  *     literal or a single-family name, else {@code any}).</li>
  * </ul>
+ * Host names are resolved with the bridge's {@link Resolver} (bounded pool, time bound); a URL learned
+ * from a peer whose addresses the {@link AddressFilter} refuses (loopback, private, ... unless
+ * {@code tex.allow-private-addresses}) is not contacted at all: the probe fails with the reason.
  * Each attempt is bounded by the probe timeout (HTTP: headers and body, and the body by size); a
  * failed attempt is retried once at once, and only then the probe counts as failed. Probes run on
  * virtual threads, at most {@value #MAX_IN_FLIGHT} at once.
@@ -73,10 +78,25 @@ public final class NetProbeClient implements ProbeClient {
     private final HttpClient http;
     private final SecureRandom random = new SecureRandom();
     private final byte[] probePeerId = new byte[20];
+    private final Resolver resolver;
+    private final AddressFilter filter;
+    private final boolean ownResolver;
 
+    /** With its own standard resolver and every address allowed (tests with the trackers of their config). */
     public NetProbeClient(Duration timeout, LongSupplier clock) {
+        this(timeout, clock, null, AddressFilter.ALLOW_ALL);
+    }
+
+    /**
+     * @param resolver the bridge's resolver (not closed here), or null for a private standard one
+     * @param filter   what the addresses of learned URLs may be
+     */
+    public NetProbeClient(Duration timeout, LongSupplier clock, Resolver resolver, AddressFilter filter) {
         this.timeout = timeout;
         this.clock = clock;
+        this.ownResolver = resolver == null;
+        this.resolver = resolver == null ? Resolver.standard() : resolver;
+        this.filter = filter;
         byte[] prefix = "-PBPROBE-".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         random.nextBytes(probePeerId);
         System.arraycopy(prefix, 0, probePeerId, 0, prefix.length);
@@ -85,7 +105,7 @@ public final class NetProbeClient implements ProbeClient {
     }
 
     @Override
-    public CompletableFuture<List<ProbeResult>> probe(String url, List<byte[]> infoHashes) {
+    public CompletableFuture<List<ProbeResult>> probe(String url, List<byte[]> infoHashes, boolean learned) {
         List<byte[]> hashes = infoHashes.size() > Udp.MAX_SCRAPE_HASHES
                 ? infoHashes.subList(0, Udp.MAX_SCRAPE_HASHES) : List.copyOf(infoHashes);
         if (!slots.tryAcquire()) {
@@ -95,7 +115,7 @@ public final class NetProbeClient implements ProbeClient {
         try {
             executor.execute(() -> {
                 try {
-                    out.complete(run(url, hashes));
+                    out.complete(run(url, hashes, learned));
                 } catch (RuntimeException e) {
                     out.complete(List.of(failure(url, "any", kindOf(url), 0, "probe failed: " + e, hashes)));
                 } finally {
@@ -115,7 +135,7 @@ public final class NetProbeClient implements ProbeClient {
                         : ProbeResult.Kind.HTTP_ANNOUNCE.text();
     }
 
-    private List<ProbeResult> run(String url, List<byte[]> hashes) {
+    private List<ProbeResult> run(String url, List<byte[]> hashes, boolean learned) {
         URI uri;
         try {
             uri = new URI(url);
@@ -129,9 +149,20 @@ public final class NetProbeClient implements ProbeClient {
         InetAddress[] all;
         long start = System.nanoTime();
         try {
-            all = InetAddress.getAllByName(host);
-        } catch (UnknownHostException e) {
-            return List.of(failure(url, "any", kindOf(url), millisSince(start), "unknown host " + host, hashes));
+            String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+            all = resolver.resolve(h).get().toArray(new InetAddress[0]);
+        } catch (ExecutionException e) {
+            String why = e.getCause() instanceof UnknownHostException u ? u.getMessage() : "cannot resolve " + host;
+            return List.of(failure(url, "any", kindOf(url), millisSince(start), why, hashes));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return List.of(failure(url, "any", kindOf(url), millisSince(start), "interrupted", hashes));
+        }
+        if (learned) {
+            String refused = filter.refusal(Arrays.asList(all));
+            if (refused != null) {
+                return List.of(failure(url, "any", kindOf(url), millisSince(start), "not contacted: " + refused, hashes));
+            }
         }
         InetAddress v4 = Arrays.stream(all).filter(a -> a instanceof Inet4Address).findFirst().orElse(null);
         InetAddress v6 = Arrays.stream(all).filter(a -> a instanceof Inet6Address).findFirst().orElse(null);
@@ -362,5 +393,8 @@ public final class NetProbeClient implements ProbeClient {
     public void close() {
         http.shutdownNow();
         executor.shutdownNow();
+        if (ownResolver) {
+            resolver.close();
+        }
     }
 }

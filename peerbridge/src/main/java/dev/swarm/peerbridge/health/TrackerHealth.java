@@ -9,7 +9,8 @@ import java.util.List;
  * @param url                the tracker URL
  * @param state              {@code "up"}, {@code "down"} (two probes failed in a row in every family) or
  *                           {@code "unknown"} (not probed yet)
- * @param advertised         false while down: not sent in {@code lt_tex} nor published
+ * @param advertised         false while down: then not sent in {@code lt_tex} nor published (a torrent advertises
+ *                           a tracker when it is also verified there: see {@code advertising} in the status)
  * @param uptime24h          percentage of successful probes over the last 24 h (0..100), null without probes
  * @param uptime7d           same over 7 days
  * @param uptime30d          same over 30 days

@@ -21,8 +21,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * connects to the addresses that lookup returned.
  */
 public final class Resolver implements AutoCloseable {
+    /** A blocking name lookup (the JDK's by default). */
+    @FunctionalInterface
+    public interface Lookup {
+        InetAddress[] lookup(String host) throws UnknownHostException;
+    }
+
     private final ThreadPoolExecutor pool;
     private final Duration timeout;
+    private final Lookup lookup;
 
     /**
      * @param threads  lookups run at once
@@ -30,6 +37,12 @@ public final class Resolver implements AutoCloseable {
      * @param timeout  a lookup fails after this long
      */
     public Resolver(int threads, int queue, Duration timeout) {
+        this(threads, queue, timeout, InetAddress::getAllByName);
+    }
+
+    /** With another lookup (e.g. one that is slow, to show it holds nothing else up). */
+    public Resolver(int threads, int queue, Duration timeout, Lookup lookup) {
+        this.lookup = lookup;
         AtomicInteger n = new AtomicInteger();
         this.pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queue), r -> {
             Thread t = new Thread(r, "pb-dns-" + n.incrementAndGet());
@@ -50,11 +63,18 @@ public final class Resolver implements AutoCloseable {
      * {@link UnknownHostException} whose message says what went wrong (unknown host, timeout, busy).
      */
     public CompletableFuture<List<InetAddress>> resolve(String host) {
+        if (isLiteral(host)) { // parsed, not looked up: never waits for the pool
+            try {
+                return CompletableFuture.completedFuture(List.of(InetAddress.getByName(host)));
+            } catch (UnknownHostException | RuntimeException e) {
+                return CompletableFuture.failedFuture(new UnknownHostException("bad address " + host));
+            }
+        }
         CompletableFuture<List<InetAddress>> f = new CompletableFuture<>();
         try {
             pool.execute(() -> {
                 try {
-                    f.complete(List.of(InetAddress.getAllByName(host)));
+                    f.complete(List.of(lookup.lookup(host)));
                 } catch (UnknownHostException e) {
                     f.completeExceptionally(new UnknownHostException("unknown host " + host));
                 } catch (RuntimeException e) {
@@ -73,6 +93,15 @@ public final class Resolver implements AutoCloseable {
             }
             return CompletableFuture.failedFuture(c);
         });
+    }
+
+    /** A dotted IPv4 or an IPv6 literal (bracketed or not). */
+    static boolean isLiteral(String host) {
+        if (host.indexOf(':') >= 0) {
+            return true;
+        }
+        return !host.isEmpty() && host.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'))
+                && host.split("\\.", -1).length == 4;
     }
 
     @Override

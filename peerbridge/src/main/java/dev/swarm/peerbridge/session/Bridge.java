@@ -78,10 +78,13 @@ public final class Bridge implements AutoCloseable {
     private final HttpAnnouncer http;
     private final UdpAnnouncer udp;
     private final TrackerRanking ranking;
+    private final HealthMonitor health;
+    private boolean sampled;
+    private long lastHealthSample;
     private final Resolver resolver;
     private final RequestBudget requestBudget;
-    private final HealthMonitor health;
-    private long lastHealthSample = Long.MIN_VALUE;
+    /** HTTP trackers (normal form) that refused {@code event=paused}; bounded. Loop thread only. */
+    private final Set<String> noPaused = new java.util.HashSet<>();
     private final Map<InfoHash, TorrentState> torrents = new LinkedHashMap<>();
     private final Set<PeerConnection> open = new LinkedHashSet<>();
     private final java.util.Random random = new SecureRandom();
@@ -89,18 +92,6 @@ public final class Bridge implements AutoCloseable {
     private ScheduledFuture<?> ticker;
     private DhtNode dht;
     private volatile boolean closed;
-    private final List<AnnounceListener> announceListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
-
-    /** Told every announce result of every torrent, on the bridge's loop thread (so it must not block). */
-    @FunctionalInterface
-    public interface AnnounceListener {
-        void announced(InfoHash torrent, String url, AnnounceResult result, long nowMillis);
-    }
-
-    /** Adds a listener for announce results (the web dashboard's response log uses it). */
-    public void addAnnounceListener(AnnounceListener l) {
-        announceListeners.add(l);
-    }
 
     private Bridge(BridgeConfig config, LongSupplier clock) throws IOException {
         this.config = config;
@@ -109,15 +100,21 @@ public final class Bridge implements AutoCloseable {
         this.announceKey = random.nextInt();
         var t = config.trackers();
         this.ranking = new TrackerRanking(clock, t.rankingWindow(), t.maxPeersPerTracker());
-        // the history is opened first: a refused file stops the start before any thread or socket exists
-        var h = config.health();
-        HistoryStore store = SqliteHistoryStore.open(h.dataDir(), clock, h.rawRetention(), h.rollupRetention(),
-                h.flushInterval());
-        this.health = new HealthMonitor(h, clock, new NetProbeClient(h.probeTimeout(), clock), store,
-                new Alerts(h.webhook(), h.webhookTimeout(), h.webhookQueue()), ranking::overall);
-        this.network = new PeerNetwork(config.connections().maxMessageSize(), config.connections().connectTimeout());
         this.resolver = Resolver.standard();
         AddressFilter filter = AddressFilter.of(config.tex().allowPrivateAddresses());
+        // the history is opened first: a refused file stops the start before any socket exists
+        var h = config.health();
+        HistoryStore store;
+        try {
+            store = SqliteHistoryStore.open(h.dataDir(), clock, h.rawRetention(), h.rollupRetention(),
+                    h.flushInterval());
+        } catch (RuntimeException e) {
+            resolver.close();
+            throw e;
+        }
+        this.health = new HealthMonitor(h, clock, new NetProbeClient(h.probeTimeout(), clock, resolver, filter), store,
+                new Alerts(h.webhook(), h.webhookTimeout(), h.webhookQueue()), ranking::overall);
+        this.network = new PeerNetwork(config.connections().maxMessageSize(), config.connections().connectTimeout());
         this.http = new HttpAnnouncer(t.announceTimeout(), t.maxConcurrent(), resolver, filter);
         this.udp = new UdpAnnouncer(t.udpBind(), t.announceTimeout(), t.maxConcurrent(), resolver, filter);
         this.requestBudget = new RequestBudget(t.minInterval().toMillis() == 0 ? 1 : t.minInterval().toMillis(), 4096);
@@ -393,6 +390,9 @@ public final class Bridge implements AutoCloseable {
             for (TrackerSet.Tracker tr : t.trackers().trackers()) {
                 ranking.forget(t.key(), tr.url());
             }
+            if (dht != null) {
+                dht.removeTorrent(t.infoHash().bytes());
+            }
             List<CompletableFuture<AnnounceResult>> stops = sendStopped(t);
             LOG.info("torrent {} removed: {} peers closed, stopped sent to {} trackers", t.key(), t.connections().size(),
                     stops.size());
@@ -438,15 +438,26 @@ public final class Bridge implements AutoCloseable {
     /** Starts due probes; about once a second hands the torrents' figures to the health monitor. */
     private void healthTick(long now) {
         Map<String, List<byte[]>> urls = new LinkedHashMap<>();
+        Set<String> learned = new java.util.HashSet<>();
+        Set<String> candidates = new java.util.HashSet<>();
         for (TorrentState t : torrents.values()) {
             for (TrackerSet.Tracker tr : t.trackers().trackers()) {
                 urls.computeIfAbsent(tr.url(), k -> new ArrayList<>()).add(t.infoHash().bytes());
+                if (tr.origin() == TrackerSet.Origin.LEARNED) {
+                    learned.add(tr.url());
+                    if (tr.status() == TrackerSet.Status.CANDIDATE) {
+                        candidates.add(tr.url());
+                    }
+                }
             }
         }
-        health.tick(now, urls);
-        if (now - lastHealthSample < 1000) {
+        // probes of unverified learned trackers take from the same per-host budget as their announces
+        health.tick(now, urls, learned::contains,
+                (url, at) -> !candidates.contains(url) || requestBudget.tryAcquire(url, at));
+        if (sampled && now - lastHealthSample < 1000) {
             return;
         }
+        sampled = true;
         lastHealthSample = now;
         List<String> keys = new ArrayList<>();
         for (TorrentState t : torrents.values()) {
@@ -490,25 +501,39 @@ public final class Bridge implements AutoCloseable {
                 continue; // stays due; asked again on a later tick once its host's budget allows
             }
             t.schedule().started(url);
-            AnnounceClient client = TrackerUrl.scheme(url).equals("udp") ? udp : http;
-            AnnounceEvent event = t.firstAnnounce(url) ? AnnounceEvent.STARTED : AnnounceEvent.NONE;
+            boolean isUdp = TrackerUrl.scheme(url).equals("udp");
+            AnnounceClient client = isUdp ? udp : http;
+            boolean first = t.firstAnnounce(url);
+            // BEP 21 event=paused over HTTP: trackers that support it (this project's) hand us peers without
+            // counting us; BEP 15 has no paused, and a tracker that refused it is asked the BEP 3 way.
+            AnnounceEvent event = !isUdp && !noPaused.contains(pausedKey(url)) ? AnnounceEvent.PAUSED
+                    : first ? AnnounceEvent.STARTED : AnnounceEvent.NONE;
             AnnounceRequest req = new AnnounceRequest(t.infoHash().bytes(), peerId, listenPort(), 1, event,
                     config.trackers().numwant(), announceKey, learned);
-            client.announce(url, req).thenAccept(r -> network.loop().execute(() -> onAnnounced(t, url, r)));
+            client.announce(url, req).thenAccept(r -> network.loop().execute(() -> onAnnounced(t, url, r, event)));
         }
     }
 
-    private void onAnnounced(TorrentState t, String url, AnnounceResult r) {
+    /** The key of a URL in {@link #noPaused}: its normal form. */
+    private static String pausedKey(String url) {
+        TrackerUrl.Check c = TrackerUrl.check(url);
+        return c.accepted() ? c.url() : url;
+    }
+
+    private void onAnnounced(TorrentState t, String url, AnnounceResult r, AnnounceEvent sent) {
         if (torrents.get(t.infoHash()) != t) {
             return;
         }
         long now = clock.getAsLong();
-        for (AnnounceListener l : announceListeners) {
-            try {
-                l.announced(t.infoHash(), url, r, now);
-            } catch (RuntimeException e) {
-                LOG.warn("announce listener failed", e);
+        if (sent == AnnounceEvent.PAUSED && r instanceof AnnounceResult.Failure f
+                && f.reason().startsWith("failure reason:") && f.reason().toLowerCase(java.util.Locale.ROOT).contains("event")) {
+            // A tracker that does not know BEP 21's paused (e.g. "unknown event"): not a failure of the tracker;
+            // it is asked again at once without it.
+            if (noPaused.size() < 10_000 && noPaused.add(pausedKey(url))) {
+                LOG.info("tracker {} refused event=paused ({}); announcing to it without it", url, f.reason());
             }
+            t.schedule().retryNow(url, now);
+            return;
         }
         health.recordAnnounce(t.key(), url, r);
         TrackerSet set = t.trackers();
@@ -750,7 +775,7 @@ public final class Bridge implements AutoCloseable {
             Map<String, String> lastErrors) {
     }
 
-    /** Every torrent, typed (the web package's read model until the health package's is merged). */
+    /** Every torrent, typed: what the web package publishes, beside the health monitor's figures ({@link #health()}). */
     public List<TorrentSnapshot> snapshot() {
         return onLoop(() -> {
             long now = clock.getAsLong();

@@ -145,6 +145,15 @@ public final class AnnounceSchedule {
         s.nextAt = nowMillis + Backoff.delay(consecutiveFailures, trackerRetry).toMillis();
     }
 
+    /** The announce in flight ended without an answer that counts; the tracker is due again at once. */
+    public void retryNow(String url, long nowMillis) {
+        Slot s = slots.get(url);
+        if (s != null) {
+            s.inFlight = false;
+            s.nextAt = nowMillis;
+        }
+    }
+
     /** When the tracker is next due, or -1 if unknown. */
     public long nextAt(String url) {
         Slot s = slots.get(url);

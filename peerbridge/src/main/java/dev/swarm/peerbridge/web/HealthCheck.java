@@ -1,22 +1,39 @@
 package dev.swarm.peerbridge.web;
 
+import dev.swarm.peerbridge.health.HealthView;
+import dev.swarm.peerbridge.health.TrackerHealth;
 import dev.swarm.peerbridge.session.Bridge.TorrentSnapshot;
 import dev.swarm.peerbridge.tex.TrackerSet;
 
 import java.util.ArrayList;
 import java.util.List;
 
-/** What {@code /api/health} says, from the listener state and the torrents (see {@link Views.Health}). No I/O. */
+/**
+ * What {@code /api/health} says, from the listener state, the torrents and the health monitor (see
+ * {@link Views.Health}). A torrent is working when a peer is connected or one of its trackers answered an announce
+ * validly and is not held down by the probes. No I/O.
+ */
 final class HealthCheck {
     private HealthCheck() {
     }
 
-    static boolean working(TorrentSnapshot t) {
-        return !t.peers().isEmpty() || t.trackers().stream().anyMatch(tr -> tr.status() == TrackerSet.Status.VERIFIED);
+    static boolean working(TorrentSnapshot t, HealthView health) {
+        if (!t.peers().isEmpty()) {
+            return true;
+        }
+        for (TrackerSet.Tracker tr : t.trackers()) {
+            if (tr.status() == TrackerSet.Status.VERIFIED) {
+                TrackerHealth h = health.tracker(tr.url());
+                if (h == null || !"down".equals(h.state())) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
-    static Views.Health of(boolean listening, List<TorrentSnapshot> torrents) {
-        int working = (int) torrents.stream().filter(HealthCheck::working).count();
+    static Views.Health of(boolean listening, List<TorrentSnapshot> torrents, HealthView health) {
+        int working = (int) torrents.stream().filter(t -> working(t, health)).count();
         List<String> reasons = new ArrayList<>();
         if (!listening) {
             reasons.add("the peer listener is not open");

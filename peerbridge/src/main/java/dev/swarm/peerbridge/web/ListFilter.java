@@ -6,8 +6,8 @@ import java.util.Map;
 
 /**
  * The filters of {@code /trackers.txt}: {@code min_uptime} (0 to 100, percent), {@code proto} ({@code udp},
- * {@code http}: http and https, {@code https}) and {@code family} ({@code 4} or {@code 6}: trackers given by an
- * address literal of that family, and trackers given by a host name, whose families are not told apart here).
+ * {@code http}: http and https, {@code https}) and {@code family} ({@code 4} or {@code 6}: trackers whose probe of
+ * that address family succeeded last; before any probe, trackers given by an address literal of that family).
  * Any other parameter, a repeated one or a bad value is refused with a one-line reason.
  */
 record ListFilter(double minUptime, String proto, String family) {
@@ -68,7 +68,7 @@ record ListFilter(double minUptime, String proto, String family) {
         if (proto != null && !(proto.equals("http") ? t.proto().startsWith("http") : t.proto().equals(proto))) {
             return false;
         }
-        return family == null || t.family().equals("any") || t.family().equals(family);
+        return family == null || t.families().contains(family);
     }
 
     private static String clip(String s) {

@@ -1,5 +1,7 @@
 package dev.swarm.peerbridge.web;
 
+import dev.swarm.peerbridge.health.HealthView;
+import dev.swarm.peerbridge.health.TrackerHealth;
 import dev.swarm.peerbridge.session.Bridge.TorrentSnapshot;
 import dev.swarm.peerbridge.tex.TrackerSet;
 import dev.swarm.peerbridge.tex.TrackerUrl;
@@ -13,9 +15,11 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The trackers the bridge publishes, from its torrents: one row per URL over all public torrents, working ones first
- * in the order of the overall ranking (most distinct peers, most unique peers, best success rate, lowest latency).
- * Trackers of private torrents (BEP 27) are never published: their URLs carry passkeys. No I/O.
+ * The trackers the bridge publishes, from its torrents and its health monitor: one row per URL over all public
+ * torrents, working ones first, in the order of the bridge's ranking (the one it advertises over lt_tex: most distinct
+ * peers, most unique peers, best announce success rate, lowest latency). A tracker is working when it answered an
+ * announce validly (verified), is not failing, and the probes do not hold it down. Trackers of private torrents
+ * (BEP 27) are never published: their URLs carry passkeys. No I/O.
  */
 final class TrackerDirectory {
     private TrackerDirectory() {
@@ -36,7 +40,8 @@ final class TrackerDirectory {
         }
     }
 
-    static List<PublishedTracker> build(List<TorrentSnapshot> torrents, List<TrackerRanking.Rank> overall) {
+    static List<PublishedTracker> build(List<TorrentSnapshot> torrents, List<TrackerRanking.Rank> overall,
+            HealthView health) {
         Map<String, Acc> all = new LinkedHashMap<>();
         for (TorrentSnapshot t : torrents) {
             if (t.spec().isPrivate()) {
@@ -64,10 +69,26 @@ final class TrackerDirectory {
             position.put(overall.get(i).url(), i);
             ranks.put(overall.get(i).url(), overall.get(i));
         }
+        Map<String, TrackerHealth> healths = new HashMap<>();
+        for (String url : all.keySet()) {
+            TrackerHealth h = health.tracker(url);
+            if (h != null) {
+                healths.put(url, h);
+            }
+        }
+        Map<String, String> status = new HashMap<>();
+        for (Acc a : all.values()) {
+            TrackerHealth h = healths.get(a.url);
+            boolean downByProbes = h != null && "down".equals(h.state());
+            status.put(a.url, a.verified && !downByProbes ? "working" : a.verified || a.failing || downByProbes ? "down"
+                    : "unverified");
+        }
         List<Acc> sorted = new ArrayList<>(all.values());
         sorted.sort((x, y) -> {
-            if (x.verified != y.verified) {
-                return x.verified ? -1 : 1;
+            boolean wx = status.get(x.url).equals("working");
+            boolean wy = status.get(y.url).equals("working");
+            if (wx != wy) {
+                return wx ? -1 : 1;
             }
             int c = Integer.compare(position.getOrDefault(x.url, Integer.MAX_VALUE),
                     position.getOrDefault(y.url, Integer.MAX_VALUE));
@@ -77,23 +98,44 @@ final class TrackerDirectory {
         int rank = 0;
         for (Acc a : sorted) {
             TrackerRanking.Rank r = ranks.get(a.url);
-            String status = a.verified ? "working" : a.failing ? "down" : "unverified";
-            out.add(new PublishedTracker(a.url, status,
-                    a.attempts == 0 ? null : Math.round(1000.0 * a.successes / a.attempts) / 10.0,
+            TrackerHealth h = healths.get(a.url);
+            String s = status.get(a.url);
+            Double announceUptime = a.attempts == 0 ? null : Math.round(1000.0 * a.successes / a.attempts) / 10.0;
+            Double uptime = h != null && h.uptimeLastN() != null ? h.uptimeLastN() : announceUptime;
+            String lastError = h != null && h.lastError() != null ? h.lastError() : a.lastError;
+            out.add(new PublishedTracker(a.url, s, s.equals("working") ? ++rank : 0, uptime,
+                    h == null ? null : h.uptime24h(), h == null ? null : h.uptime7d(), h == null ? null : h.uptime30d(),
                     r == null || r.latencyMillis() < 0 ? null : r.latencyMillis(),
-                    r == null ? 0 : r.distinctPeers(), r == null ? 0 : r.uniquePeers(), a.successes, a.attempts,
-                    TrackerUrl.scheme(a.url).toLowerCase(Locale.ROOT), family(a.url),
-                    a.origin.name().toLowerCase(Locale.ROOT), a.torrents, a.verified ? null : a.lastError,
-                    a.verified ? ++rank : 0));
+                    h == null ? null : h.latencyP50Millis(), h == null ? null : h.latencyP95Millis(),
+                    r == null ? 0 : r.distinctPeers(), r == null ? 0 : r.uniquePeers(),
+                    h == null ? null : h.seeders(), h == null ? null : h.leechers(), h == null ? null : h.downloads(),
+                    h == null ? 0 : h.workingForMillis(), h == null ? 0 : h.downForMillis(), a.successes, a.attempts,
+                    TrackerUrl.scheme(a.url).toLowerCase(Locale.ROOT), families(a.url, h),
+                    a.origin.name().toLowerCase(Locale.ROOT), a.torrents, lastError, h));
         }
         return out;
     }
 
-    /** {@code 4} or {@code 6} when the URL's host is an address literal, {@code any} for a host name. */
-    static String family(String url) {
+    /** The families the probes found up; before any per-family probe, the family of an address literal. */
+    static List<String> families(String url, TrackerHealth h) {
+        if (h != null && !h.families().isEmpty()) {
+            List<String> out = new ArrayList<>();
+            for (TrackerHealth.FamilyHealth f : h.families()) {
+                if ("up".equals(f.state())) {
+                    out.add(f.family().equals("ipv6") ? "6" : "4");
+                }
+            }
+            return out;
+        }
+        String literal = literalFamily(url);
+        return literal == null ? List.of() : List.of(literal);
+    }
+
+    /** {@code 4} or {@code 6} when the URL's host is an address literal, null for a host name. */
+    static String literalFamily(String url) {
         int start = url.indexOf("://");
         if (start < 0) {
-            return "any";
+            return null;
         }
         String rest = url.substring(start + 3);
         int at = rest.indexOf('@');
@@ -108,7 +150,6 @@ final class TrackerDirectory {
         while (end < rest.length() && rest.charAt(end) != ':' && rest.charAt(end) != '/' && rest.charAt(end) != '?') {
             end++;
         }
-        String host = rest.substring(0, end);
-        return host.matches("\\d{1,3}(\\.\\d{1,3}){3}") ? "4" : "any";
+        return rest.substring(0, end).matches("\\d{1,3}(\\.\\d{1,3}){3}") ? "4" : null;
     }
 }

@@ -1,5 +1,9 @@
 package dev.swarm.peerbridge.web;
 
+import dev.swarm.peerbridge.health.Alert;
+import dev.swarm.peerbridge.health.ProbeResult;
+import dev.swarm.peerbridge.health.TorrentHealth;
+
 import java.util.List;
 
 /** The JSON shapes of the web API that are not published lists (Jackson writes records as objects). */
@@ -35,36 +39,38 @@ public final class Views {
     public record Removed(String infoHash, boolean removed) {
     }
 
-    /** {@code GET /api/dashboard}: everything the page shows, fetched every few seconds. */
-    public record Dashboard(long nowMillis, Health health, List<TrackerRow> trackers, List<TorrentRow> torrents) {
+    /**
+     * {@code GET /api/dashboard}: everything the page shows, fetched every few seconds.
+     *
+     * @param spanMillis the span of the histories (ending now)
+     * @param alerts     the last alerts, newest first
+     */
+    public record Dashboard(long nowMillis, long spanMillis, Health health, List<TrackerRow> trackers,
+            List<TorrentRow> torrents, List<Alert> alerts) {
     }
 
     /**
      * A tracker on the dashboard: its published row, its history and its response log.
      *
-     * @param history series for uPlot: {@code [times (s), latency ms (null on failure), uptime % of the last 10]}
-     * @param log     the last results, newest first
+     * @param history series for uPlot: {@code [times (s), probe latency ms, uptime %, seeders, leechers]}, one
+     *                column per history point (raw results, or minute/hour rollups for long spans); null where the
+     *                point has no such figure
+     * @param log     the last probe and announce results, newest first, with their errors
      */
-    public record TrackerRow(PublishedTracker tracker, List<List<Number>> history, List<LogEntry> log) {
-    }
-
-    /** One announce result in a tracker's response log. */
-    public record LogEntry(long timeMillis, String infoHash, boolean ok, long latencyMillis, int peers, long seeders,
-            long leechers, String error) {
+    public record TrackerRow(PublishedTracker tracker, List<List<Number>> history, List<ProbeResult> log) {
     }
 
     /**
      * A torrent on the dashboard.
      *
-     * @param seeds      connected peers with a complete bitfield
-     * @param leechers   connected peers without one
-     * @param history    series for uPlot: {@code [times (s), seeds, leechers, connected, tracker seeders, tracker
-     *                   leechers]}
-     * @param magnet     path of its magnet link with the ranked trackers, null for a private torrent
-     * @param torrent    path of its rewritten .torrent, null without metainfo or for a private torrent
+     * @param figures  the health monitor's current figures (seeds/leechers by bitfield, availability, completion
+     *                 histogram), null before the first sample
+     * @param history  series for uPlot: {@code [times (s), seeds, leechers, peers connected, availability]}
+     * @param magnet   path of its magnet link with the ranked trackers, null for a private torrent
+     * @param torrent  path of its rewritten .torrent, null without metainfo or for a private torrent
      */
-    public record TorrentRow(String infoHash, String name, String source, boolean isPrivate, int connected, int seeds,
-            int leechers, int knownPeers, Long trackerSeeders, Long trackerLeechers, int workingTrackers,
-            int trackers, List<List<Number>> history, String magnet, String torrent) {
+    public record TorrentRow(String infoHash, String name, String source, boolean isPrivate, int connected,
+            int knownPeers, int workingTrackers, int trackers, TorrentHealth figures, List<List<Number>> history,
+            String magnet, String torrent) {
     }
 }

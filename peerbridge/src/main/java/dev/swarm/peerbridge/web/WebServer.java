@@ -33,9 +33,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
@@ -58,24 +55,22 @@ public final class WebServer implements AutoCloseable {
             + "connect-src 'self'; script-src 'self'; frame-ancestors 'none'";
 
     /**
-     * @param sampleInterval how often the torrents' figures are sampled for the charts
-     * @param samples        samples kept per torrent
-     * @param perTracker     announce results kept per tracker (charts and response log)
-     * @param logSize        results shown in a tracker's response log
+     * @param defaultSpan the span of the dashboard's charts when the page does not ask ({@code ?span=} seconds)
+     * @param logSize     results shown in a tracker's response log
      */
-    public record Settings(Duration sampleInterval, int samples, int perTracker, int logSize) {
-        /** One sample every 5 s for an hour; 500 results per tracker, the last 20 in the log. */
-        public static final Settings DEFAULTS = new Settings(Duration.ofSeconds(5), 720, 500, 20);
+    public record Settings(Duration defaultSpan, int logSize) {
+        /** The last hour; the last 20 results. */
+        public static final Settings DEFAULTS = new Settings(Duration.ofHours(1), 20);
     }
+
+    /** Longest span the dashboard may ask for: the history's rollups reach 90 days. */
+    static final Duration MAX_SPAN = Duration.ofDays(90);
 
     private final Bridge bridge;
     private final Settings settings;
     private final LongSupplier clock;
-    private final AnnounceHistory history;
-    private final TorrentSeries series;
     private final byte[] index;
     private final Undertow server;
-    private final ScheduledExecutorService sampler;
     private final InetSocketAddress address;
 
     public WebServer(Bridge bridge, InetSocketAddress address) {
@@ -86,10 +81,7 @@ public final class WebServer implements AutoCloseable {
         this.bridge = bridge;
         this.settings = settings;
         this.clock = clock;
-        this.history = new AnnounceHistory(settings.perTracker(), 1000);
-        this.series = new TorrentSeries(settings.samples());
         this.index = resource(STATIC + "/index.html");
-        bridge.addAnnounceListener(history);
 
         RoutingHandler routes = Handlers.routing()
                 .get("/", ex -> page(ex))
@@ -124,13 +116,6 @@ public final class WebServer implements AutoCloseable {
         started.start();
         this.server = started;
         this.address = (InetSocketAddress) started.getListenerInfo().get(0).getAddress();
-        this.sampler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "pb-web-sampler");
-            t.setDaemon(true);
-            return t;
-        });
-        long period = Math.max(1, settings.sampleInterval().toMillis());
-        sampler.scheduleAtFixedRate(this::sample, 0, period, TimeUnit.MILLISECONDS);
     }
 
     /** The bound address (port 0 resolved). */
@@ -138,23 +123,15 @@ public final class WebServer implements AutoCloseable {
         return address;
     }
 
-    private void sample() {
-        try {
-            DashboardModel.sample(clock.getAsLong(), bridge.snapshot(), history, series);
-        } catch (RuntimeException e) {
-            LOG.warn("dashboard sample failed: {}", e.toString());
-        }
-    }
-
     private List<PublishedTracker> published() {
-        return TrackerDirectory.build(bridge.snapshot(), bridge.overallRanking());
+        return TrackerDirectory.build(bridge.snapshot(), bridge.overallRanking(), bridge.health());
     }
 
     private void health(HttpServerExchange ex) throws IOException {
         boolean listening = bridge.listening();
         Views.Health h;
         try {
-            h = HealthCheck.of(listening, bridge.snapshot());
+            h = HealthCheck.of(listening, bridge.snapshot(), bridge.health());
         } catch (RuntimeException e) {
             h = HealthCheck.unresponsive(listening, e.getMessage());
         }
@@ -162,10 +139,24 @@ public final class WebServer implements AutoCloseable {
     }
 
     private void dashboard(HttpServerExchange ex) throws IOException {
+        long span = settings.defaultSpan().toMillis();
+        String s = ex.getQueryParameters().containsKey("span") ? ex.getQueryParameters().get("span").getFirst() : null;
+        if (s != null) {
+            try {
+                span = Long.parseLong(s.strip()) * 1000;
+            } catch (NumberFormatException e) {
+                span = -1;
+            }
+            if (span <= 0 || span > MAX_SPAN.toMillis()) {
+                error(ex, 400, "span must be a number of seconds from 1 to " + MAX_SPAN.toSeconds() + ", got '"
+                        + clip(s) + "'");
+                return;
+            }
+        }
         List<TorrentSnapshot> torrents = bridge.snapshot();
-        Views.Health h = HealthCheck.of(bridge.listening(), torrents);
-        json(ex, 200, DashboardModel.build(clock.getAsLong(), h,
-                TrackerDirectory.build(torrents, bridge.overallRanking()), torrents, history, series,
+        Views.Health h = HealthCheck.of(bridge.listening(), torrents, bridge.health());
+        json(ex, 200, DashboardModel.build(clock.getAsLong(), span, h,
+                TrackerDirectory.build(torrents, bridge.overallRanking(), bridge.health()), torrents, bridge.health(),
                 settings.logSize()));
     }
 
@@ -371,7 +362,6 @@ public final class WebServer implements AutoCloseable {
 
     @Override
     public void close() {
-        sampler.shutdownNow();
         server.stop();
     }
 }

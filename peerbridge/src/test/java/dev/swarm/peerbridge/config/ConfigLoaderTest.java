@@ -24,6 +24,25 @@ class ConfigLoaderTest {
         assertEquals(d.api(), c.api());
         assertEquals(List.of(), c.torrents());
         assertNull(c.watchDir());
+        assertEquals(d.dht(), c.dht());
+    }
+
+    @Test
+    void theDhtIsOffAndReadOnlyByDefaultAndBootstrapNodesAreCheckedNotResolved() throws Exception {
+        BridgeConfig.Dht d = BridgeConfig.defaults().dht();
+        assertEquals(List.of(), d.bootstrap());
+        assertTrue(!d.enabled() && d.readOnly());
+        BridgeConfig.Dht on = ConfigLoader.parse("dht:\n  bootstrap: [\"node.invalid:6881\", \"127.0.0.2:7000\"]\n").dht();
+        assertTrue(on.enabled());
+        assertEquals("node.invalid", on.bootstrap().get(0).getHostString());
+        assertTrue(on.bootstrap().get(0).isUnresolved(), "resolved by the node, not by the config loader");
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> ConfigLoader.parse("dht:\n  bootstrap: [\"127.0.0.2\"]\n"));
+        assertTrue(e.getMessage().contains("'dht.bootstrap'"), e.getMessage());
+        e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("dht:\n  max-nodes: 2\n"));
+        assertTrue(e.getMessage().contains("'dht.max-nodes'"), e.getMessage());
+        e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("dht:\n  read-olny: false\n"));
+        assertTrue(e.getMessage().contains("dht.read-olny"), e.getMessage());
     }
 
     @Test

@@ -1,6 +1,5 @@
 package dev.swarm.peerbridge.e2e;
 
-import static dev.swarm.peerbridge.e2e.Bridges.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -90,7 +89,7 @@ class DashboardBrowserTest {
             String ih = spec.infoHash().toHex();
             try (Bridge bridge = Bridge.start(WebApiTest.fastConfig());
                     WebServer web = new WebServer(bridge, new InetSocketAddress("127.0.0.1", 0),
-                            new WebServer.Settings(Duration.ofMillis(250), 200, 200, 8), System::currentTimeMillis);
+                            new WebServer.Settings(Duration.ofHours(1), 8), System::currentTimeMillis);
                     ScriptedPeer seed = new ScriptedPeer(Bridges.address(bridge));
                     ScriptedPeer leecher = new ScriptedPeer(Bridges.address(bridge))) {
                 assertEquals(null, bridge.addTorrent(spec));
@@ -98,13 +97,15 @@ class DashboardBrowserTest {
                 seed.send(new PeerMessage.Bitfield(new byte[] {(byte) 0b1100_0000}));
                 leecher.handshake(spec.infoHash().bytes(), "leech", 5_000).extensionHandshake(0);
                 leecher.send(new PeerMessage.Bitfield(new byte[] {(byte) 0b1000_0000}));
-                await("the dashboard data has a few announces, samples, a seed and a leecher", 30_000, () -> {
+                String[] last = new String[1];
+                WebApiTest.awaitShowing(last, "the dashboard data has a few probes, samples, a seed and a leecher", 30_000, () -> {
                     try {
-                        JsonNode d = JSON.readTree(WebApiTest.get(web, "/api/dashboard").body());
+                        last[0] = WebApiTest.get(web, "/api/dashboard").body();
+                        JsonNode d = JSON.readTree(last[0]);
                         JsonNode to = d.path("torrents").get(0);
                         return d.path("trackers").size() == 1 && d.path("trackers").get(0).path("history").get(0).size() >= 3
-                                && to.path("history").get(0).size() >= 4 && to.path("seeds").asInt() == 1
-                                && to.path("leechers").asInt() == 1;
+                                && to.path("history").get(0).size() >= 3 && to.path("figures").path("seeds").asInt() == 1
+                                && to.path("figures").path("leechers").asInt() == 1;
                     } catch (Exception e) {
                         return false;
                     }
@@ -150,11 +151,16 @@ class DashboardBrowserTest {
                             rows.get(0).getText());
                     String torrentCard = driver.findElement(By.id("torrent-cards-h" + ih)).getText();
                     assertTrue(torrentCard.contains("1 seeds, 1 leechers connected"), torrentCard);
+                    // one seed and a peer with half the pieces: 1 full copy plus half of the pieces held twice
+                    assertTrue(torrentCard.contains("availability 1.5"), torrentCard);
                     assertTrue(torrentCard.contains("dashboard-test"), torrentCard);
                     String badge = driver.findElement(By.id("health")).getText();
                     assertEquals("ok", badge);
-                    assertTrue(driver.findElements(By.cssSelector("#tracker-cards details table tr")).size() >= 3,
-                            "the response log lists the announces");
+                    driver.findElement(By.cssSelector("#tracker-cards details summary")).click();
+                    List<WebElement> log = driver.findElements(By.cssSelector("#tracker-cards details table tr"));
+                    assertTrue(log.size() >= 3 && log.get(0).isDisplayed(), "the opened response log lists the results");
+                    assertTrue(log.stream().anyMatch(r -> r.getText().contains("announce")), "an announce in the log");
+                    assertTrue(log.stream().anyMatch(r -> r.getText().contains("http-scrape ipv4")), "a probe in the log");
 
                     byte[] png = ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES);
                     Path shots = Path.of("target", "screenshots");

@@ -57,6 +57,18 @@ class DhtLibtorrentTest {
         return out;
     }
 
+    /** The sources that returned the known peer {@code address} ("dht", "pex", tracker URLs...). */
+    @SuppressWarnings("unchecked")
+    private static List<String> sources(Bridge b, String ih, String address) {
+        for (Object o : (List<Object>) Bridges.torrent(b, ih).get("peerOrigins")) {
+            Map<String, Object> m = (Map<String, Object>) o;
+            if (address.equals(m.get("address"))) {
+                return (List<String>) m.get("sources");
+            }
+        }
+        return List.of();
+    }
+
     private static List<String> seeds(Bridge b, String ih) {
         List<String> out = new ArrayList<>();
         for (Object o : Bridges.peers(b, ih)) {
@@ -80,6 +92,7 @@ class DhtLibtorrentTest {
                 // with the metadata fetched over ut_metadata (BEP 9) the piece count is known: a seed by its bitfield
                 await("the seeder, found from a bare magnet, is counted as a seed", 30_000,
                         () -> seeds(b, lt.infoHash).contains(lt.seeder));
+                assertEquals(List.of("dht"), sources(b, lt.infoHash, lt.seeder), "the seeder came from the DHT");
                 DhtNode.Status s = b.dht().status();
                 assertTrue(s.readOnly());
                 assertTrue(s.nodes() >= 3, "libtorrent nodes in the bridge's table: " + s);
@@ -125,6 +138,25 @@ class DhtLibtorrentTest {
             DhtNode.Status rs = readOnly.dht().status();
             assertEquals(0, rs.answered(), "a read-only bridge answers nothing: " + rs);
             assertTrue(rs.queriesIn() > 0, "control: libtorrent did query the read-only bridge: " + rs);
+        }
+    }
+
+    @Test
+    void anAnsweringBridgeAnnouncesItselfAndAReadOnlyBridgeFindsIt() throws Exception {
+        try (LibtorrentDht lt = new LibtorrentDht(dir, 10);
+                Bridge announcing = bridge("127.0.0.23", lt.nodes.get(6), false, dir.resolve("a.txt"))) {
+            String magnet = "magnet:?xt=urn:btih:" + lt.infoHash;
+            assertNull(announcing.addTorrent(TorrentInputs.line(magnet, "test")));
+            String announced = "127.0.0.23:" + announcing.listenAddress().getPort();
+            try (Bridge finder = bridge("127.0.0.24", lt.nodes.get(7), true, dir.resolve("b.txt"))) {
+                assertNull(finder.addTorrent(TorrentInputs.line(magnet, "test")));
+                await("the read-only bridge finds the announcing bridge " + announced + " over the DHT and connects",
+                        40_000, () -> connectedAddresses(finder, lt.infoHash).contains(announced));
+                assertTrue(sources(finder, lt.infoHash, announced).contains("dht"),
+                        "the DHT returned the announcing bridge (its announce_peer with its listen port): "
+                                + sources(finder, lt.infoHash, announced));
+                assertEquals(0, finder.dht().status().answered(), "the finder stayed read-only");
+            }
         }
     }
 }

@@ -69,6 +69,14 @@ class HealthMonitorTest {
         });
         receiver.start();
         tracker = new InProcessTracker("127.0.0.1", dir.resolve("tracker"));
+        // a cold tracker in a cold JVM may miss the very first exchange: wait (bounded) until both ports answer
+        try (NetProbeClient warm = new NetProbeClient(Duration.ofSeconds(2), System::currentTimeMillis)) {
+            for (String u : List.of(tracker.udpUrl(), tracker.httpUrl())) {
+                for (int i = 0; i < 10 && !warm.probe(u, List.of(), false).get(30, TimeUnit.SECONDS).get(0).ok(); i++) {
+                    // asked again at once: each probe waits up to its timeout
+                }
+            }
+        }
         BridgeConfig.Health cfg = new BridgeConfig.Health(dir, Duration.ofMillis(INTERVAL), Duration.ofMillis(1000),
                 10, Duration.ofDays(7), Duration.ofDays(90), Duration.ofMillis(50),
                 URI.create("http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook"), Duration.ofSeconds(2), 10);
@@ -197,6 +205,39 @@ class HealthMonitorTest {
             List<HistoryPoint> hist = monitor.trackerHistory(u, T0, T0 + 3_600_000);
             assertEquals(5, hist.size());
         }
+    }
+
+    @Test
+    void aDownTrackerStaysWithdrawnAcrossARestartWithItsLog() throws Exception {
+        String udp = tracker.udpUrl();
+        assertEquals(2, tickAndJoin(T0));
+        tracker.stop();
+        tickAndJoin(T0 + INTERVAL);
+        tickAndJoin(T0 + 2 * INTERVAL);
+        assertEquals("down", monitor.tracker(udp).state());
+        monitor.close();
+        monitor = null;
+
+        BridgeConfig.Health cfg = new BridgeConfig.Health(dir, Duration.ofMillis(INTERVAL), Duration.ofMillis(1000),
+                10, Duration.ofDays(7), Duration.ofDays(90), Duration.ofMillis(50), null, Duration.ofSeconds(2), 10);
+        store = SqliteHistoryStore.open(dir, clock::get, cfg.rawRetention(), cfg.rollupRetention(), cfg.flushInterval());
+        monitor = new HealthMonitor(cfg, clock::get, new NetProbeClient(cfg.probeTimeout(), clock::get), store,
+                new Alerts(null, cfg.webhookTimeout(), cfg.webhookQueue()), List::of);
+        assertFalse(monitor.advertisable(udp), "still withdrawn before any new probe");
+        clock.set(T0 + 2 * INTERVAL + 500);
+        monitor.tick(clock.get(), Map.of());
+        Map<String, List<byte[]>> one = Map.of(udp, List.of(infoHash));
+        tracker.restart();
+        clock.set(T0 + 3 * INTERVAL);
+        List<CompletableFuture<Void>> started = monitor.tick(clock.get(), one);
+        assertEquals(1, started.size());
+        started.forEach(f -> f.orTimeout(20, TimeUnit.SECONDS).join());
+        TrackerHealth h = monitor.tracker(udp);
+        assertEquals("up", h.state(), "the first answer after the restart");
+        assertTrue(monitor.advertisable(udp));
+        assertEquals(List.of(true, false, false, true), monitor.responseLog(udp, 4).stream().map(ProbeResult::ok).toList(),
+                "the log from before the restart is kept: " + monitor.responseLog(udp, 10));
+        assertEquals(50.0, h.uptimeLastN(), 1e-9);
     }
 
     @Test

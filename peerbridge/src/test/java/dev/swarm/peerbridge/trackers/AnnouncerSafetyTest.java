@@ -195,6 +195,41 @@ class AnnouncerSafetyTest {
     }
 
     @Test
+    void aSlowResolverNeverDelaysAnotherAnnouncesTimeout() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        // A lookup that hangs for every name (as a dead DNS server would), until the test ends.
+        Resolver.Lookup hanging = host -> {
+            try {
+                release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            throw new java.net.UnknownHostException(host);
+        };
+        try (DatagramSocket silent = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+                Resolver resolver = new Resolver(2, 8, Duration.ofSeconds(2), hanging);
+                UdpAnnouncer a = new UdpAnnouncer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                        Duration.ofMillis(800), 16, resolver, AddressFilter.ALLOW_ALL)) {
+            List<CompletableFuture<AnnounceResult>> slow = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                slow.add(a.announce("udp://slow" + i + ".example.org:6969/announce", TRUSTED));
+            }
+            long start = System.nanoTime();
+            AnnounceResult.Failure t = assertInstanceOf(AnnounceResult.Failure.class,
+                    a.announce("udp://127.0.0.1:" + silent.getLocalPort() + "/announce", TRUSTED).get(10, TimeUnit.SECONDS));
+            long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertTrue(t.reason().contains("timeout"), t.reason());
+            assertTrue(took < 1500, "the 800 ms timeout fired on time while four lookups hang: " + took + " ms");
+            for (CompletableFuture<AnnounceResult> f : slow) {
+                AnnounceResult.Failure s = assertInstanceOf(AnnounceResult.Failure.class, f.get(5, TimeUnit.SECONDS));
+                assertTrue(s.reason().contains("took longer than 2000 ms") || s.reason().contains("busy"), s.reason());
+            }
+        } finally {
+            release.countDown();
+        }
+    }
+
+    @Test
     void aSlowResolverFailsWithinItsBoundAndWhenBusy() throws Exception {
         // A pool of one thread and no queue: while a lookup runs, another is refused at once ("busy").
         try (Resolver r = new Resolver(1, 1, Duration.ofSeconds(2))) {

@@ -145,6 +145,7 @@ public final class Tracker implements AutoCloseable {
         }
         if (cfg.http().listen() != null) {
             ClusterNode node = t.cluster;
+            RegistrySync sync = t.registrySync;
             NodeStatus status = node == null ? NodeStatus.ALONE : new NodeStatus() {
                 @Override
                 public Object stats() {
@@ -153,7 +154,9 @@ public final class Tracker implements AutoCloseable {
 
                 @Override
                 public boolean healthy() {
-                    return node.healthy();
+                    // Also not while the users and torrents are being caught up with Redis reachable: this node
+                    // would refuse passkeys made elsewhere meanwhile.
+                    return node.healthy() && (sync == null || sync.synced() || !node.status().redis());
                 }
             };
             t.http = t.listen("http", cfg.http().listen(), () -> HttpFrontend.start(cfg, logic, metrics, status));

@@ -54,10 +54,11 @@
         el('td', {}, t.url),
         el('td', { class: t.status }, t.status),
         el('td', { class: 'num' }, fmt(t.uptime, ' %')),
-        el('td', { class: 'num' }, fmt(t.latencyMillis, ' ms')),
-        el('td', { class: 'num' }, t.distinctPeers),
-        el('td', { class: 'num' }, t.uniquePeers),
-        el('td', { class: 'num' }, t.successes + '/' + t.attempts),
+        el('td', { class: 'num' }, fmt(t.uptime24h, ' %')),
+        el('td', { class: 'num' }, fmt(t.latencyP50Millis) + ' / ' + fmt(t.latencyP95Millis, ' ms')),
+        el('td', { class: 'num' }, t.distinctPeers + ' (' + t.uniquePeers + ')'),
+        el('td', { class: 'num' }, fmt(t.seeders) + ' / ' + fmt(t.leechers)),
+        el('td', {}, t.families.map(f => 'IPv' + f).join(' ')),
         el('td', {}, t.origin));
     }));
   }
@@ -97,17 +98,18 @@
         head.replaceChildren(el('h3', {}, r.tracker.url),
           el('div', { class: 'figures' },
             el('span', { class: r.tracker.status }, r.tracker.status), ' · uptime ', fmt(r.tracker.uptime, ' %'),
-            ' · latency ', fmt(r.tracker.latencyMillis, ' ms'), ' · ', r.tracker.distinctPeers, ' peers (',
-            r.tracker.uniquePeers, ' only here)'));
+            ' · latency p50 ', fmt(r.tracker.latencyP50Millis, ' ms'), ' · ', r.tracker.distinctPeers, ' peers (',
+            r.tracker.uniquePeers, ' only here)', r.tracker.lastError ? el('div', { class: 'down' }, r.tracker.lastError)
+              : null));
         let plot = c.querySelector('.plot');
         if (!plot) {
           plot = el('div', { class: 'plot' });
           c.append(plot);
         }
-        chart(id + '-history', plot, 'latency and uptime', [
-          { label: 'latency ms', stroke: '#3467c2', scale: 'ms', spanGaps: false, points: { show: true } },
-          { label: 'uptime % (last 10)', stroke: '#2e8b57', scale: '%' }],
-          r.history, [{}, { scale: 'ms', label: 'ms' }, { scale: '%', side: 1, label: '%', grid: { show: false } }],
+        chart(id + '-history', plot, 'probe latency and uptime', [
+          { label: 'latency ms', stroke: '#3467c2', scale: 'ms', spanGaps: true, points: { show: true } },
+          { label: 'uptime %', stroke: '#2e8b57', scale: '%', spanGaps: true }],
+          r.history.slice(0, 3), [{}, { scale: 'ms', label: 'ms' }, { scale: '%', side: 1, label: '%', grid: { show: false } }],
           { '%': { auto: false, range: [0, 100] } });
         let log = c.querySelector('details');
         if (!log) {
@@ -116,9 +118,10 @@
         }
         log.querySelector('summary').textContent = 'response log (last ' + r.log.length + ')';
         log.querySelector('table').replaceChildren(...r.log.map(e => el('tr', { class: e.ok ? 'ok' : 'fail' },
-          el('td', {}, time(e.timeMillis)), el('td', {}, e.infoHash.substring(0, 8)),
+          el('td', {}, time(e.atMillis)), el('td', {}, e.kind + (e.family ? ' ' + e.family : '')),
           el('td', {}, e.ok ? 'ok' : 'error'), el('td', { class: 'num' }, e.latencyMillis + ' ms'),
-          el('td', {}, e.ok ? e.peers + ' peers, ' + e.seeders + ' seeders, ' + e.leechers + ' leechers' : e.error))));
+          el('td', {}, e.ok ? [e.peers === null ? null : e.peers + ' peers', e.seeders === null ? null : e.seeders + ' seeders',
+            e.leechers === null ? null : e.leechers + ' leechers'].filter(x => x).join(', ') : e.error))));
       }));
     });
     prune('tracker-cards', keep);
@@ -136,21 +139,23 @@
         const links = el('span', {});
         if (t.magnet) links.append(' · ', el('a', { href: t.magnet }, 'magnet'));
         if (t.torrent) links.append(' · ', el('a', { href: t.torrent }, '.torrent'));
+        const f = t.figures || {};
         head.replaceChildren(el('h3', {}, (t.name || '(no name)') + ' ', el('span', { class: 'muted' }, t.infoHash)),
-          el('div', { class: 'figures' }, t.seeds, ' seeds, ', t.leechers, ' leechers connected (by bitfield) · ',
-            'trackers report ', fmt(t.trackerSeeders), ' seeders, ', fmt(t.trackerLeechers), ' leechers · ',
-            t.workingTrackers, '/', t.trackers, ' trackers working', links));
+          el('div', { class: 'figures' }, fmt(f.seeds), ' seeds, ', fmt(f.leechers), ' leechers connected (by bitfield) · ',
+            'availability ', fmt(f.availability), ' · ', t.workingTrackers, '/', t.trackers, ' trackers working', links),
+          f.completionHistogram ? el('div', { class: 'figures muted' }, 'completion (0-9 %, ..., 90-99 %, 100 %): ',
+            f.completionHistogram.join(' ')) : null);
         let plot = c.querySelector('.plot');
         if (!plot) {
           plot = el('div', { class: 'plot' });
           c.append(plot);
         }
-        chart(id + '-history', plot, 'peers over time', [
-          { label: 'seeds', stroke: '#2e8b57' },
-          { label: 'leechers', stroke: '#c27c34' },
-          { label: 'connected', stroke: '#3467c2' },
-          { label: 'tracker seeders', stroke: '#6b3fa0', dash: [4, 4] },
-          { label: 'tracker leechers', stroke: '#b03030', dash: [4, 4] }], t.history, [{}, {}]);
+        chart(id + '-history', plot, 'peers and availability', [
+          { label: 'seeds', stroke: '#2e8b57', scale: 'n', spanGaps: true },
+          { label: 'leechers', stroke: '#c27c34', scale: 'n', spanGaps: true },
+          { label: 'connected', stroke: '#3467c2', scale: 'n', dash: [4, 4] },
+          { label: 'availability', stroke: '#6b3fa0', scale: 'copies', spanGaps: true }], t.history,
+          [{}, { scale: 'n', label: 'peers' }, { scale: 'copies', side: 1, label: 'copies', grid: { show: false } }]);
       }));
     }
     prune('torrent-cards', keep);
@@ -174,6 +179,8 @@
       trackerTable(d.trackers);
       trackerCards(d.trackers);
       torrentCards(d.torrents);
+      document.getElementById('alerts').replaceChildren(...(d.alerts.length ? [] : [el('li', {}, 'none')]), ...d.alerts.map(a => el('li', {},
+        time(a.atMillis) + ' ' + a.kind + ' ' + (a.subject || '') + ': ' + (a.message || ''))));
       document.getElementById('error').hidden = true;
       state.lastError = null;
     } catch (e) {

@@ -99,7 +99,11 @@ final class AdminHandler implements HttpHandler {
                 case INVALID -> 400;
                 case FULL -> 507;
                 case IO -> 500;
+                case UNAVAILABLE -> 503;
             }, e.getMessage());
+            if (e.kind() == RegistryException.Kind.UNAVAILABLE) {
+                LOG.warn("admin {} {}: {}", exchange.getRequestMethod(), exchange.getRequestPath(), e.getMessage());
+            }
             if (e.kind() == RegistryException.Kind.IO) {
                 LOG.error("admin {} {}: {}", exchange.getRequestMethod(), exchange.getRequestPath(), e.getMessage(), e);
             }

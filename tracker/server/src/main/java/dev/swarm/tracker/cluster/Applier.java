@@ -8,17 +8,15 @@ import dev.swarm.tracker.swarm.PeerSample;
 import dev.swarm.tracker.swarm.StoreUnavailableException;
 import dev.swarm.tracker.swarm.SwarmStore;
 import io.lettuce.core.Limit;
+import io.lettuce.core.MapScanCursor;
 import io.lettuce.core.Range;
-import io.lettuce.core.RedisFuture;
+import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.StreamMessage;
-import io.lettuce.core.ValueScanCursor;
 import io.lettuce.core.XReadArgs;
-import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.nio.charset.StandardCharsets;
 import java.time.InstantSource;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * store through {@link SwarmStore} (never through the logic, so they are not published again).
  *
  * <p>Catch-up, at start and after every failure (Redis down or a command timed out): first the last
- * entry id of every stream is noted, then every swarm hash of the snapshot is read and applied, then reading
+ * entry id of every stream is noted, then every shard's snapshot hash is read (HSCAN) and applied, then reading
  * resumes from the noted ids. A change made between the two steps is seen twice, which is harmless (applying a
  * change is idempotent); none is missed.
  *
@@ -44,8 +42,8 @@ final class Applier implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(Applier.class);
     /** Most entries read from one stream per round. */
     static final int READ_COUNT = 512;
-    /** Swarm hashes read per pipeline during catch-up. */
-    static final int CATCH_UP_CHUNK = 256;
+    /** Snapshot entries asked for per HSCAN call. */
+    static final int SCAN_COUNT = 1000;
 
     private final TrackerConfig.Cluster cfg;
     private final RedisLink link;
@@ -233,59 +231,28 @@ final class Applier implements Runnable {
             List<StreamMessage<byte[], byte[]>> last = cmd.xrevrange(keys.stream(s), Range.create("-", "+"), Limit.from(1));
             lastIds[s] = last.isEmpty() ? "0-0" : last.get(0).getId();
         }
-        RedisClusterAsyncCommands<byte[], byte[]> async = link.async(RedisLink.Use.APPLY);
         long peers = 0;
-        long swarms = 0;
+        long stale = 0;
         long now = clock.millis();
-        for (int s = 0; s < lastIds.length; s++) {
+        for (int s = 0; s < lastIds.length && running; s++) {
             ScanCursor cursor = ScanCursor.INITIAL;
             do {
-                ValueScanCursor<byte[]> page = cmd.sscan(keys.swarms(s), cursor);
-                List<byte[]> hashes = page.getValues();
-                for (int i = 0; i < hashes.size(); i += CATCH_UP_CHUNK) {
-                    List<byte[]> chunk = hashes.subList(i, Math.min(hashes.size(), i + CATCH_UP_CHUNK));
-                    List<RedisFuture<Map<byte[], byte[]>>> replies = new ArrayList<>(chunk.size());
-                    for (byte[] h : chunk) {
-                        replies.add(h.length == 20 ? async.hgetall(keys.peers(s, h)) : null);
-                    }
-                    for (int j = 0; j < chunk.size(); j++) {
-                        byte[] h = chunk.get(j);
-                        if (replies.get(j) == null) {
-                            cmd.srem(keys.swarms(s), h);
-                            continue;
-                        }
-                        Map<byte[], byte[]> entries = await(replies.get(j));
-                        if (entries.isEmpty()) {
-                            cmd.srem(keys.swarms(s), h); // expired or emptied: forget the swarm
-                            continue;
-                        }
-                        swarms++;
-                        for (Map.Entry<byte[], byte[]> e : entries.entrySet()) {
-                            if (change.fromSnapshot(h, e.getKey(), e.getValue())) {
-                                applyChange(now);
-                                peers++;
-                            } else {
-                                damaged.inc();
-                            }
-                        }
+                MapScanCursor<byte[], byte[]> page = cmd.hscan(keys.snapshot(s), cursor, ScanArgs.Builder.limit(SCAN_COUNT));
+                for (Map.Entry<byte[], byte[]> e : page.getMap().entrySet()) {
+                    if (!change.fromSnapshot(e.getKey(), e.getValue())) {
+                        damaged.inc();
+                    } else if (now - change.timeMillis > peerTimeoutMillis) {
+                        stale++; // the cleaner removes it
+                    } else {
+                        applyChange(now);
+                        peers++;
                     }
                 }
                 cursor = page;
             } while (!cursor.isFinished() && running);
         }
         catchUps.inc();
-        LOG.info("cluster: caught up from the snapshot: {} peers of {} swarms in {} ms", peers, swarms,
+        LOG.info("cluster: caught up from the snapshot: {} peers ({} expired entries skipped) in {} ms", peers, stale,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
-    }
-
-    private <T> T await(RedisFuture<T> f) {
-        try {
-            return f.get(cfg.commandTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        } catch (Exception e) {
-            throw new IllegalStateException("catch-up read failed: " + RedisLink.reason(e), e);
-        }
     }
 }

@@ -4,7 +4,10 @@ import dev.swarm.tracker.config.TrackerConfig;
 import dev.swarm.tracker.logic.AnnounceObserver;
 import dev.swarm.tracker.metrics.Metrics;
 import dev.swarm.tracker.swarm.SwarmStore;
+import io.lettuce.core.MapScanCursor;
 import io.lettuce.core.Range;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
@@ -15,6 +18,7 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -31,8 +35,8 @@ import org.slf4j.LoggerFactory;
  *   <li>thread {@code cluster-publish} ({@link Publisher}): outbox → Redis streams + snapshot.</li>
  *   <li>thread {@code cluster-apply} ({@link Applier}): other nodes' changes → this node's store, catch-up from the
  *       snapshot at start and after every outage.</li>
- *   <li>thread {@code cluster-control}: heartbeat (membership) and the shared UDP connection-ID keys, every
- *       {@code cluster.heartbeat}.</li>
+ *   <li>thread {@code cluster-control}: heartbeat (membership), the shared UDP connection-ID keys and one step of
+ *       the snapshot cleaner ({@link #cleanStep}), every {@code cluster.heartbeat}.</li>
  * </ul>
  *
  * <p>What other parts of the tracker may rely on (private mode across nodes builds on this):
@@ -61,14 +65,17 @@ public final class ClusterNode implements AutoCloseable {
     }
 
     /**
-     * Creates the shared key when there is none and replaces it when it is older than the rotation interval, in one
-     * atomic step; returns {current, previous}. ARGV: a fresh random key, now (ms), the rotation interval (ms).
+     * Creates the shared keys when there are none and replaces the current one when it is older than the rotation
+     * interval, in one atomic step; returns {current, previous}. ARGV: a fresh random key, now (ms), the rotation
+     * interval (ms), then the node's last known current and previous keys (fresh ones when it has none). A Redis
+     * that lost its data (restarted without persistence) thus gets the keys the nodes already use back, and IDs
+     * issued before stay valid.
      */
     private static final String KEY_SCRIPT = """
             local cur = redis.call('HGET', KEYS[1], 'current')
             local at = tonumber(redis.call('HGET', KEYS[1], 'rotated') or '0')
             if not cur then
-              redis.call('HSET', KEYS[1], 'current', ARGV[1], 'previous', ARGV[1], 'rotated', ARGV[2])
+              redis.call('HSET', KEYS[1], 'current', ARGV[4], 'previous', ARGV[5], 'rotated', ARGV[2])
             elseif tonumber(ARGV[2]) - at >= tonumber(ARGV[3]) then
               redis.call('HSET', KEYS[1], 'previous', cur, 'current', ARGV[1], 'rotated', ARGV[2])
             end
@@ -89,6 +96,10 @@ public final class ClusterNode implements AutoCloseable {
     private final ScheduledExecutorService control;
     private final SecureRandom random = new SecureRandom();
     private volatile List<String> members = List.of();
+    private final long peerTimeoutMillis;
+    private final Metrics.Counter cleaned;
+    private int cleanShard;
+    private ScanCursor cleanCursor = ScanCursor.INITIAL;
     private byte[] currentKey;
     private byte[] previousKey;
     private boolean closed;
@@ -98,10 +109,12 @@ public final class ClusterNode implements AutoCloseable {
         this.cfg = cfg;
         this.clock = clock;
         this.keySink = keySink;
+        this.peerTimeoutMillis = peerTimeout.toMillis();
+        this.cleaned = metrics.counter("cluster.snapshot_cleaned");
         this.link = new RedisLink(cfg, metrics);
         this.keys = new Keys(cfg.keyPrefix(), cfg.shards());
         this.outbox = new Outbox(cfg.outbox(), metrics);
-        this.publisher = new Publisher(cfg, link, outbox, keys, peerTimeout.toMillis(), metrics);
+        this.publisher = new Publisher(cfg, link, outbox, keys, metrics);
         this.applier = new Applier(cfg, link, keys, store, clock, peerTimeout.toMillis(), lag, metrics);
         this.publishThread = new Thread(publisher, "cluster-publish");
         this.applyThread = new Thread(applier, "cluster-apply");
@@ -200,11 +213,46 @@ public final class ClusterNode implements AutoCloseable {
             random.nextBytes(fresh);
             List<Object> pair = cmd.eval(KEY_SCRIPT, ScriptOutputType.MULTI, new byte[][] {keys.idKeys()}, fresh,
                     Long.toString(now).getBytes(StandardCharsets.US_ASCII),
-                    Long.toString(cfg.keyRotation().toMillis()).getBytes(StandardCharsets.US_ASCII));
+                    Long.toString(cfg.keyRotation().toMillis()).getBytes(StandardCharsets.US_ASCII),
+                    currentKey == null ? fresh : currentKey, previousKey == null ? fresh : previousKey);
             updateKeys(pair);
+            cleanStep(cmd, now);
             link.ok();
         } catch (RuntimeException e) {
             link.failed("heartbeat", e); // the node keeps its last keys and membership
+        }
+    }
+
+    /** HSCAN calls of one cleaner step: at most this many times {@link #CLEAN_COUNT} entries per heartbeat. */
+    static final int CLEAN_CALLS = 8;
+    static final int CLEAN_COUNT = 1000;
+
+    /**
+     * Removes snapshot entries older than the peer timeout from a slice of one shard's hash (Redis 7.0 cannot expire
+     * hash fields), going on where the last step stopped; every node does it, the work is idempotent. An entry
+     * refreshed between the scan and the delete loses its snapshot copy until its next change, which only a
+     * catch-up in between would miss.
+     */
+    private void cleanStep(RedisClusterCommands<byte[], byte[]> cmd, long now) {
+        for (int call = 0; call < CLEAN_CALLS; call++) {
+            byte[] key = keys.snapshot(cleanShard);
+            MapScanCursor<byte[], byte[]> page = cmd.hscan(key, cleanCursor, ScanArgs.Builder.limit(CLEAN_COUNT));
+            List<byte[]> old = new ArrayList<>();
+            for (Map.Entry<byte[], byte[]> e : page.getMap().entrySet()) {
+                long t = PeerChange.snapshotTime(e.getValue());
+                if (t < 0 || now - t > peerTimeoutMillis) {
+                    old.add(e.getKey());
+                }
+            }
+            if (!old.isEmpty()) {
+                cleaned.inc(cmd.hdel(key, old.toArray(new byte[0][])));
+            }
+            if (page.isFinished()) {
+                cleanShard = (cleanShard + 1) % cfg.shards();
+                cleanCursor = ScanCursor.INITIAL;
+                return;
+            }
+            cleanCursor = page;
         }
     }
 

@@ -1,7 +1,6 @@
 package dev.swarm.tracker.cluster;
 
 import java.nio.charset.StandardCharsets;
-import java.util.HexFormat;
 
 /**
  * Redis key names. Everything of one shard carries the hash tag {@code {prefix:shard}}, so a Redis Cluster keeps a
@@ -11,9 +10,9 @@ import java.util.HexFormat;
  * <ul>
  *   <li>{@code {p:s}:changes}: stream of shard {@code s}; entries {@code n} = origin node, {@code d} = concatenated
  *       {@link PeerChange} records</li>
- *   <li>{@code {p:s}:swarms}: set of the info-hashes (20 raw bytes) of shard {@code s} that have a snapshot hash</li>
- *   <li>{@code {p:s}:peers:<info-hash hex>}: snapshot of one swarm, field = family + compact peer, value = flags +
- *       time; the key expires a peer timeout after its last write</li>
+ *   <li>{@code {p:s}:peers}: snapshot of shard {@code s}, one hash: field = info-hash + address length + compact
+ *       peer, value = flags + time of the last change; entries older than a peer timeout are removed by the nodes'
+ *       cleaners (Redis 7.0 has no expiry per hash field)</li>
  *   <li>{@code {p}:members}: sorted set of node names scored by their last heartbeat (milliseconds)</li>
  *   <li>{@code {p}:idkeys}: hash with the shared connection-ID keys ({@code current}, {@code previous},
  *       {@code rotated})</li>
@@ -22,15 +21,15 @@ import java.util.HexFormat;
 final class Keys {
     private final String prefix;
     private final byte[][] streams;
-    private final byte[][] swarmSets;
+    private final byte[][] snapshots;
 
     Keys(String prefix, int shards) {
         this.prefix = prefix;
         streams = new byte[shards][];
-        swarmSets = new byte[shards][];
+        snapshots = new byte[shards][];
         for (int s = 0; s < shards; s++) {
             streams[s] = bytes(tag(s) + ":changes");
-            swarmSets[s] = bytes(tag(s) + ":swarms");
+            snapshots[s] = bytes(tag(s) + ":peers");
         }
     }
 
@@ -42,12 +41,8 @@ final class Keys {
         return streams[shard];
     }
 
-    byte[] swarms(int shard) {
-        return swarmSets[shard];
-    }
-
-    byte[] peers(int shard, byte[] infoHash) {
-        return bytes(tag(shard) + ":peers:" + HexFormat.of().formatHex(infoHash, 0, 20));
+    byte[] snapshot(int shard) {
+        return snapshots[shard];
     }
 
     byte[] members() {

@@ -103,12 +103,13 @@ final class PeerChange {
         return ((infoHash[0] & 0xFF) << 8 | (infoHash[1] & 0xFF)) & (shards - 1);
     }
 
-    /** The snapshot field of a peer: address length, then the compact peer. */
-    static byte[] snapshotField(Family f, byte[] peer) {
+    /** The snapshot field of a peer: the info-hash, the address length, then the compact peer. */
+    static byte[] snapshotField(byte[] infoHash, Family f, byte[] peer) {
         int n = f.recordLength();
-        byte[] field = new byte[1 + n];
-        field[0] = (byte) f.addressLength();
-        System.arraycopy(peer, 0, field, 1, n);
+        byte[] field = new byte[21 + n];
+        System.arraycopy(infoHash, 0, field, 0, 20);
+        field[20] = (byte) f.addressLength();
+        System.arraycopy(peer, 0, field, 21, n);
         return field;
     }
 
@@ -120,24 +121,29 @@ final class PeerChange {
         return v;
     }
 
+    /** The time in a snapshot value, or -1 when it is not one this class wrote. */
+    static long snapshotTime(byte[] value) {
+        return value.length == 9 ? getLong(value, 1) : -1;
+    }
+
     /**
-     * Fills this change as an upsert from a snapshot entry of the swarm {@code infoHash}.
+     * Fills this change as an upsert from a snapshot entry.
      *
      * @return false when the field or value is not one this class wrote
      */
-    boolean fromSnapshot(byte[] infoHash, byte[] field, byte[] value) {
-        if (field.length < 1 || value.length != 9) {
+    boolean fromSnapshot(byte[] field, byte[] value) {
+        if (field.length < 21 || value.length != 9) {
             return false;
         }
-        Family f = field[0] == 4 ? Family.V4 : field[0] == 16 ? Family.V6 : null;
-        if (f == null || field.length != 1 + f.recordLength()) {
+        Family f = field[20] == 4 ? Family.V4 : field[20] == 16 ? Family.V6 : null;
+        if (f == null || field.length != 21 + f.recordLength()) {
             return false;
         }
         kind = UPSERT;
         family = f;
         flags = value[0] & 0xFF;
-        System.arraycopy(infoHash, 0, this.infoHash, 0, 20);
-        System.arraycopy(field, 1, peer, 0, f.recordLength());
+        System.arraycopy(field, 0, infoHash, 0, 20);
+        System.arraycopy(field, 21, peer, 0, f.recordLength());
         timeMillis = getLong(value, 1);
         return true;
     }

@@ -8,7 +8,6 @@ import io.lettuce.core.XAddArgs;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,9 +23,9 @@ import org.slf4j.LoggerFactory;
  * on its own connection:
  * <ul>
  *   <li>per shard one {@code XADD {p:s}:changes MAXLEN ~ n * n <node> d <records>} (the changes, for the appliers);</li>
- *   <li>per change the snapshot: {@code HSET} (added or refreshed) or {@code HDEL} (stopped) in the swarm's hash,
- *       then per swarm {@code PEXPIRE} of a peer timeout and {@code SADD} to the shard's swarm set (for catch-up).
- *       A stop without a port names no peer, so it is in the stream but leaves the snapshot entry to expire.</li>
+ *   <li>per shard the snapshot: one {@code HSET} of the peers added or refreshed and an {@code HDEL} per stop in the
+ *       shard's snapshot hash (for catch-up). A stop without a port names no peer: it is in the stream, and its
+ *       snapshot entry is left to the cleaner.</li>
  * </ul>
  * A batch that fails (Redis down, timeout) is kept and retried with a growing pause (up to 1 s) until it goes
  * through or the node stops; meanwhile new changes wait in the outbox, which drops and counts what does not fit.
@@ -44,19 +43,16 @@ final class Publisher implements Runnable {
     private final Outbox outbox;
     private final Keys keys;
     private final byte[] node;
-    private final long peerTimeoutMillis;
     private final Metrics.Counter published;
     private final XAddArgs xadd;
     private volatile boolean running = true;
 
-    Publisher(TrackerConfig.Cluster cfg, RedisLink link, Outbox outbox, Keys keys, long peerTimeoutMillis,
-              Metrics metrics) {
+    Publisher(TrackerConfig.Cluster cfg, RedisLink link, Outbox outbox, Keys keys, Metrics metrics) {
         this.cfg = cfg;
         this.link = link;
         this.outbox = outbox;
         this.keys = keys;
         this.node = cfg.node().getBytes(StandardCharsets.UTF_8);
-        this.peerTimeoutMillis = peerTimeoutMillis;
         this.published = metrics.counter("cluster.published");
         this.xadd = new XAddArgs().maxlen(cfg.streamMaxLength()).approximateTrimming();
     }
@@ -82,6 +78,9 @@ final class Publisher implements Runnable {
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
+                if (!running) {
+                    return; // stopping: the interrupt ended the wait for replies
+                }
                 link.failed("publish", e);
                 try {
                     Thread.sleep(pause);
@@ -93,49 +92,49 @@ final class Publisher implements Runnable {
         }
     }
 
+    /** Per shard: the stream entry being built and the snapshot writes, in the order of the changes. */
+    private final class ShardWrites {
+        final ByteArrayOutputStream stream = new ByteArrayOutputStream(4096);
+        Map<byte[], byte[]> upserts = new LinkedHashMap<>();
+
+        void flush(int shard, RedisClusterAsyncCommands<byte[], byte[]> cmd, List<RedisFuture<?>> replies) {
+            if (!upserts.isEmpty()) {
+                replies.add(cmd.hset(keys.snapshot(shard), upserts));
+                upserts = new LinkedHashMap<>();
+            }
+        }
+    }
+
     /** Sends one batch as one pipeline and waits for every reply (bounded by the command timeout). */
     void publish(List<byte[]> batch) {
         int shards = cfg.shards();
-        Map<Integer, ByteArrayOutputStream> perShard = new HashMap<>();
-        Map<ByteBuffer, List<byte[]>> perSwarm = new LinkedHashMap<>();
-        for (byte[] rec : batch) {
-            int shard = PeerChange.shardOf(subHash(rec), shards);
-            perShard.computeIfAbsent(shard, s -> new ByteArrayOutputStream(4096)).writeBytes(rec);
-            perSwarm.computeIfAbsent(ByteBuffer.wrap(rec, 3, 20).slice(), h -> new ArrayList<>()).add(rec);
-        }
         StatefulConnection<byte[], byte[]> conn = link.connection(RedisLink.Use.PUBLISH);
         RedisClusterAsyncCommands<byte[], byte[]> cmd = link.async(RedisLink.Use.PUBLISH);
         List<RedisFuture<?>> replies = new ArrayList<>();
+        Map<Integer, ShardWrites> perShard = new HashMap<>();
         conn.setAutoFlushCommands(false);
         try {
             PeerChange c = PeerChange.create();
-            for (Map.Entry<ByteBuffer, List<byte[]>> e : perSwarm.entrySet()) {
-                byte[] hash = new byte[20];
-                e.getKey().duplicate().get(hash);
-                int shard = PeerChange.shardOf(hash, shards);
-                byte[] key = keys.peers(shard, hash);
-                boolean upserted = false;
-                for (byte[] rec : e.getValue()) {
-                    c.decode(rec, 0, rec.length);
-                    byte[] field = PeerChange.snapshotField(c.family, c.peer);
-                    if (c.kind == PeerChange.UPSERT) {
-                        replies.add(cmd.hset(key, field, PeerChange.snapshotValue(c.flags, c.timeMillis)));
-                        upserted = true;
-                    } else if (c.kind == PeerChange.REMOVE) {
-                        replies.add(cmd.hdel(key, field));
-                    }
-                }
-                if (upserted) {
-                    replies.add(cmd.pexpire(key, peerTimeoutMillis));
-                    replies.add(cmd.sadd(keys.swarms(shard), hash));
+            for (byte[] rec : batch) {
+                c.decode(rec, 0, rec.length);
+                int shard = PeerChange.shardOf(c.infoHash, shards);
+                ShardWrites w = perShard.computeIfAbsent(shard, s -> new ShardWrites());
+                w.stream.writeBytes(rec);
+                if (c.kind == PeerChange.UPSERT) {
+                    w.upserts.put(PeerChange.snapshotField(c.infoHash, c.family, c.peer),
+                            PeerChange.snapshotValue(c.flags, c.timeMillis));
+                } else if (c.kind == PeerChange.REMOVE) {
+                    w.flush(shard, cmd, replies); // what came before the stop is written before it
+                    replies.add(cmd.hdel(keys.snapshot(shard), PeerChange.snapshotField(c.infoHash, c.family, c.peer)));
                 }
             }
             // The stream entries last: a node that sees an entry (catch-up notes the last ids) then also sees its
-            // snapshot writes, which went before it on this connection.
-            for (Map.Entry<Integer, ByteArrayOutputStream> e : perShard.entrySet()) {
+            // snapshot writes, which went before it on this connection (and, in a Redis Cluster, to the same slot).
+            for (Map.Entry<Integer, ShardWrites> e : perShard.entrySet()) {
+                e.getValue().flush(e.getKey(), cmd, replies);
                 Map<byte[], byte[]> body = new LinkedHashMap<>();
                 body.put(NODE_FIELD, node);
-                body.put(DATA_FIELD, e.getValue().toByteArray());
+                body.put(DATA_FIELD, e.getValue().stream.toByteArray());
                 replies.add(cmd.xadd(keys.stream(e.getKey()), xadd, body));
             }
             conn.flushCommands();
@@ -155,9 +154,5 @@ final class Publisher implements Runnable {
         if (LOG.isTraceEnabled()) {
             LOG.trace("published {} changes in {} shards", batch.size(), perShard.size());
         }
-    }
-
-    private static byte[] subHash(byte[] rec) {
-        return new byte[] {rec[3], rec[4]};
     }
 }

@@ -36,13 +36,17 @@ import org.slf4j.LoggerFactory;
  * <p>Connections are opened lazily by the cluster's own threads ({@link #connection}), never by a request thread:
  * when Redis is unreachable at start the node serves alone and connects later. Once open, Lettuce reconnects by
  * itself; while it is disconnected commands fail at once ({@code REJECT_COMMANDS}) instead of queueing, so nothing
- * unbounded builds up inside the client. Every command has the configured timeout.
+ * unbounded builds up inside the client (a Redis Cluster client queues up to {@link #CLUSTER_QUEUE} instead, see
+ * the constructor). Every command has the configured timeout.
  *
  * <p>Up and down are reported here by the threads that use Redis ({@link #ok}, {@link #failed}); the transitions
  * are logged once each (not per command) and every failure is counted ({@code cluster.redis_errors}).
  */
 final class RedisLink implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RedisLink.class);
+
+    /** Most commands queued per connection of a Redis Cluster client while it (re)connects. */
+    static final int CLUSTER_QUEUE = 65_536;
 
     /** The connections the node uses, one per thread that talks to Redis. */
     enum Use { PUBLISH, APPLY, CONTROL }
@@ -62,7 +66,7 @@ final class RedisLink implements AutoCloseable {
         this.errors = metrics.counter("cluster.redis_errors");
         // Reconnect attempts every 50 ms growing to at most 1 s (Lettuce's default grows to 30 s): a node sees Redis
         // back within about a second of its return, which bounds how long the cluster takes to converge.
-        this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(1)
+        this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2)
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
                 .build();
         Duration timeout = cfg.commandTimeout();
@@ -74,9 +78,13 @@ final class RedisLink implements AutoCloseable {
                 seeds.add(uri(u, timeout));
             }
             RedisClusterClient c = RedisClusterClient.create(resources, seeds);
+            // A cluster connection opens its per-master connections lazily, so rejecting commands while one is not
+            // connected yet would fail the first commands to every master; they are queued instead, bounded by the
+            // queue size and by the command timeout.
             c.setOptions(ClusterClientOptions.builder()
                     .autoReconnect(true)
-                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS)
+                    .requestQueueSize(CLUSTER_QUEUE)
                     .socketOptions(socket)
                     .timeoutOptions(timeouts)
                     .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()

@@ -18,13 +18,16 @@ final class RegistryScripts {
 
     /**
      * An admin change. KEYS: users, torrents, changes, seeded. ARGV: type, id (name or info-hash), record JSON,
-     * create (1: refuse an existing user), stream max length. Returns {@code ok}, {@code exists} (create of an
-     * existing user) or {@code missing} (removal of a user that is not there).
+     * create (1: refuse an existing user; 0: refuse a user that is not there, e.g. removed through another node a
+     * moment ago), stream max length. Returns {@code ok}, {@code exists} (create of an existing user) or
+     * {@code missing} (change or removal of a user that is not there).
      */
     static final String COMMIT = """
             local t = ARGV[1]
             if t == 'user' then
-              if ARGV[4] == '1' and redis.call('HEXISTS', KEYS[1], ARGV[2]) == 1 then return 'exists' end
+              local there = redis.call('HEXISTS', KEYS[1], ARGV[2]) == 1
+              if ARGV[4] == '1' and there then return 'exists' end
+              if ARGV[4] == '0' and not there then return 'missing' end
               redis.call('HSET', KEYS[1], ARGV[2], ARGV[3])
             elseif t == 'user-removed' then
               if redis.call('HDEL', KEYS[1], ARGV[2]) == 0 then return 'missing' end

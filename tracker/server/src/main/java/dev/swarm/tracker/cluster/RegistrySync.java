@@ -13,7 +13,9 @@ import dev.swarm.tracker.registry.SharedRegistry;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.ValueScanCursor;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.api.StatefulConnection;
@@ -63,6 +65,7 @@ public final class RegistrySync implements SharedRegistry, AutoCloseable {
     private static final int READ_BATCH = 500;
     private static final int SEND_BATCH = 256;
     private static final long RETRY_MILLIS = 1000;
+    private static final long SEEDED_CHECK_NANOS = 1_000_000_000L;
 
     /**
      * @param keyPrefix        prefix of every key (the cluster's {@code key-prefix})
@@ -85,6 +88,8 @@ public final class RegistrySync implements SharedRegistry, AutoCloseable {
     private final byte[] acctStream;
     private final String changesName;
     private final ArrayDeque<Observation> outbox = new ArrayDeque<>();
+    /** Size of the batch being sent (guarded by {@link #outbox}). */
+    private int inFlight;
     private final Map<String, String> digests = new HashMap<>();
     private final Metrics.Counter dropped;
     private final Metrics.Counter accounted;
@@ -97,6 +102,7 @@ public final class RegistrySync implements SharedRegistry, AutoCloseable {
     private java.util.function.BiConsumer<String, Throwable> reportFailure = (what, e) -> { };
     private volatile boolean synced;
     private volatile boolean running = true;
+    private long lastSeededCheck = System.nanoTime();
     private String changesId = "0-0";
     private String acctId = "0-0";
     private boolean loggedDown;
@@ -190,9 +196,10 @@ public final class RegistrySync implements SharedRegistry, AutoCloseable {
         return rounds.get();
     }
 
+    /** Announces not yet acknowledged by Redis: queued, and the batch being sent. */
     public int outboxDepth() {
         synchronized (outbox) {
-            return outbox.size();
+            return outbox.size() + inFlight;
         }
     }
 
@@ -223,8 +230,8 @@ public final class RegistrySync implements SharedRegistry, AutoCloseable {
             r = s((byte[]) eval(sync.get(), RegistryScripts.COMMIT, ScriptOutputType.VALUE, regKeys,
                     b(type), b(id), b(change.toString()), b(create ? "1" : "0"), b(Long.toString(cfg.streamMaxLength()))));
         } catch (RuntimeException e) {
-            throw new RegistryException(RegistryException.Kind.IO, "the cluster's registry (Redis) cannot be reached, "
-                    + "nothing changed: " + reason(e));
+            throw new RegistryException(RegistryException.Kind.UNAVAILABLE, "the cluster's registry (Redis) cannot be"
+                    + " reached, nothing changed; try again when it is back: " + reason(e));
         }
         switch (r == null ? "" : r) {
             case "ok" -> {
@@ -269,6 +276,7 @@ public final class RegistrySync implements SharedRegistry, AutoCloseable {
                 }
                 int sent = send();
                 int read = read();
+                checkSeeded();
                 rounds.incrementAndGet();
                 reportOk.run();
                 if (sent == 0 && read == 0) {
@@ -300,6 +308,24 @@ public final class RegistrySync implements SharedRegistry, AutoCloseable {
         }
     }
 
+    /**
+     * About once a second: whether Redis still has the cluster's registry. A Redis that lost its data (restarted
+     * without persistence, flushed) has none: then this node catches up again, and the first node to do so seeds
+     * it from its journal, which holds every change it applied.
+     */
+    private void checkSeeded() {
+        long now = System.nanoTime();
+        if (now - lastSeededCheck < SEEDED_CHECK_NANOS) {
+            return;
+        }
+        lastSeededCheck = now;
+        if (sync.get().exists(regKeys[3]) == 0) {
+            LOG.warn("cluster: Redis has lost the private-mode registry (restarted without persistence, or flushed);"
+                    + " seeding it again from the nodes' journals");
+            synced = false;
+        }
+    }
+
     /** Reads the registry and the accounts from Redis (seeding an empty cluster first) and adopts them. */
     void catchUp() {
         RedisClusterCommands<byte[], byte[]> c = sync.get();
@@ -324,9 +350,9 @@ public final class RegistrySync implements SharedRegistry, AutoCloseable {
         acctId = last.isEmpty() ? "0-0" : last.get(0).getId();
         int accounts = 0;
         RedisClusterAsyncCommands<byte[], byte[]> a = async.get();
-        List<byte[]> ids = new ArrayList<>(c.smembers(accountsKey));
-        for (int from = 0; from < ids.size(); from += SEND_BATCH) {
-            List<byte[]> part = ids.subList(from, Math.min(ids.size(), from + SEND_BATCH));
+        ValueScanCursor<byte[]> cursor = c.sscan(accountsKey, ScanArgs.Builder.limit(SEND_BATCH));
+        while (true) {
+            List<byte[]> part = cursor.getValues();
             List<RedisFuture<Map<byte[], byte[]>>> fs = new ArrayList<>();
             for (byte[] id : part) {
                 fs.add(a.hgetall(accountKey(s(id))));
@@ -337,6 +363,10 @@ public final class RegistrySync implements SharedRegistry, AutoCloseable {
                     accounts++;
                 }
             }
+            if (cursor.isFinished()) {
+                break;
+            }
+            cursor = c.sscan(accountsKey, cursor, ScanArgs.Builder.limit(SEND_BATCH));
         }
         LOG.info("cluster: private-mode registry caught up ({} user/torrent changes, {} accounts adopted)", changed,
                 accounts);
@@ -392,6 +422,7 @@ public final class RegistrySync implements SharedRegistry, AutoCloseable {
             while (batch.size() < SEND_BATCH && !outbox.isEmpty()) {
                 batch.add(outbox.pollFirst());
             }
+            inFlight = batch.size();
         }
         if (batch.isEmpty()) {
             return 0;
@@ -410,12 +441,16 @@ public final class RegistrySync implements SharedRegistry, AutoCloseable {
             for (RedisFuture<Long> f : fs) {
                 await(f);
             }
+            synchronized (outbox) {
+                inFlight = 0;
+            }
             accounted.inc(batch.size());
             return batch.size();
         } catch (RuntimeException e) {
             // Some may have been applied: sending them again is harmless (an announce not newer than its session's
             // last is ignored), so the whole batch goes back, in order, ahead of newer ones.
             synchronized (outbox) {
+                inFlight = 0;
                 for (int i = batch.size() - 1; i >= 0; i--) {
                     outbox.addFirst(batch.get(i));
                 }
@@ -454,7 +489,32 @@ public final class RegistrySync implements SharedRegistry, AutoCloseable {
             }
             applyLagMillis.set(Math.max(0, now - idMillis(m.getId())));
         }
+        if (msgs.size() >= READ_BATCH && (trimmedPast(regKeys[2], changesId) || trimmedPast(acctStream, acctId))) {
+            // This node fell further behind than the streams keep (stream-max-length): entries it never read are
+            // gone, so it catches up from the state instead.
+            LOG.warn("cluster: private-mode registry fell behind the streams' length; catching up from the state");
+            synced = false;
+        }
         return msgs.size();
+    }
+
+    /** Whether the oldest entry left in {@code stream} is newer than {@code id}, the last one this node read. */
+    private boolean trimmedPast(byte[] stream, String id) {
+        if ("0-0".equals(id)) {
+            return false;
+        }
+        List<StreamMessage<byte[], byte[]>> first = sync.get().xrange(stream, Range.unbounded(),
+                io.lettuce.core.Limit.create(0, 1));
+        return !first.isEmpty() && compareIds(first.get(0).getId(), id) > 0;
+    }
+
+    /** Orders stream ids ({@code <ms>-<seq>}). */
+    static int compareIds(String x, String y) {
+        int dx = x.indexOf('-');
+        int dy = y.indexOf('-');
+        int c = Long.compareUnsigned(Long.parseUnsignedLong(x.substring(0, dx)), Long.parseUnsignedLong(y.substring(0, dy)));
+        return c != 0 ? c : Long.compareUnsigned(Long.parseUnsignedLong(x.substring(dx + 1)),
+                Long.parseUnsignedLong(y.substring(dy + 1)));
     }
 
     private static Map<byte[], byte[]> toBytes(Map<String, String> body) {

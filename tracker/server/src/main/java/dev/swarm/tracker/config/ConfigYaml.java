@@ -134,6 +134,20 @@ public final class ConfigYaml {
         log.put("enabled", c.requestLog().enabled());
         log.put("sample", c.requestLog().sample());
 
+        TrackerConfig.Cluster cl = c.cluster();
+        ObjectNode cluster = root.putObject("cluster");
+        // a password in a Redis URL is a secret: printed as (redacted)
+        list(cluster.putArray("redis"), cl.redis().stream().map(TrackerConfig.Cluster::redactUrl).toList());
+        cluster.put("node", cl.node());
+        cluster.put("shards", cl.shards());
+        cluster.put("stream-max-length", cl.streamMaxLength());
+        cluster.put("outbox", cl.outbox());
+        cluster.put("poll-interval", duration(cl.pollInterval()));
+        cluster.put("heartbeat", duration(cl.heartbeat()));
+        cluster.put("key-rotation", duration(cl.keyRotation()));
+        cluster.put("key-prefix", cl.keyPrefix());
+        cluster.put("command-timeout", duration(cl.commandTimeout()));
+
         try {
             return "# The effective tracker configuration (tracker --check-config); every key, defaults included.\n"
                     + REDACTED_NOTE + YAML.writeValueAsString(root);

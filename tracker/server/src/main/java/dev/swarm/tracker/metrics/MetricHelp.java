@@ -23,6 +23,7 @@ public final class MetricHelp {
             Map.entry("cluster.applied_skipped",
                     "Changes of other nodes not applied: older than the peer timeout, or the store was unavailable."),
             Map.entry("cluster.damaged_entries", "Stream or snapshot entries that were not valid changes (skipped)."),
+            Map.entry("cluster.snapshot_cleaned", "Snapshot entries older than the peer timeout removed from Redis."),
             Map.entry("cluster.catch_ups", "Catch-ups from the snapshot (at start and after each Redis outage)."),
             Map.entry("cluster.redis_errors", "Redis commands of the cluster threads that failed (unreachable, timeout)."),
             Map.entry("cluster.lag_p50_ms",

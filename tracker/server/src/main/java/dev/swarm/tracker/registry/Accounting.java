@@ -37,6 +37,10 @@ import java.util.function.Consumer;
  * that gap is within the peer timeout (a longer gap means the tracker had dropped the peer). A {@code completed}
  * event counts once per session.
  *
+ * <p>In a cluster ({@link Registry#share}) the same rules are applied by the cluster's accounting, against the
+ * last counters any node saw for the session: every accepted announce is handed to {@link SharedRegistry#observe},
+ * this node counts nothing itself, and it adopts the accounts the cluster computes ({@link #applyShared}).
+ *
  * <p>Thread-safe. Announces hold a shared lock; {@link #drainDirty} takes it exclusively for a moment, so a
  * flushed batch is a consistent cut: an account and the session baselines that produced it are written together.
  */

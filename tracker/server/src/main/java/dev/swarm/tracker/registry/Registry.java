@@ -265,32 +265,46 @@ public final class Registry implements AutoCloseable {
      */
     public int replaceShared(List<? extends JsonNode> records) {
         synchronized (writeLock) {
-            int n = 0;
+            if (closed) {
+                return 0;
+            }
             Set<String> names = new HashSet<>();
             Set<InfoHash> hashes = new HashSet<>();
+            List<ObjectNode> changes = new ArrayList<>();
             for (JsonNode r : records) {
-                if (r.has("name")) {
-                    names.add(r.path("name").asText());
-                } else if (r.has("info_hash")) {
-                    try {
-                        hashes.add(InfoHash.fromHex(r.path("info_hash").asText()));
-                    } catch (IllegalArgumentException e) {
-                        continue;
+                ObjectNode change;
+                try {
+                    change = sharedChange(r);
+                    if (r.has("name")) {
+                        names.add(Accounting.requireText(r, "name"));
+                    } else {
+                        hashes.add(InfoHash.fromHex(Accounting.requireText(r, "info_hash")));
                     }
+                } catch (IllegalArgumentException e) {
+                    LOG.warn("cluster: ignoring a registry record that is not valid: {}", e.getMessage());
+                    continue;
                 }
-                n += applyShared(r) ? 1 : 0;
+                if (change != null) {
+                    changes.add(change);
+                }
             }
-            for (String name : List.copyOf(byName.keySet())) {
+            for (String name : byName.keySet()) {
                 if (!names.contains(name)) {
-                    n += applyShared(NODES.objectNode().put("type", "user-removed").put("name", name)) ? 1 : 0;
+                    changes.add(NODES.objectNode().put("type", "user-removed").put("name", name));
                 }
             }
-            for (InfoHash ih : List.copyOf(torrents.keySet())) {
+            for (InfoHash ih : torrents.keySet()) {
                 if (!hashes.contains(ih)) {
-                    n += applyShared(NODES.objectNode().put("type", "torrent-removed").put("info_hash", ih.toHex())) ? 1 : 0;
+                    changes.add(NODES.objectNode().put("type", "torrent-removed").put("info_hash", ih.toHex()));
                 }
             }
-            return n;
+            // One journal batch (one fsync) for the whole catch-up, then applied.
+            writeOne(changes);
+            long now = clock.millis();
+            for (ObjectNode c : changes) {
+                apply(c, now, 0);
+            }
+            return changes.size();
         }
     }
 

@@ -8,7 +8,9 @@ public final class RegistryException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     /** What went wrong, so the admin API can pick a status code. */
-    public enum Kind { NOT_FOUND, CONFLICT, INVALID, FULL, IO }
+    public enum Kind { NOT_FOUND, CONFLICT, INVALID, FULL, IO,
+        /** The cluster's system of record (private mode on several nodes) cannot be reached: nothing changed. */
+        UNAVAILABLE }
 
     private final Kind kind;
 

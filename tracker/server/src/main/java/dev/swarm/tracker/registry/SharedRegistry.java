@@ -22,8 +22,8 @@ public interface SharedRegistry {
      * record holds it; every node then applies it (see {@link Registry#applyShared}).
      *
      * @param create the change creates a user: refused when a user of that name exists anywhere in the cluster
-     * @throws RegistryException CONFLICT for a {@code create} of an existing name, IO when the system of record
-     *                           cannot be reached in time (nothing changed)
+     * @throws RegistryException CONFLICT for a {@code create} of an existing name, UNAVAILABLE when the system of
+     *                           record cannot be reached in time (nothing changed)
      */
     void commit(ObjectNode change, boolean create);
 

@@ -164,6 +164,11 @@ class ClusterReplicationTest {
             clock.advance(3_000); // past it on b's clock, although a never said the peer left
             AnnounceResponse r = announce(b, h, 3, 6882, false, AnnounceEvent.NONE);
             assertFalse(lists(r, 2, 6881), "an expired remote peer is still listed: " + r);
+            // the snapshot in Redis forgets it too: the nodes' cleaners remove entries older than the peer timeout
+            // (the peer of 127.0.0.3 was refreshed just now and stays)
+            String shardKey = "{swarm:" + (((h[0] & 0xFF) << 8 | (h[1] & 0xFF)) & 15) + "}:peers";
+            assertTrue(within(CONVERGE_MS, quietly(() -> redis.cli("HLEN", shardKey).trim().equals("1"))),
+                    "snapshot entries: " + redis.cli("HLEN", shardKey));
         }
     }
 }

@@ -126,6 +126,27 @@ final class RedisProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * A Redis Cluster of {@code masters} cluster members (in {@code dir/redis0...}), joined with
+     * {@code redis-cli --cluster create} and each reporting {@code cluster_state:ok} (within 20 s). The caller closes
+     * every member, also when this fails half-way (they are added to {@code started} as they start).
+     */
+    static void redisCluster(Path dir, int masters, List<RedisProcess> started) throws Exception {
+        for (int i = 0; i < masters; i++) {
+            started.add(clusterMember(dir.resolve("redis" + i)));
+        }
+        List<String> create = new ArrayList<>(List.of("redis-cli", "--cluster", "create"));
+        for (RedisProcess m : started) {
+            create.add("127.0.0.1:" + m.port());
+        }
+        create.add("--cluster-yes");
+        run(create);
+        for (RedisProcess m : started) {
+            assertTrue(ClusterNodes.within(20_000, ClusterNodes.quietly(() -> m.cli("CLUSTER", "INFO")
+                    .contains("cluster_state:ok"))), "cluster not ok on " + m.port());
+        }
+    }
+
     /** SIGSTOP to its own PID: it keeps its connections but answers nothing, as a hung Redis (commands time out). */
     void pause() throws Exception {
         run(List.of("kill", "-STOP", Long.toString(process.pid())));

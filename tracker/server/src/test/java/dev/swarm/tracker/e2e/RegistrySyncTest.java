@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.swarm.protocol.AnnounceEvent;
 import dev.swarm.protocol.InfoHash;
 import dev.swarm.protocol.PeerId;
@@ -34,6 +35,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -124,10 +126,14 @@ class RegistrySyncTest {
     }
 
     private static void await(BooleanSupplier cond, String what) {
+        await(cond, () -> what);
+    }
+
+    /** Waits for {@code cond} (polled every 2 ms) at most {@link #BOUND}; {@code what} is built at a failure. */
+    private static void await(BooleanSupplier cond, Supplier<String> what) {
         long deadline = System.nanoTime() + BOUND.toNanos();
         while (!cond.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, "within " + BOUND + ": " + what);
-            Thread.onSpinWait();
+            assertTrue(System.nanoTime() < deadline, () -> "within " + BOUND + ": " + what.get());
             try {
                 Thread.sleep(2); // polling interval of the wait; the deadline bounds it
             } catch (InterruptedException e) {
@@ -154,15 +160,15 @@ class RegistrySyncTest {
      * as Redis; returns the account.
      */
     private Map<String, Long> settle(String user, long version) {
-        await(() -> redisAccount(user).getOrDefault("v", 0L) == version, "account of " + user + " at version " + version
-                + " in Redis: " + redisAccount(user));
+        await(() -> redisAccount(user).getOrDefault("v", 0L) == version, () -> "account of " + user + " at version "
+                + version + " in Redis: " + redisAccount(user));
         Map<String, Long> r = redisAccount(user);
         for (Node n : nodes) {
             await(() -> {
                 AccountView v = n.registry().accounting().account(user, H);
                 return v != null && v.uploaded() == r.get("u") && v.downloaded() == r.get("d")
                         && v.completed() == r.getOrDefault("c", 0L) && v.seedingSeconds() == r.get("sm") / 1000;
-            }, "node " + n.registry() + " adopted " + r + ", has " + n.registry().accounting().account(user, H));
+            }, () -> "node " + n.registry() + " adopted " + r + ", has " + n.registry().accounting().account(user, H));
         }
         return r;
     }
@@ -200,6 +206,13 @@ class RegistrySyncTest {
         RegistryException e = assertThrows(RegistryException.class, () -> b.registry().addUser("bob", true, true));
         assertEquals(RegistryException.Kind.CONFLICT, e.kind());
         assertNull(b.registry().user("bob"), "nothing applied on B by the refused change");
+        // The other way round: A removes bob; B, which has not read that, cannot bring him back by changing him.
+        b.registry().applyShared(JsonNodeFactory.instance.objectNode().put("type", "user").put("name", "bob").put("passkey", "0123456789abcdef0123456789abcdef"));
+        a.registry().removeUser("bob");
+        RegistryException gone = assertThrows(RegistryException.class, () -> b.registry().rotatePasskey("bob"));
+        assertEquals(RegistryException.Kind.NOT_FOUND, gone.kind());
+        assertFalse(test.sync().hexists((RegistrySync.keyBase("t") + "users").getBytes(StandardCharsets.UTF_8),
+                "bob".getBytes(StandardCharsets.UTF_8)), "bob stays removed in the cluster");
     }
 
     @Test
@@ -266,6 +279,7 @@ class RegistrySyncTest {
                 false, T0 + 60_000);
         a.sync().observe(start);
         a.sync().observe(start); // delivered twice (e.g. sent again after a timeout that hid a success)
+        await(() -> a.sync().outboxDepth() == 0, "A sent both"); // the next announce comes a minute later
         b.sync().observe(later);
         await(() -> redisAccount("erin").getOrDefault("u", -1L) == 200, "the later announce counted");
         a.sync().observe(earlier); // an older announce arriving late from another node's outbox
@@ -325,7 +339,7 @@ class RegistrySyncTest {
             await(() -> !a.sync().synced() || a.sync().outboxDepth() > 0, "A's announce waits in its outbox");
             assertTrue(b.sync().outboxDepth() + a.sync().outboxDepth() >= 1);
             RegistryException e = assertThrows(RegistryException.class, () -> a.registry().addUser("hank", true, true));
-            assertEquals(RegistryException.Kind.IO, e.kind());
+            assertEquals(RegistryException.Kind.UNAVAILABLE, e.kind());
             assertNull(a.registry().user("hank"), "a refused admin change changes nothing");
         } finally {
             redis.resume();
@@ -337,6 +351,29 @@ class RegistrySyncTest {
         Map<String, Long> r = redisAccount("gina");
         assertEquals(250, r.get("u"), "0 → 250 counted once across both nodes' outboxes: " + r);
         settle("gina", r.get("v"));
+    }
+
+    @Test
+    void aRedisThatLostItsDataIsSeededAgainFromTheNodes() {
+        Node a = node("a");
+        Node b = node("b");
+        User jo = a.registry().addUser("jo", true, true);
+        a.registry().putTorrent(H, false);
+        announce(a, "jo", 0, 0, 1000, AnnounceEvent.STARTED, T0);
+        announce(a, "jo", 500, 0, 1000, AnnounceEvent.NONE, T0 + 60_000);
+        settle("jo", 2);
+        test.sync().flushall(); // as a Redis restarted without persistence
+        await(() -> test.sync().hget((RegistrySync.keyBase("t") + "users").getBytes(StandardCharsets.UTF_8),
+                "jo".getBytes(StandardCharsets.UTF_8)) != null, "a node seeded the users again");
+        await(() -> redisAccount("jo").getOrDefault("u", 0L) == 500, "and the accounts");
+        assertEquals(jo.passkey(), b.registry().user("jo").passkey(), "B kept jo");
+        assertNotNull(b.registry().torrent(H));
+        // The sessions were lost with Redis: the next announce only sets the baseline again, nothing is counted twice.
+        announce(b, "jo", 800, 0, 1000, AnnounceEvent.NONE, T0 + 120_000);
+        await(() -> b.sync().outboxDepth() == 0, "B sent"); // the next announce comes a minute later
+        announce(a, "jo", 900, 0, 1000, AnnounceEvent.NONE, T0 + 180_000);
+        await(() -> a.sync().outboxDepth() == 0, "A sent");
+        assertEquals(600, settle("jo", redisAccount("jo").get("v")).get("u"));
     }
 
     @Test
