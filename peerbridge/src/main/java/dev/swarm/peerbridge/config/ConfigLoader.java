@@ -187,7 +187,7 @@ public final class ConfigLoader {
                     api == null || api.isBlank() ? null : address("api", api), clientName, peerIdPrefix,
                     range("max-torrents", maxTorrents, 1, 100_000), connections.validate(), trackers.validate(),
                     tex.validate(), tex.enabled, inputs, dir, positive("watch-interval", watchInterval),
-                    RawMetadata.exchange(metadata, pex, base, data), dht.validate(),
+                    RawMetadata.exchange(metadata, pex, base, data), dht.validate(data),
                     health.validate(data));
         }
     }
@@ -262,14 +262,17 @@ public final class ConfigLoader {
         @JsonProperty("max-stored-peers") int maxStoredPeers = 10_000;
         @JsonProperty("peer-ttl") String peerTtl = "30m";
 
-        BridgeConfig.Dht validate() throws ConfigException {
+        BridgeConfig.Dht validate(Path data) throws ConfigException {
             List<InetSocketAddress> nodes = new ArrayList<>();
             for (String b : bootstrap == null ? List.<String>of() : bootstrap) {
                 nodes.add(unresolved("dht.bootstrap", b));
             }
-            // relative to the working directory (the state directory under systemd), not to the config file's
+            // relative to the data directory (like the history and the metadata), not to the config file's
             // directory, which may be read-only (/etc)
-            Path state = stateFile == null || stateFile.isBlank() ? null : Path.of(stateFile);
+            Path state = stateFile == null || stateFile.isBlank() ? null : Path.of(stateFile.strip());
+            if (state != null && !state.isAbsolute()) {
+                state = data.resolve(state);
+            }
             return new BridgeConfig.Dht(nodes, address("dht.listen", listen), readOnly, state,
                     positive("dht.lookup-interval", lookupInterval), positive("dht.query-timeout", queryTimeout),
                     range("dht.max-nodes", maxNodes, 8, 100_000), range("dht.max-outstanding", maxOutstanding, 3, 10_000),

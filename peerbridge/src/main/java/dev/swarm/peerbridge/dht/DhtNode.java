@@ -226,13 +226,29 @@ public final class DhtNode implements AutoCloseable {
     /** Looks up peers for {@code infoHash} (from any thread); {@code announcePort} is announced when not read-only. */
     public void addTorrent(byte[] infoHash, int announcePort) {
         byte[] ih = infoHash.clone();
-        loop.execute(() -> torrents.putIfAbsent(HEX.formatHex(ih), new Torrent(ih, announcePort)));
+        later(() -> torrents.putIfAbsent(HEX.formatHex(ih), new Torrent(ih, announcePort)));
     }
 
     /** Stops looking up {@code infoHash} (from any thread). */
     public void removeTorrent(byte[] infoHash) {
         String key = HEX.formatHex(infoHash);
-        loop.execute(() -> torrents.remove(key));
+        later(() -> torrents.remove(key));
+    }
+
+    /**
+     * Pings a node a peer told us about (BEP 5 {@code port} message), from any thread; it joins the table
+     * if it answers. At most once per address per {@link #VERIFY_PING_MILLIS}, and only with room for queries.
+     */
+    public void ping(InetSocketAddress node) {
+        later(() -> {
+            long now = clock.getAsLong();
+            Long last = verifyPinged.get(node.getAddress());
+            if (!table.contains(node) && (last == null || now - last >= VERIFY_PING_MILLIS)
+                    && pending.size() < config.maxOutstanding() / 2) {
+                verifyPinged.put(node.getAddress(), now);
+                query(node, KrpcMessage.Method.PING, null, null, now);
+            }
+        });
     }
 
     /** Current figures, taken on the node's thread. */
@@ -520,9 +536,7 @@ public final class DhtNode implements AutoCloseable {
                     resolved.add(r);
                 }
             }
-            if (!closed) {
-                loop.execute(() -> joinThrough(resolved, clock.getAsLong()));
-            }
+            later(() -> joinThrough(resolved, clock.getAsLong()));
         });
     }
 
@@ -588,6 +602,18 @@ public final class DhtNode implements AutoCloseable {
             StateFile.write(config.stateFile(), ownId, table.all());
         } catch (IOException | RuntimeException e) {
             LOG.warn("dht: cannot save the routing table to {}: {}", config.stateFile(), e.toString());
+        }
+    }
+
+    /** Runs {@code task} on the node's thread; dropped once the node is closed. */
+    private void later(Runnable task) {
+        if (closed) {
+            return;
+        }
+        try {
+            loop.execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closing: nothing to do any more
         }
     }
 

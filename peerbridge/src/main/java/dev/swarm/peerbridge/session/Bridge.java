@@ -240,12 +240,31 @@ public final class Bridge implements AutoCloseable {
         if (closed) {
             return;
         }
-        network.loop().execute(() -> {
-            TorrentState t = torrents.get(InfoHash.of(infoHash));
-            if (t != null && !t.spec().isPrivate()) {
-                offer(t.infoHash(), peers, PeerOrigin.DHT);
-            }
-        });
+        try {
+            network.loop().execute(() -> {
+                TorrentState t = torrents.get(InfoHash.of(infoHash));
+                if (t != null && !t.spec().isPrivate()) {
+                    offer(t.infoHash(), peers, PeerOrigin.DHT);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // the bridge is closing
+        }
+    }
+
+    /**
+     * The DHT port to tell peers of this torrent about (reserved bit and {@code port} message, BEP 5), or 0:
+     * not when the DHT is off or read-only (nothing would answer), nor for a private torrent (BEP 27).
+     */
+    int dhtPortFor(TorrentState t) {
+        return dht != null && !config.dht().readOnly() && !t.spec().isPrivate() ? dht.address().getPort() : 0;
+    }
+
+    /** A peer's {@code port} message: its DHT node is pinged (BEP 5), never for a private torrent. */
+    void dhtNodeOffered(TorrentState t, InetSocketAddress peer, int port) {
+        if (dht != null && !t.spec().isPrivate() && port > 0 && peer.getAddress() != null) {
+            dht.ping(new InetSocketAddress(peer.getAddress(), port));
+        }
     }
 
     /** The DHT node, or null when the DHT is off. */
@@ -769,10 +788,14 @@ public final class Bridge implements AutoCloseable {
      * @param peers       the open peer connections
      * @param knownPeers  peer addresses remembered
      * @param lastErrors  the last error per tracker that is failing now
+     * @param isPrivate   private by the .torrent or by the fetched info dictionary (BEP 27)
+     * @param name        the .torrent's or magnet's name, else the fetched info dictionary's, else empty
+     * @param info        the info dictionary fetched over ut_metadata (or loaded from the metadata store), verified
+     *                    against the info-hash; null when it came with a .torrent ({@code spec.metainfo()}) or is unknown
      */
     public record TorrentSnapshot(TorrentSpec spec, List<TrackerSet.Tracker> trackers, List<String> advertising,
             List<TrackerRanking.Rank> ranking, List<PeerConnection.View> peers, int knownPeers,
-            Map<String, String> lastErrors) {
+            Map<String, String> lastErrors, boolean isPrivate, String name, byte[] info) {
     }
 
     /** Every torrent, typed: what the web package publishes, beside the health monitor's figures ({@link #health()}). */
@@ -792,8 +815,10 @@ public final class Bridge implements AutoCloseable {
                         errors.put(tr.url(), e);
                     }
                 }
+                String name = !t.spec().name().isEmpty() || t.infoDict() == null ? t.spec().name() : t.infoDict().name();
                 out.add(new TorrentSnapshot(t.spec(), t.trackers().trackers(), t.advertisable(),
-                        ranking.rank(t.key()), List.copyOf(peers), t.known().size(), errors));
+                        ranking.rank(t.key()), List.copyOf(peers), t.known().size(), errors, t.isPrivate(), name,
+                        t.info()));
             }
             return out;
         });

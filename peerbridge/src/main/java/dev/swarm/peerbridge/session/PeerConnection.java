@@ -149,10 +149,15 @@ public final class PeerConnection {
         if (h.supportsExtensions()) {
             send(new PeerMessage.Extended(0, ourExtensionHandshake().encode()), now);
         }
+        int dht = bridge.dhtPortFor(torrent);
+        if (dht > 0 && h.supportsDht()) {
+            send(new PeerMessage.Port(dht), now); // BEP 5: our DHT node, for the peer to ping
+        }
     }
 
     private void sendHandshake(long now) {
-        transport.send(Handshake.withExtensions(torrent.infoHash().bytes(), bridge.peerId()).encode());
+        Handshake ours = Handshake.withExtensions(torrent.infoHash().bytes(), bridge.peerId());
+        transport.send((bridge.dhtPortFor(torrent) > 0 ? ours.withDht() : ours).encode());
         lastSent = now;
     }
 
@@ -186,7 +191,10 @@ public final class PeerConnection {
             case PeerMessage.Request r -> ignored++;
             case PeerMessage.Piece p -> ignored++;
             case PeerMessage.Cancel c -> ignored++;
-            case PeerMessage.Port p -> dhtPort = p.port();
+            case PeerMessage.Port p -> {
+                dhtPort = p.port();
+                bridge.dhtNodeOffered(torrent, transport.remote(), p.port());
+            }
             case PeerMessage.Extended e -> onExtended(e, now);
             case PeerMessage.Unknown u -> ignored++;
         }

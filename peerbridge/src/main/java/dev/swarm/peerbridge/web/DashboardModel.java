@@ -37,11 +37,11 @@ final class DashboardModel {
         for (TorrentSnapshot t : torrents) {
             String key = t.spec().infoHash().toHex();
             int working = (int) t.trackers().stream().filter(tr -> tr.status() == TrackerSet.Status.VERIFIED).count();
-            boolean priv = t.spec().isPrivate();
-            rows.add(new Views.TorrentRow(key, t.spec().name(), t.spec().source(), priv, t.peers().size(),
+            boolean priv = t.isPrivate();
+            rows.add(new Views.TorrentRow(key, t.name(), t.spec().source(), priv, t.peers().size(),
                     t.knownPeers(), working, t.trackers().size(), figures.get(key),
                     torrentSeries(view.torrentHistory(key, from, now + 1)), priv ? null : "/torrents/" + key + "/magnet",
-                    priv || t.spec().metainfo() == null ? null : "/torrents/" + key + ".torrent"));
+                    priv || (t.spec().metainfo() == null && t.info() == null) ? null : "/torrents/" + key + ".torrent"));
         }
         return new Views.Dashboard(now, spanMillis, health, trackers, rows, view.alerts(20));
     }

@@ -44,7 +44,7 @@ final class TrackerDirectory {
             HealthView health) {
         Map<String, Acc> all = new LinkedHashMap<>();
         for (TorrentSnapshot t : torrents) {
-            if (t.spec().isPrivate()) {
+            if (t.isPrivate()) {
                 continue;
             }
             for (TrackerSet.Tracker tr : t.trackers()) {

@@ -25,6 +25,7 @@ import io.undertow.util.PathTemplateMatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -90,8 +91,8 @@ public final class WebServer implements AutoCloseable {
                 .get("/api/health", this::health)
                 .get("/api/trackers", ex -> json(ex, 200, published()))
                 .get("/api/dashboard", this::dashboard)
-                .post("/api/torrents", this::addTorrent)
-                .delete("/api/torrents/{hash}", this::removeTorrent)
+                .post("/api/torrents", sameOrigin(this::addTorrent))
+                .delete("/api/torrents/{hash}", sameOrigin(this::removeTorrent))
                 .get("/trackers.txt", this::trackersTxt)
                 .get("/torrents/{hash}/magnet", this::magnet)
                 .get("/torrents/{file}", this::torrentFile)
@@ -182,13 +183,13 @@ public final class WebServer implements AutoCloseable {
         if (t == null) {
             return;
         }
-        if (t.spec().isPrivate()) {
+        if (t.isPrivate()) {
             error(ex, 404, "torrent " + t.spec().infoHash().toHex() + " is private (BEP 27): its trackers are not "
                     + "republished");
             return;
         }
         text(ex, 200, "text/plain; charset=utf-8",
-                MagnetLinks.of(t.spec().infoHash(), t.spec().name(), RankedTrackers.flat(t)) + "\n");
+                MagnetLinks.of(t.spec().infoHash(), t.name(), RankedTrackers.flat(t)) + "\n");
     }
 
     private void torrentFile(HttpServerExchange ex) throws IOException {
@@ -203,14 +204,22 @@ public final class WebServer implements AutoCloseable {
             return;
         }
         String key = t.spec().infoHash().toHex();
-        if (t.spec().isPrivate()) {
+        if (t.isPrivate()) {
             error(ex, 404, "torrent " + key + " is private (BEP 27): its trackers are not republished");
             return;
         }
         byte[] original = t.spec().metainfo();
+        if (original == null && t.info() != null) {
+            // metadata fetched over ut_metadata: a .torrent around the verified info dictionary, byte for byte
+            ByteArrayOutputStream b = new ByteArrayOutputStream(t.info().length + 8);
+            b.writeBytes("d4:info".getBytes(StandardCharsets.US_ASCII));
+            b.writeBytes(t.info());
+            b.write('e');
+            original = b.toByteArray();
+        }
         if (original == null) {
-            error(ex, 404, "torrent " + key + " was added from a " + t.spec().source()
-                    + " without its metadata: there is no .torrent to give (use /torrents/" + key + "/magnet)");
+            error(ex, 404, "torrent " + key + " was added from a " + t.spec().source() + " and its metadata is not "
+                    + "known yet: there is no .torrent to give (use /torrents/" + key + "/magnet)");
             return;
         }
         byte[] out = TorrentRewriter.rewrite(original, RankedTrackers.tiers(t));
@@ -305,6 +314,23 @@ public final class WebServer implements AutoCloseable {
                 return;
             }
             h.handleRequest(ex);
+        };
+    }
+
+    /**
+     * Refuses a state-changing request that a browser sends from another origin (a page elsewhere posting to the
+     * bridge on the user's machine): a request with an {@code Origin} header must name this host and port. Clients
+     * that are not browsers send no {@code Origin} and pass.
+     */
+    private static HttpHandler sameOrigin(HttpHandler next) {
+        return ex -> {
+            String origin = ex.getRequestHeaders().getFirst(Headers.ORIGIN);
+            String host = ex.getRequestHeaders().getFirst(Headers.HOST);
+            if (origin != null && (host == null || !(origin.equals("http://" + host)))) {
+                error(ex, 403, "cross-origin request refused (Origin " + clip(origin) + ")");
+                return;
+            }
+            next.handleRequest(ex);
         };
     }
 

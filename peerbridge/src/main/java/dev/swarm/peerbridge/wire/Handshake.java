@@ -17,6 +17,9 @@ public final class Handshake {
     /** Reserved byte index and bit for the extension protocol (BEP 10: {@code reserved[5] & 0x10}). */
     public static final int EXTENSION_BYTE = 5;
     public static final int EXTENSION_BIT = 0x10;
+    /** Reserved byte index and bit for the DHT (BEP 5: {@code reserved[7] & 0x01}; the peer may send {@code port}). */
+    public static final int DHT_BYTE = 7;
+    public static final int DHT_BIT = 0x01;
 
     private final byte[] reserved;
     private final byte[] infoHash;
@@ -78,6 +81,18 @@ public final class Handshake {
         return ByteBuffer.allocate(LENGTH)
                 .put((byte) PROTOCOL.length).put(PROTOCOL).put(reserved).put(infoHash).put(peerId)
                 .array();
+    }
+
+    /** The same handshake with the DHT bit set (BEP 5). */
+    public Handshake withDht() {
+        byte[] r = reserved.clone();
+        r[DHT_BYTE] |= DHT_BIT;
+        return new Handshake(r, infoHash, peerId);
+    }
+
+    /** Whether the peer runs a DHT node (BEP 5) and may be sent a {@code port} message. */
+    public boolean supportsDht() {
+        return (reserved[DHT_BYTE] & DHT_BIT) != 0;
     }
 
     public boolean supportsExtensions() {

@@ -141,6 +141,10 @@ class DhtNodeTest {
             assertEquals(1, s.malformed(), "the garbage arrived: " + s);
             assertEquals(0, s.answered());
             assertEquals(null, client.reply(node.address(), 300, false), "read-only: no answer");
+            // the status record is what /api/status shows under "dht"
+            var json = new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(s);
+            assertEquals(1, json.path("queriesIn").asLong());
+            assertTrue(json.path("readOnly").asBoolean());
         }
         // its own queries carry ro = 1: the bootstrap node (our socket) sees find_node with ro
         try (UdpPeer bootstrap = new UdpPeer("127.0.0.35")) {

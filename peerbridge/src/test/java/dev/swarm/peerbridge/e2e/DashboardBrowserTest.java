@@ -25,7 +25,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
-import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -71,6 +70,13 @@ class DashboardBrowserTest {
         return o;
     }
 
+    /** The rendered text of every element matching {@code selector}, read at one instant of the page. */
+    @SuppressWarnings("unchecked")
+    static List<String> texts(JavascriptExecutor js, String selector) {
+        return (List<String>) js.executeScript(
+                "return Array.from(document.querySelectorAll(arguments[0])).map(e => e.innerText)", selector);
+    }
+
     @Test
     void dashboardDrawsEveryChartWithTheRunsDataAndNoConsoleError() throws Exception {
         boolean available = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
@@ -93,9 +99,9 @@ class DashboardBrowserTest {
                     ScriptedPeer seed = new ScriptedPeer(Bridges.address(bridge));
                     ScriptedPeer leecher = new ScriptedPeer(Bridges.address(bridge))) {
                 assertEquals(null, bridge.addTorrent(spec));
-                seed.handshake(spec.infoHash().bytes(), "seed", 5_000).extensionHandshake(0);
+                seed.handshake(spec.infoHash().bytes(), "seed", 15_000).extensionHandshake(0);
                 seed.send(new PeerMessage.Bitfield(new byte[] {(byte) 0b1100_0000}));
-                leecher.handshake(spec.infoHash().bytes(), "leech", 5_000).extensionHandshake(0);
+                leecher.handshake(spec.infoHash().bytes(), "leech", 15_000).extensionHandshake(0);
                 leecher.send(new PeerMessage.Bitfield(new byte[] {(byte) 0b1000_0000}));
                 String[] last = new String[1];
                 WebApiTest.awaitShowing(last, "the dashboard data has a few probes, samples, a seed and a leecher", 30_000, () -> {
@@ -144,11 +150,11 @@ class DashboardBrowserTest {
                         assertTrue(drawn > 500, "pixels drawn on the canvas (axes, grid, lines): " + v);
                     }
 
-                    // the figures are the run's: the tracker ranked first, one seed and one leecher by bitfield
-                    List<WebElement> rows = driver.findElements(By.cssSelector("#trackers tbody tr"));
-                    assertEquals(1, rows.size());
-                    assertTrue(rows.get(0).getText().contains(tracker.httpUrl()) && rows.get(0).getText().contains("working"),
-                            rows.get(0).getText());
+                    // the figures are the run's: the tracker ranked first, one seed and one leecher by bitfield.
+                    // Rows are replaced at every refresh, so they are read in one script (no element handle goes stale).
+                    List<String> rows = texts(js, "#trackers tbody tr");
+                    assertEquals(1, rows.size(), rows.toString());
+                    assertTrue(rows.get(0).contains(tracker.httpUrl()) && rows.get(0).contains("working"), rows.get(0));
                     String torrentCard = driver.findElement(By.id("torrent-cards-h" + ih)).getText();
                     assertTrue(torrentCard.contains("1 seeds, 1 leechers connected"), torrentCard);
                     // one seed and a peer with half the pieces: 1 full copy plus half of the pieces held twice
@@ -157,10 +163,10 @@ class DashboardBrowserTest {
                     String badge = driver.findElement(By.id("health")).getText();
                     assertEquals("ok", badge);
                     driver.findElement(By.cssSelector("#tracker-cards details summary")).click();
-                    List<WebElement> log = driver.findElements(By.cssSelector("#tracker-cards details table tr"));
-                    assertTrue(log.size() >= 3 && log.get(0).isDisplayed(), "the opened response log lists the results");
-                    assertTrue(log.stream().anyMatch(r -> r.getText().contains("announce")), "an announce in the log");
-                    assertTrue(log.stream().anyMatch(r -> r.getText().contains("http-scrape ipv4")), "a probe in the log");
+                    List<String> log = texts(js, "#tracker-cards details table tr");
+                    assertTrue(log.size() >= 3 && !log.get(0).isBlank(), "the opened response log shows the results: " + log);
+                    assertTrue(log.stream().anyMatch(r -> r.contains("announce")), "an announce in the log: " + log);
+                    assertTrue(log.stream().anyMatch(r -> r.contains("http-scrape ipv4")), "a probe in the log: " + log);
 
                     byte[] png = ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES);
                     Path shots = Path.of("target", "screenshots");

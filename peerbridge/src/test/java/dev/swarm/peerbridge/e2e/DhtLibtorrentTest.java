@@ -49,6 +49,10 @@ class DhtLibtorrentTest {
         return Bridge.start(c);
     }
 
+    private static List<PeerConnection.View> views(Bridge b, String ih) {
+        return Bridges.peers(b, ih).stream().map(o -> (PeerConnection.View) o).toList();
+    }
+
     private static List<String> connectedAddresses(Bridge b, String ih) {
         List<String> out = new ArrayList<>();
         for (Object o : Bridges.peers(b, ih)) {
@@ -81,7 +85,7 @@ class DhtLibtorrentTest {
     }
 
     @Test
-    void bareMagnetFindsTheSeederOverTheDhtAndTheTableSurvivesARestart() throws Exception {
+    void bareMagnetFindsTheSeederAndALaterLeecherOverTheDhtAndTheTableSurvivesARestart() throws Exception {
         Path state = dir.resolve("dht-state.txt");
         try (LibtorrentDht lt = new LibtorrentDht(dir, 10)) {
             byte[] idBefore;
@@ -93,6 +97,12 @@ class DhtLibtorrentTest {
                 await("the seeder, found from a bare magnet, is counted as a seed", 30_000,
                         () -> seeds(b, lt.infoHash).contains(lt.seeder));
                 assertEquals(List.of("dht"), sources(b, lt.infoHash, lt.seeder), "the seeder came from the DHT");
+                // a libtorrent leecher joining later (from the bare magnet, over the DHT) is found too
+                String leecher = lt.leech();
+                await("the later leecher " + leecher + " is found", 30_000,
+                        () -> !sources(b, lt.infoHash, leecher).isEmpty());
+                List<String> from = sources(b, lt.infoHash, leecher);
+                assertTrue(from.contains("dht") || from.contains("pex"), "the leecher came from the DHT or PEX: " + from);
                 DhtNode.Status s = b.dht().status();
                 assertTrue(s.readOnly());
                 assertTrue(s.nodes() >= 3, "libtorrent nodes in the bridge's table: " + s);
@@ -148,6 +158,11 @@ class DhtLibtorrentTest {
             String magnet = "magnet:?xt=urn:btih:" + lt.infoHash;
             assertNull(announcing.addTorrent(TorrentInputs.line(magnet, "test")));
             String announced = "127.0.0.23:" + announcing.listenAddress().getPort();
+            // the answering bridge sets the DHT bit in its handshake: libtorrent sends its DHT port (BEP 5 port)
+            int seederPort = Integer.parseInt(lt.seeder.split(":")[1]);
+            await("the seeder sends its DHT port to the answering bridge", 30_000,
+                    () -> views(announcing, lt.infoHash).stream()
+                            .anyMatch(v -> v.address().equals(lt.seeder) && Integer.valueOf(seederPort).equals(v.dhtPort())));
             try (Bridge finder = bridge("127.0.0.24", lt.nodes.get(7), true, dir.resolve("b.txt"))) {
                 assertNull(finder.addTorrent(TorrentInputs.line(magnet, "test")));
                 await("the read-only bridge finds the announcing bridge " + announced + " over the DHT and connects",
@@ -156,6 +171,8 @@ class DhtLibtorrentTest {
                         "the DHT returned the announcing bridge (its announce_peer with its listen port): "
                                 + sources(finder, lt.infoHash, announced));
                 assertEquals(0, finder.dht().status().answered(), "the finder stayed read-only");
+                assertTrue(views(finder, lt.infoHash).stream().allMatch(v -> v.dhtPort() == null),
+                        "a read-only bridge does not set the DHT bit, so no peer sends it a port message");
             }
         }
     }

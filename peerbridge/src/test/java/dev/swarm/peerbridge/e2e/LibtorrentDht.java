@@ -80,6 +80,13 @@ final class LibtorrentDht implements AutoCloseable {
         return Integer.parseInt(r.split(" ")[1]);
     }
 
+    /** Starts a libtorrent leecher that joins from the bare magnet; returns its peer address ip:port. */
+    String leech() throws Exception {
+        String r = command("leech");
+        assertTrue(r != null && r.startsWith("leecher "), "leech: " + r);
+        return r.substring("leecher ".length());
+    }
+
     /** Node {@code i} as an address. */
     InetSocketAddress node(int i) {
         String[] hp = nodes.get(i).split(":");

@@ -47,7 +47,9 @@ final class ScriptedPeer implements AutoCloseable {
         write(Handshake.withExtensions(infoHash, peerId(tag)).encode());
         long deadline = System.currentTimeMillis() + timeoutMillis;
         while ((remoteHandshake = Handshake.read(buffer)) == null) {
-            fill(deadline);
+            if (!fill(deadline)) {
+                throw new SocketTimeoutException("no handshake from the bridge within " + timeoutMillis + " ms");
+            }
         }
         return this;
     }

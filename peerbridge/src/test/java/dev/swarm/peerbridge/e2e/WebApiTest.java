@@ -1,6 +1,7 @@
 package dev.swarm.peerbridge.e2e;
 
 import static dev.swarm.peerbridge.e2e.Bridges.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -53,6 +54,10 @@ class WebApiTest {
     Path dir;
 
     static BridgeConfig fastConfig() throws Exception {
+        return fastConfig("");
+    }
+
+    static BridgeConfig fastConfig(String extraYaml) throws Exception {
         return ConfigLoader.parse("data-dir: \"" + Bridges.dataDir() + "\"\n" + """
                 listen: 127.0.0.1:0
                 api: ""
@@ -65,7 +70,7 @@ class WebApiTest {
                   udp-bind: 127.0.0.1:0
                 health:
                   probe-interval: 1s
-                """);
+                """ + extraYaml);
     }
 
     /**
@@ -239,8 +244,14 @@ class WebApiTest {
                 assertEquals(ih2, JSON.readTree(added.body()).path("infoHash").asText());
                 assertJsonError(send(web, "POST", "/api/torrents", "magnet:?xt=urn:btih:" + ih2), 409, "already added");
                 assertJsonError(send(web, "POST", "/api/torrents", "not a torrent"), 400, "");
+                HttpResponse<String> crossSite = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                        + web.address().getPort() + "/api/torrents")).header("Origin", "http://evil.example")
+                        .POST(HttpRequest.BodyPublishers.ofString("magnet:?xt=urn:btih:" + "ab".repeat(20)))
+                        .timeout(Duration.ofSeconds(15)).build(), HttpResponse.BodyHandlers.ofString());
+                assertJsonError(crossSite, 403, "cross-origin request refused");
+                assertFalse(get(web, "/api/status").body().contains("ab".repeat(20)), "nothing added from another origin");
                 assertJsonError(send(web, "POST", "/api/torrents", ""), 400, "empty body");
-                assertJsonError(get(web, "/torrents/" + ih2 + ".torrent"), 404, "without its metadata");
+                assertJsonError(get(web, "/torrents/" + ih2 + ".torrent"), 404, "metadata is not known yet");
                 assertEquals(200, get(web, "/torrents/" + ih2 + "/magnet").statusCode());
                 assertJsonError(get(web, "/torrents/ffffffffffffffffffffffffffffffffffffffff.torrent"), 404, "no torrent");
                 HttpResponse<String> removed = send(web, "DELETE", "/api/torrents/" + ih2, null);
@@ -319,6 +330,32 @@ class WebApiTest {
                 assertEquals(200, get(web, "/api/dashboard?span=86400").statusCode());
                 assertEquals("/torrents/" + ih + ".torrent", to.path("torrent").asText());
             }
+        }
+    }
+
+    @Test
+    void aMagnetWhoseMetadataIsKnownGetsATorrentAroundTheVerifiedInfoDictionary() throws Exception {
+        Path metadataDir = dir.resolve("metadata");
+        java.nio.file.Files.createDirectories(metadataDir);
+        String tracker = "http://127.0.0.1:9/announce";
+        byte[] file = torrentFile(List.of(List.of(tracker)), "from-metadata");
+        TorrentSpec spec = Metainfo.parse(file, "f.torrent");
+        // the metadata store holds the verified info dictionary, as after a ut_metadata fetch and a restart
+        dev.swarm.peerbridge.metadata.MetadataStore.save(metadataDir, spec.infoHash(), infoBytes(file));
+        try (Bridge bridge = Bridge.start(fastConfig("metadata:\n  dir: \"" + metadataDir + "\"\n"));
+                WebServer web = new WebServer(bridge, new InetSocketAddress("127.0.0.1", 0))) {
+            String ih = spec.infoHash().toHex();
+            HttpResponse<String> added = send(web, "POST", "/api/torrents", "magnet:?xt=urn:btih:" + ih + "&tr="
+                    + java.net.URLEncoder.encode(tracker, StandardCharsets.UTF_8));
+            assertEquals(201, added.statusCode(), added.body());
+            HttpResponse<byte[]> tf = getBytes(web, "/torrents/" + ih + ".torrent");
+            assertEquals(200, tf.statusCode(), new String(tf.body(), StandardCharsets.UTF_8));
+            assertArrayEquals(infoBytes(file), infoBytes(tf.body()), "the info dictionary byte for byte");
+            TorrentSpec back = Metainfo.parse(tf.body(), "rewritten");
+            assertEquals(spec.infoHash(), back.infoHash());
+            assertEquals(List.of(List.of(tracker)), back.tiers(), "its own tracker, not verified: the last tier");
+            TorrentSpec magnet = MagnetLink.parse(get(web, "/torrents/" + ih + "/magnet").body().strip());
+            assertEquals("from-metadata", magnet.name(), "the name from the fetched info dictionary");
         }
     }
 

@@ -11,7 +11,6 @@ import java.net.InetAddress;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -28,9 +27,9 @@ class ProbeSafetyTest {
             victim.setSoTimeout(1500);
             String learned = "udp://localhost:" + victim.getLocalPort() + "/announce";
             NetProbeClient probes = new NetProbeClient(Duration.ofMillis(500), System::currentTimeMillis,
-                    AddressFilter.PUBLIC_ONLY, Set.of(learned)::contains);
+                    null, AddressFilter.PUBLIC_ONLY);
             try {
-                List<ProbeResult> r = probes.probe(learned, List.of(new byte[20])).get(10, TimeUnit.SECONDS);
+                List<ProbeResult> r = probes.probe(learned, List.of(new byte[20]), true).get(10, TimeUnit.SECONDS);
                 assertEquals(1, r.size());
                 assertFalse(r.get(0).ok());
                 assertTrue(r.get(0).error().startsWith("refused: ") && r.get(0).error().contains("loopback"),
@@ -43,7 +42,7 @@ class ProbeSafetyTest {
                     // nothing sent
                 }
                 String trusted = "udp://127.0.0.1:" + victim.getLocalPort() + "/announce";
-                probes.probe(trusted, List.of(new byte[20])); // not restricted: sent (and never answered)
+                probes.probe(trusted, List.of(new byte[20]), false); // not restricted: sent (and never answered)
                 victim.receive(p);
                 assertEquals(16, p.getLength(), "the trusted tracker's BEP 15 connect arrived");
             } finally {

@@ -34,6 +34,7 @@ class HandshakeTest {
         ByteBuffer in = ByteBuffer.wrap(LIBTORRENT_1_1_14);
         Handshake h = Handshake.read(in);
         assertTrue(h.supportsExtensions());
+        assertTrue(h.supportsDht(), "libtorrent sets reserved[7] & 0x01 (BEP 5)");
         assertArrayEquals(repeat(0xaa, 20), h.infoHash());
         assertArrayEquals(ascii("-LT1100-111111111111"), h.peerId());
         assertEquals(68, in.position());
@@ -47,6 +48,11 @@ class HandshakeTest {
         assertArrayEquals(concat(hex("13"), ascii("BitTorrent protocol"), hex("0000000000100000"),
                 repeat(1, 20), repeat(2, 20)), h.encode());
         assertFalse(new Handshake(new byte[8], repeat(1, 20), repeat(2, 20)).supportsExtensions());
+        assertFalse(h.supportsDht());
+        // with our DHT node answering: reserved[7] = 0x01 as well
+        assertArrayEquals(concat(hex("13"), ascii("BitTorrent protocol"), hex("0000000000100001"),
+                repeat(1, 20), repeat(2, 20)), h.withDht().encode());
+        assertTrue(h.withDht().supportsDht() && h.withDht().supportsExtensions());
     }
 
     @Test

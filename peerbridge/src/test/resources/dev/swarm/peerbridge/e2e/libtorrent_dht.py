@@ -9,6 +9,8 @@ Once another session's get_peers finds the seeder over the DHT, prints
 then answers stdin commands, one line each:
   add_node IP PORT   every session adds that DHT node (it pings it)
   table IP PORT      prints 'table <n> <m>': n sessions have IP:PORT in their routing table, m = sessions
+  leech              a new session on 127.0.0.(2+COUNT), bootstrapped from the others, joins the torrent
+                     from a bare magnet (so it is found over the DHT); prints 'leecher <ip:port>'
 Exits when stdin closes or after 120 s.
 """
 import os
@@ -89,8 +91,16 @@ def main():
     seeder = '127.0.0.2:%d' % sessions[0].listen_port()
     print('ready %s %s %s' % (str(ih), seeder, ' '.join(addrs)), flush=True)
 
+    leechers = []
+    last_announce = 0
     while time.time() < deadline:
         r, _, _ = select.select([sys.stdin], [], [], 0.2)
+        if time.time() - last_announce > 1:
+            # announce a new leecher to the DHT at once and for its first 30 s (libtorrent's own timer is slower)
+            for lh, until in leechers:
+                if time.time() < until:
+                    lh.force_dht_announce()
+            last_announce = time.time()
         for s in sessions:
             s.pop_alerts()
         if not r:
@@ -103,6 +113,19 @@ def main():
             for s in sessions:
                 s.add_dht_node((cmd[1], int(cmd[2])))
             print('ok', flush=True)
+        elif cmd[0] == 'leech':
+            i = len(sessions)
+            s = lt.session(settings(i, ','.join(addrs)))
+            for a in addrs:
+                ip, port = a.split(':')
+                s.add_dht_node((ip, int(port)))
+            leech_dir = os.path.join(work, 'leech')
+            os.makedirs(leech_dir, exist_ok=True)
+            p = lt.parse_magnet_uri('magnet:?xt=urn:btih:%s' % str(ih))
+            p.save_path = leech_dir
+            leechers.append((s.add_torrent(p), time.time() + 30))
+            sessions.append(s)
+            print('leecher 127.0.0.%d:%d' % (2 + i, s.listen_port()), flush=True)
         elif cmd[0] == 'table':
             # dht_state() lists the routing table's nodes as compact IPv4 addresses (6 bytes each)
             want = socket.inet_aton(cmd[1]) + struct.pack('>H', int(cmd[2]))

@@ -26,7 +26,10 @@ public final class CompactNodes {
     private CompactNodes() {
     }
 
-    /** Decodes a {@code nodes} ({@code ipv6 = false}) or {@code nodes6} string; port 0 entries are skipped. */
+    /**
+     * Decodes a {@code nodes} ({@code ipv6 = false}) or {@code nodes6} string; entries with port 0 and
+     * IPv4-mapped entries in {@code nodes6} are skipped.
+     */
     public static List<NodeInfo> decodeNodes(byte[] b, boolean ipv6, String key) throws KrpcException {
         int size = ipv6 ? V6_NODE : V4_NODE;
         if (b.length % size != 0) {
@@ -36,7 +39,8 @@ public final class CompactNodes {
         List<NodeInfo> out = new ArrayList<>(b.length / size);
         for (int off = 0; off < b.length; off += size) {
             InetSocketAddress a = address(b, off + NodeIds.LENGTH, size - NodeIds.LENGTH);
-            if (a.getPort() != 0) {
+            // an IPv4-mapped address in nodes6 (the JDK reads it as IPv4) belongs in nodes: skipped
+            if (a.getPort() != 0 && isV6(a) == ipv6) {
                 out.add(new NodeInfo(Arrays.copyOfRange(b, off, off + NodeIds.LENGTH), a));
             }
         }
