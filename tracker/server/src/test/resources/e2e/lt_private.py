@@ -22,12 +22,24 @@ import argparse
 import json
 import os
 import sys
+import select
 import time
 
 import libtorrent as lt
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from lt_swarm import add, make_torrent, pump, seen, session, wait_for, wait_stdin_closed  # noqa: E402
+
+
+def wait_stdin_line(timeout, tick):
+    """True when a line came on stdin within timeout (tick runs meanwhile), False at EOF or the deadline."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        r, _, _ = select.select([sys.stdin], [], [], 0.2)
+        if r:
+            return bool(sys.stdin.readline())
+        tick()
+    return False
 
 
 def swarm(args):
@@ -41,6 +53,12 @@ def swarm(args):
     log = []
     hs = add(seeder, tpath, src, args.seed_tracker)
     ok_seed = wait_for(lambda: hs.status().is_seeding and seen(log, 'tracker_reply_alert', 'seeder'), sessions, log, args.timeout)
+    if args.hold_before_leech:
+        # the caller checks that the leecher's trackers list the seeder (a cluster replicates it) before the leecher
+        # asks them: else a leecher that got no peer would wait a whole announce interval
+        print(json.dumps({'seeded': ok_seed}), flush=True)
+        if not wait_stdin_line(args.timeout, lambda: pump(sessions, log)):
+            return 1
     dst = os.path.join(args.workdir, 'leech')
     os.makedirs(dst, exist_ok=True)
     hl = add(leecher, tpath, dst, args.leech_tracker.split(','))
@@ -100,6 +118,8 @@ def main():
     ap.add_argument('--seed-port', type=int, required=True)
     ap.add_argument('--leech-port', type=int, default=0)
     ap.add_argument('--timeout', type=float, default=60)
+    ap.add_argument('--hold-before-leech', action='store_true',
+                    help="swarm: print {'seeded': ...} once the seeder announced and wait for a stdin line before the leecher starts")
     args = ap.parse_args()
     return swarm(args) if args.mode == 'swarm' else probe(args)
 

@@ -158,12 +158,24 @@ class ClusterPrivateRealClientTest {
             throws Exception {
         Process p = driver("swarm", "swarm",
                 "--seed-tracker", String.join(",", seedVia.stream().map(n -> http(n) + seederKey).toList()),
-                "--leech-tracker", String.join(",", leechVia.stream().map(n -> http(n) + leecherKey).toList()));
+                "--leech-tracker", String.join(",", leechVia.stream().map(n -> http(n) + leecherKey).toList()),
+                "--hold-before-leech");
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         String hash = line(out, "swarm").get("info_hash").asText();
         assertEquals(201, admin(b, "PUT", "/torrents/" + hash, null).status());
         InfoHash ih = InfoHash.fromHex(hash);
         await(() -> a.registry().torrent(ih) != null, "A knows the torrent registered on B");
+        go(p);
+        assertTrue(line(out, "swarm").get("seeded").asBoolean(), "seeder announced");
+        // the nodes the leecher asks list the seeder (replicated from the node it announced to) before it asks:
+        // a libtorrent leecher told "no peers" would wait a whole announce interval before asking again
+        long replicated = System.nanoTime();
+        for (Tracker n : leechVia) {
+            await(() -> scrape(n, leecherKey, hash).contains("8:completei1e"),
+                    "node " + n.httpAddress() + " lists the seeder");
+        }
+        System.out.printf("seeder listed by the leecher's nodes %d ms after it announced%n",
+                (System.nanoTime() - replicated) / 1_000_000);
         go(p);
         JsonNode r = line(out, "swarm");
         assertTrue(r.get("seeded").asBoolean(), "seeder announced: " + r);
@@ -190,6 +202,24 @@ class ClusterPrivateRealClientTest {
     }
 
     /** An HTTP announce with {@code passkey} to {@code node}; returns the bencoded body as text. */
+    /** The node's scrape of {@code hash} (bencoded) through {@code /scrape/<passkey>}. */
+    private static String scrape(Tracker node, String passkey, String hash) {
+        StringBuilder ih = new StringBuilder();
+        for (byte x : InfoHash.fromHex(hash).bytes()) {
+            ih.append('%').append(String.format("%02x", x & 0xff));
+        }
+        URI u = URI.create("http://127.0.0.1:" + node.httpAddress().getPort() + "/scrape/" + passkey + "?info_hash=" + ih);
+        try (HttpClient c = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
+            return c.send(HttpRequest.newBuilder(u).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.ofString(StandardCharsets.ISO_8859_1)).body();
+        } catch (java.io.IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
     private static String announce(Tracker node, String passkey, String hash) throws Exception {
         StringBuilder ih = new StringBuilder();
         for (byte x : InfoHash.fromHex(hash).bytes()) {
