@@ -33,8 +33,8 @@ import org.slf4j.LoggerFactory;
  */
 final class Publisher implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(Publisher.class);
-    /** Most changes in one pipeline: about 50 KiB of stream data, a few thousand commands. */
-    static final int BATCH = 1024;
+    /** Most changes in one pipeline: up to 150-200 KiB of stream data, one HSET and one XADD per shard. */
+    static final int BATCH = 4096;
     private static final byte[] NODE_FIELD = {'n'};
     private static final byte[] DATA_FIELD = {'d'};
 
