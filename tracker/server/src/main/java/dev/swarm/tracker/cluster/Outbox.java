@@ -34,8 +34,10 @@ final class Outbox implements AnnounceObserver {
         AnnounceOp op = ctx.op;
         int portAt = op.family.recordLength() - 2;
         boolean noPort = op.peer[portAt] == 0 && op.peer[portAt + 1] == 0;
-        byte kind = op.event != AnnounceEvent.STOPPED ? PeerChange.UPSERT
-                : noPort ? PeerChange.REMOVE_BY_ADDRESS : PeerChange.REMOVE;
+        // BEP 21 paused: the store takes the peer out of the swarm (handed peers, neither listed nor counted), so
+        // the other nodes remove it too
+        boolean leaves = op.event == AnnounceEvent.STOPPED || op.event == AnnounceEvent.PAUSED;
+        byte kind = !leaves ? PeerChange.UPSERT : noPort ? PeerChange.REMOVE_BY_ADDRESS : PeerChange.REMOVE;
         int flags = (op.seeder ? PeerChange.SEEDER : 0) | (op.event == AnnounceEvent.COMPLETED ? PeerChange.COMPLETED : 0);
         int n = op.family.recordLength();
         byte[] rec = new byte[PeerChange.HEADER + n + 8];

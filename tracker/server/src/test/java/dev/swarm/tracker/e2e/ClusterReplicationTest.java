@@ -105,6 +105,51 @@ class ClusterReplicationTest {
 
     @Test
     @Timeout(60)
+    void aPausedPeerIsNeitherListedNorCountedOnAnyNode() throws Exception {
+        try (RedisProcess redis = RedisProcess.onSocket(dir.resolve("redis")); ClusterNodes nodes = new ClusterNodes(dir)) {
+            Tracker a = nodes.start("a", redis.url());
+            Tracker b = nodes.start("b", redis.url());
+            byte[] h = hash();
+            announce(a, h, 5, 6885, false, AnnounceEvent.STARTED);
+            assertTrue(within(CONVERGE_MS, quietly(() -> Arrays.equals(new int[] {0, 0, 1}, scrape(b, h)))),
+                    "b counts a's leecher: " + Arrays.toString(scrape(b, h)));
+            // the same peer pauses (BEP 21, HTTP only): it leaves the counts on a, and on b
+            String reply = httpAnnounce(a, h, 5, 6885, "paused");
+            assertTrue(reply.startsWith("d") && !reply.contains("failure reason"), reply);
+            for (Tracker t : new Tracker[] {a, b}) {
+                assertTrue(within(CONVERGE_MS, quietly(() -> Arrays.equals(new int[] {0, 0, 0}, scrape(t, h)))),
+                        "after the pause: " + Arrays.toString(scrape(t, h)));
+            }
+            // a peer that only ever announced paused is counted nowhere: a later change of the same swarm (same
+            // stream, applied in order) reaching b shows b applied everything before it
+            httpAnnounce(a, h, 7, 6887, "paused");
+            announce(a, h, 8, 6888, true, AnnounceEvent.STARTED);
+            assertTrue(within(CONVERGE_MS, quietly(() -> Arrays.equals(new int[] {1, 0, 0}, scrape(b, h)))),
+                    "b counts the seeder and not the paused peer: " + Arrays.toString(scrape(b, h)));
+            assertArrayEquals(new int[] {1, 0, 0}, scrape(a, h));
+        }
+    }
+
+    /** An HTTP announce from 127.0.0.{lastOctet} with the given event; the bencoded reply as text. */
+    private static String httpAnnounce(Tracker node, byte[] hash, int lastOctet, int port, String event) throws Exception {
+        StringBuilder ih = new StringBuilder();
+        for (byte x : hash) {
+            ih.append('%').append(String.format("%02x", x & 0xff));
+        }
+        String peerId = ("-TEST-" + lastOctet + "-" + port + "-------------").substring(0, 20);
+        java.net.URI u = java.net.URI.create("http://127.0.0.1:" + node.httpAddress().getPort() + "/announce?info_hash="
+                + ih + "&peer_id=" + peerId + "&port=" + port + "&uploaded=0&downloaded=0&left=1000&compact=1&event="
+                + event);
+        try (java.net.http.HttpClient c = java.net.http.HttpClient.newBuilder()
+                .localAddress(java.net.InetAddress.getByAddress(new byte[] {127, 0, 0, (byte) lastOctet}))
+                .connectTimeout(java.time.Duration.ofSeconds(5)).build()) {
+            return c.send(java.net.http.HttpRequest.newBuilder(u).timeout(java.time.Duration.ofSeconds(5)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString(StandardCharsets.ISO_8859_1)).body();
+        }
+    }
+
+    @Test
+    @Timeout(60)
     void aNodeStartedLaterCatchesUpFromTheSnapshot() throws Exception {
         try (RedisProcess redis = RedisProcess.onSocket(dir.resolve("redis")); ClusterNodes nodes = new ClusterNodes(dir)) {
             Tracker a = nodes.start("a", redis.url());
