@@ -32,7 +32,7 @@ class ProbeSafetyTest {
                 List<ProbeResult> r = probes.probe(learned, List.of(new byte[20]), true).get(10, TimeUnit.SECONDS);
                 assertEquals(1, r.size());
                 assertFalse(r.get(0).ok());
-                assertTrue(r.get(0).error().startsWith("refused: ") && r.get(0).error().contains("loopback"),
+                assertTrue(r.get(0).error().startsWith("not contacted: ") && r.get(0).error().contains("loopback"),
                         r.get(0).error());
                 DatagramPacket p = new DatagramPacket(new byte[2048], 2048);
                 try {
