@@ -2,13 +2,8 @@ package dev.swarm.peerbridge.session;
 
 import dev.swarm.peerbridge.config.BridgeConfig;
 import dev.swarm.peerbridge.dht.DhtNode;
-import dev.swarm.peerbridge.net.AddressFilter;
-import dev.swarm.peerbridge.health.Alerts;
 import dev.swarm.peerbridge.health.HealthMonitor;
 import dev.swarm.peerbridge.health.HealthView;
-import dev.swarm.peerbridge.health.HistoryStore;
-import dev.swarm.peerbridge.health.NetProbeClient;
-import dev.swarm.peerbridge.health.SqliteHistoryStore;
 import dev.swarm.peerbridge.net.ChannelEvents;
 import dev.swarm.peerbridge.metadata.InfoDict;
 import dev.swarm.peerbridge.metadata.MetadataFetcher;
@@ -96,26 +91,14 @@ public final class Bridge implements AutoCloseable {
         this.clock = clock;
         this.peerId = newPeerId(config.peerIdPrefix(), random);
         this.announceKey = random.nextInt();
-        var t = config.trackers();
-        this.ranking = new TrackerRanking(clock, t.rankingWindow(), t.maxPeersPerTracker());
-        this.resolver = Resolver.standard();
-        AddressFilter filter = AddressFilter.of(config.tex().allowPrivateAddresses());
-        // the history is opened first: a refused file stops the start before any socket exists
-        var h = config.health();
-        HistoryStore store;
-        try {
-            store = SqliteHistoryStore.open(h.dataDir(), clock, h.rawRetention(), h.rollupRetention(),
-                    h.flushInterval());
-        } catch (RuntimeException e) {
-            resolver.close();
-            throw e;
-        }
-        this.health = new HealthMonitor(h, clock, new NetProbeClient(h.probeTimeout(), clock, resolver, filter), store,
-                new Alerts(h.webhook(), h.webhookTimeout(), h.webhookQueue()), ranking::overall);
-        this.network = new PeerNetwork(config.connections().maxMessageSize(), config.connections().connectTimeout());
-        this.http = new HttpAnnouncer(t.announceTimeout(), t.maxConcurrent(), resolver, filter);
-        this.udp = new UdpAnnouncer(t.udpBind(), t.announceTimeout(), t.maxConcurrent(), resolver, filter);
-        this.requestBudget = new RequestBudget(t.minInterval().toMillis() == 0 ? 1 : t.minInterval().toMillis(), 4096);
+        BridgeParts p = BridgeParts.create(config, clock);
+        this.ranking = p.ranking();
+        this.resolver = p.resolver();
+        this.health = p.health();
+        this.network = p.network();
+        this.http = p.http();
+        this.udp = p.udp();
+        this.requestBudget = p.requestBudget();
         this.views = new BridgeViews(this, torrents, open, ranking, health, clock);
     }
 
