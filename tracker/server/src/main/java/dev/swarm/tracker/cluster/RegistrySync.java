@@ -97,6 +97,8 @@ public final class RegistrySync implements SharedRegistry, AutoCloseable {
     private final AtomicLong applyLagMillis = new AtomicLong();
     private final AtomicLong rounds = new AtomicLong();
     private final Thread thread;
+    /** What {@link #pause} waits on and {@link #close} notifies. */
+    private final Object wake = new Object();
     private Runnable onClose = () -> { };
     private Runnable reportOk = () -> { };
     private java.util.function.BiConsumer<String, Throwable> reportFailure = (what, e) -> { };
@@ -299,12 +301,22 @@ public final class RegistrySync implements SharedRegistry, AutoCloseable {
         }
     }
 
+    /**
+     * Waits {@code millis} or until {@link #close} wakes it. Never woken by an interrupt: this thread writes the
+     * registry's journal, and an interrupt during a {@code FileChannel} write closes the channel (the journal would then
+     * refuse every later write, the final flush at shutdown included).
+     */
     private void pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            running = false;
+        synchronized (wake) {
+            if (!running) {
+                return;
+            }
+            try {
+                wake.wait(millis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                running = false;
+            }
         }
     }
 
@@ -625,9 +637,12 @@ public final class RegistrySync implements SharedRegistry, AutoCloseable {
     /** Stops the thread; announces still queued are sent first when Redis answers within the command timeout. */
     @Override
     public void close() {
-        running = false;
-        thread.interrupt();
+        synchronized (wake) {
+            running = false;
+            wake.notifyAll();
+        }
         try {
+            // no interrupt (see pause): a Redis call in flight ends within the command timeout
             thread.join(cfg.commandTimeout().toMillis() + 1000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
