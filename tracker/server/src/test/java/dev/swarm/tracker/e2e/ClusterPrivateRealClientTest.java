@@ -69,17 +69,20 @@ class ClusterPrivateRealClientTest {
 
     @AfterEach
     void stop() throws Exception {
-        for (Process p : drivers) {
-            p.getOutputStream().close();
-            if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
+        try {
+            for (Process p : drivers) {
+                p.getOutputStream().close();
+                if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
             }
-        }
-        if (nodes != null) {
-            nodes.close();
-        }
-        if (redis != null) {
-            redis.close();
+            if (nodes != null) {
+                nodes.close();
+            }
+        } finally {
+            if (redis != null) {
+                redis.close(); // even when stopping a node failed
+            }
         }
     }
 

@@ -83,15 +83,18 @@ class RegistrySyncTest {
 
     @AfterEach
     void stop() throws Exception {
-        for (Node n : nodes) {
-            n.close();
-        }
-        if (test != null) {
-            test.close();
-            testClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-        }
-        if (redis != null) {
-            redis.close(); // SIGKILL to its own PID; SIGCONT is not needed for that
+        try {
+            for (Node n : nodes) {
+                n.close();
+            }
+            if (test != null) {
+                test.close();
+                testClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            }
+        } finally {
+            if (redis != null) {
+                redis.close(); // SIGKILL to its own PID, even when closing a node failed; SIGCONT is not needed for that
+            }
         }
     }
 
