@@ -413,95 +413,88 @@ public final class SqliteHistoryStore implements HistoryStore {
     @Override
     public synchronized List<HistoryPoint> trackerHistory(String url, long fromMillis, long toMillis) {
         String res = resolution(fromMillis, toMillis);
-        List<HistoryPoint> out = new ArrayList<>();
         try {
             if (res.equals("raw")) {
-                try (PreparedStatement p = reader.prepareStatement("SELECT * FROM results WHERE url = ? AND at >= ? "
-                        + "AND at < ? ORDER BY at LIMIT 100000")) {
-                    p.setString(1, url);
-                    p.setLong(2, fromMillis);
-                    p.setLong(3, toMillis);
-                    try (ResultSet rs = p.executeQuery()) {
-                        while (rs.next()) {
+                return select("SELECT * FROM results WHERE url = ? AND at >= ? AND at < ? ORDER BY at LIMIT 100000",
+                        url, fromMillis, toMillis, rs -> {
                             ProbeResult r = result(rs);
                             boolean probe = r.isProbe();
-                            out.add(new HistoryPoint(r.atMillis(), res, probe ? 1 : 0, probe && r.ok() ? 1 : 0,
+                            return new HistoryPoint(r.atMillis(), res, probe ? 1 : 0, probe && r.ok() ? 1 : 0,
                                     probe ? 0 : 1, !probe && r.ok() ? 1 : 0, probe ? (r.ok() ? 100.0 : 0.0) : null,
                                     probe && r.ok() ? (double) r.latencyMillis() : null, r.seeders(), r.leechers(),
-                                    r.downloads()));
-                        }
-                    }
-                }
-            } else {
-                String table = res.equals("minute") ? "tracker_minute" : "tracker_hour";
-                try (PreparedStatement p = reader.prepareStatement("SELECT * FROM " + table + " WHERE url = ? AND "
-                        + "bucket >= ? AND bucket < ? ORDER BY bucket LIMIT 100000")) {
-                    p.setString(1, url);
-                    p.setLong(2, fromMillis - Math.floorMod(fromMillis, res.equals("minute") ? MINUTE : HOUR));
-                    p.setLong(3, toMillis);
-                    try (ResultSet rs = p.executeQuery()) {
-                        while (rs.next()) {
-                            int probes = rs.getInt("probes");
-                            int ok = rs.getInt("probes_ok");
-                            long latN = rs.getLong("lat_n");
-                            out.add(new HistoryPoint(rs.getLong("bucket"), res, probes, ok, rs.getInt("announces"),
-                                    rs.getInt("announces_ok"), probes == 0 ? null : 100.0 * ok / probes,
-                                    latN == 0 ? null : (double) rs.getLong("lat_sum") / latN, getLong(rs, "seeders"),
-                                    getLong(rs, "leechers"), getLong(rs, "downloads")));
-                        }
-                    }
-                }
+                                    r.downloads());
+                        });
             }
+            String table = res.equals("minute") ? "tracker_minute" : "tracker_hour";
+            return select("SELECT * FROM " + table + " WHERE url = ? AND bucket >= ? AND bucket < ? ORDER BY bucket"
+                    + " LIMIT 100000", url, bucketStart(fromMillis, res), toMillis, rs -> {
+                        int probes = rs.getInt("probes");
+                        int ok = rs.getInt("probes_ok");
+                        long latN = rs.getLong("lat_n");
+                        return new HistoryPoint(rs.getLong("bucket"), res, probes, ok, rs.getInt("announces"),
+                                rs.getInt("announces_ok"), probes == 0 ? null : 100.0 * ok / probes,
+                                latN == 0 ? null : (double) rs.getLong("lat_sum") / latN, getLong(rs, "seeders"),
+                                getLong(rs, "leechers"), getLong(rs, "downloads"));
+                    });
         } catch (SQLException e) {
             throw readFailed(e);
         }
-        return out;
     }
 
     @Override
     public synchronized List<TorrentPoint> torrentHistory(String infoHash, long fromMillis, long toMillis) {
         String res = resolution(fromMillis, toMillis);
-        List<TorrentPoint> out = new ArrayList<>();
         try {
             if (res.equals("raw")) {
-                try (PreparedStatement p = reader.prepareStatement("SELECT * FROM torrent_samples WHERE hash = ? AND "
-                        + "at >= ? AND at < ? ORDER BY at LIMIT 100000")) {
-                    p.setString(1, infoHash);
-                    p.setLong(2, fromMillis);
-                    p.setLong(3, toMillis);
-                    try (ResultSet rs = p.executeQuery()) {
-                        while (rs.next()) {
+                return select("SELECT * FROM torrent_samples WHERE hash = ? AND at >= ? AND at < ? ORDER BY at"
+                        + " LIMIT 100000", infoHash, fromMillis, toMillis, rs -> {
                             Long seeds = getLong(rs, "seeds");
                             Long leechers = getLong(rs, "leechers");
                             Double a = getDouble(rs, "availability");
-                            out.add(new TorrentPoint(rs.getLong("at"), res, 1, rs.getInt("peers"),
+                            return new TorrentPoint(rs.getLong("at"), res, 1, rs.getInt("peers"),
                                     seeds == null ? null : seeds.doubleValue(),
-                                    leechers == null ? null : leechers.doubleValue(), a, a));
-                        }
-                    }
-                }
-            } else {
-                String table = res.equals("minute") ? "torrent_minute" : "torrent_hour";
-                try (PreparedStatement p = reader.prepareStatement("SELECT * FROM " + table + " WHERE hash = ? AND "
-                        + "bucket >= ? AND bucket < ? ORDER BY bucket LIMIT 100000")) {
-                    p.setString(1, infoHash);
-                    p.setLong(2, fromMillis - Math.floorMod(fromMillis, res.equals("minute") ? MINUTE : HOUR));
-                    p.setLong(3, toMillis);
-                    try (ResultSet rs = p.executeQuery()) {
-                        while (rs.next()) {
-                            int n = rs.getInt("samples");
-                            int sn = rs.getInt("seeds_n");
-                            int an = rs.getInt("avail_n");
-                            out.add(new TorrentPoint(rs.getLong("bucket"), res, n, (double) rs.getLong("peers_sum") / n,
-                                    sn == 0 ? null : (double) rs.getLong("seeds_sum") / sn,
-                                    sn == 0 ? null : (double) rs.getLong("leechers_sum") / sn,
-                                    an == 0 ? null : rs.getDouble("avail_sum") / an, getDouble(rs, "avail_min")));
-                        }
-                    }
-                }
+                                    leechers == null ? null : leechers.doubleValue(), a, a);
+                        });
             }
+            String table = res.equals("minute") ? "torrent_minute" : "torrent_hour";
+            return select("SELECT * FROM " + table + " WHERE hash = ? AND bucket >= ? AND bucket < ? ORDER BY bucket"
+                    + " LIMIT 100000", infoHash, bucketStart(fromMillis, res), toMillis, rs -> {
+                        int n = rs.getInt("samples");
+                        int sn = rs.getInt("seeds_n");
+                        int an = rs.getInt("avail_n");
+                        return new TorrentPoint(rs.getLong("bucket"), res, n, (double) rs.getLong("peers_sum") / n,
+                                sn == 0 ? null : (double) rs.getLong("seeds_sum") / sn,
+                                sn == 0 ? null : (double) rs.getLong("leechers_sum") / sn,
+                                an == 0 ? null : rs.getDouble("avail_sum") / an, getDouble(rs, "avail_min"));
+                    });
         } catch (SQLException e) {
             throw readFailed(e);
+        }
+    }
+
+    /** The start of the rollup bucket ({@code minute} or {@code hour}) that holds {@code millis}. */
+    private static long bucketStart(long millis, String res) {
+        return millis - Math.floorMod(millis, res.equals("minute") ? MINUTE : HOUR);
+    }
+
+    /** One row of a history query, read into a point. */
+    @FunctionalInterface
+    private interface Row<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    /** The rows of {@code sql} (its parameters: a key, then the time span), each read by {@code row}, in order. */
+    private <T> List<T> select(String sql, String key, long from, long to, Row<T> row) throws SQLException {
+        List<T> out = new ArrayList<>();
+        try (PreparedStatement p = reader.prepareStatement(sql)) {
+            p.setString(1, key);
+            p.setLong(2, from);
+            p.setLong(3, to);
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    out.add(row.read(rs));
+                }
+            }
         }
         return out;
     }
