@@ -41,10 +41,7 @@ class ClusterPrivateOnRedisClusterTest {
 
     /** An HTTP announce of one client (fixed peer_id) with its passkey; returns the bencoded reply as text. */
     private static String announce(Tracker node, String passkey, long uploaded, long left, String event) throws Exception {
-        StringBuilder ih = new StringBuilder();
-        for (byte x : InfoHash.fromHex(HASH).bytes()) {
-            ih.append('%').append(String.format("%02x", x & 0xff));
-        }
+        String ih = TestNet.percentEncode(InfoHash.fromHex(HASH).bytes());
         URI u = URI.create("http://127.0.0.1:" + node.httpAddress().getPort() + "/announce/" + passkey + "?info_hash="
                 + ih + "&peer_id=-XX0001-movingclient&port=6881&uploaded=" + uploaded + "&downloaded=0&left=" + left
                 + "&compact=1" + (event == null ? "" : "&event=" + event));

@@ -207,10 +207,7 @@ class ClusterPrivateRealClientTest {
     /** An HTTP announce with {@code passkey} to {@code node}; returns the bencoded body as text. */
     /** The node's scrape of {@code hash} (bencoded) through {@code /scrape/<passkey>}. */
     private static String scrape(Tracker node, String passkey, String hash) {
-        StringBuilder ih = new StringBuilder();
-        for (byte x : InfoHash.fromHex(hash).bytes()) {
-            ih.append('%').append(String.format("%02x", x & 0xff));
-        }
+        String ih = TestNet.percentEncode(InfoHash.fromHex(hash).bytes());
         URI u = URI.create("http://127.0.0.1:" + node.httpAddress().getPort() + "/scrape/" + passkey + "?info_hash=" + ih);
         try (HttpClient c = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
             return c.send(HttpRequest.newBuilder(u).timeout(Duration.ofSeconds(5)).build(),
@@ -224,10 +221,7 @@ class ClusterPrivateRealClientTest {
     }
 
     private static String announce(Tracker node, String passkey, String hash) throws Exception {
-        StringBuilder ih = new StringBuilder();
-        for (byte x : InfoHash.fromHex(hash).bytes()) {
-            ih.append('%').append(String.format("%02x", x & 0xff));
-        }
+        String ih = TestNet.percentEncode(InfoHash.fromHex(hash).bytes());
         URI u = URI.create(http(node) + passkey + "?info_hash=" + ih + "&peer_id=-XX0001-revokecheck1&port=6881"
                 + "&uploaded=0&downloaded=0&left=0&compact=1");
         try (HttpClient c = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {

@@ -132,10 +132,7 @@ class ClusterReplicationTest {
 
     /** An HTTP announce from 127.0.0.{lastOctet} with the given event; the bencoded reply as text. */
     private static String httpAnnounce(Tracker node, byte[] hash, int lastOctet, int port, String event) throws Exception {
-        StringBuilder ih = new StringBuilder();
-        for (byte x : hash) {
-            ih.append('%').append(String.format("%02x", x & 0xff));
-        }
+        String ih = TestNet.percentEncode(hash);
         String peerId = ("-TEST-" + lastOctet + "-" + port + "-------------").substring(0, 20);
         java.net.URI u = java.net.URI.create("http://127.0.0.1:" + node.httpAddress().getPort() + "/announce?info_hash="
                 + ih + "&peer_id=" + peerId + "&port=" + port + "&uploaded=0&downloaded=0&left=1000&compact=1&event="
